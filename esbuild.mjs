@@ -6,11 +6,12 @@
 //   node esbuild.mjs --tests         out/**.js, one file per source, for mocha
 //   node esbuild.mjs --watch         rebuild the bundles on change
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -24,6 +25,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { VERSION: JSON.stringify(version) },
 };
 
 const bundles = [
@@ -53,6 +55,7 @@ if (args.has('--tests')) {
     format: 'cjs',
     sourcemap: 'inline',
     logLevel: 'warning',
+    define: common.define,
   });
 } else {
   const selected = args.has('--cli') ? bundles.slice(1) : bundles;
