@@ -1,0 +1,117 @@
+// UI end-to-end tests in the real VS Code web workbench: every test/ui/*.spec.mjs runs in one workbench
+// page, step by step; each step ends with a screenshot in test-results/screenshots/ (git-ignored) so a
+// person can look at what a user would see.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launchBrowser, workbenchUrl } from './browser.mjs';
+
+export async function runUiTests({ server, root, folder, shots, grep, log = console.log }) {
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const specs = readdirSync(join(root, 'test', 'ui')).filter((f) => f.endsWith('.spec.mjs')).sort();
+  const browser = await launchBrowser();
+  let passed = 0, failed = 0, shot = 0;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    await page.goto(await workbenchUrl(server, { folder, extensionPath: root }));
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    const ui = createUi(page, { server, folder });
+    for (const file of specs) {
+      const spec = await import(pathToFileURL(join(root, 'test', 'ui', file)).href);
+      if (grep && !file.includes(grep)) continue;
+      log(`[ui] ${file}`);
+      let skipRest = false;
+      const step = async (name, fn) => {
+        const png = join(shots, `${String(++shot).padStart(2, '0')}-${file.replace('.spec.mjs', '')}-${name.replace(/\W+/g, '-').toLowerCase()}.png`);
+        if (skipRest) { log(`  - ${name} (skipped after an earlier failure)`); return; }
+        const t0 = Date.now();
+        try {
+          await fn();
+          await page.screenshot({ path: png });
+          passed++;
+          log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+        } catch (e) {
+          failed++;
+          skipRest = true;
+          await page.screenshot({ path: png.replace(/\.png$/, '-FAILED.png') }).catch(() => {});
+          log(`  ✘ ${name}: ${String(e?.message ?? e).split('\n').slice(0, 4).join('\n      ')}`);
+        }
+      };
+      await spec.default(ui, step);
+      await ui.reset();
+    }
+  } finally {
+    await browser.close();
+  }
+  log(`[ui] ${passed} passing, ${failed} failing; screenshots in ${shots}`);
+  return { code: failed === 0 && passed > 0 ? 0 : 1, passed, failed };
+}
+
+/** What the specs use to drive the workbench like a user. */
+function createUi(page, { server, folder }) {
+  const quickInput = page.locator('.quick-input-widget');
+  const ui = {
+    page,
+    folder,
+    server,
+    /** Runs a palette command by its title (category included, e.g. "SCIM: Start Mock SCIM Server"). */
+    async command(title) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = quickInput.locator('input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>' + title);
+      await quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+    },
+    /** Answers an open quick pick or input box: types text (optional) and presses Enter. */
+    async answer(text) {
+      const input = quickInput.locator('input');
+      await input.waitFor({ state: 'visible' });
+      if (text !== undefined) await input.fill(text);
+      await page.keyboard.press('Enter');
+    },
+    /** Picks the quick-pick row containing text. */
+    async pick(text) {
+      await quickInput.locator('.monaco-list-row', { hasText: text }).first().click();
+    },
+    async openContainer() {
+      const button = page.locator('.part.activitybar [aria-label*="SCIM Workbench"]').first();
+      await button.waitFor({ state: 'visible' });
+      if (!(await page.locator('.part.sidebar .composite.title', { hasText: /SCIM Workbench/i }).isVisible())) await button.click();
+      await page.locator('.part.sidebar .composite.title', { hasText: /SCIM Workbench/i }).waitFor({ state: 'visible' });
+    },
+    sidebarRow(text) {
+      return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+    },
+    view(title) {
+      return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+    },
+    async contextMenu(row, item) {
+      await row.click({ button: 'right' });
+      const entry = page.locator('.context-view .action-item', { hasText: item }).first();
+      await entry.waitFor({ state: 'visible' });
+      await entry.click();
+    },
+    statusBarItem(text) {
+      return page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+    },
+    async notification(text) {
+      await ui.command('Notifications: Show Notifications');
+      await page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ state: 'visible' });
+    },
+    async problems() {
+      await ui.command('Problems: Focus on Problems View');
+      return page.locator('.markers-panel .monaco-list-row');
+    },
+    /** Closes editors, panels and notifications between specs. */
+    async reset() {
+      await page.keyboard.press('Escape');
+      await ui.command('View: Close All Editors').catch(() => {});
+      await ui.command('Notifications: Clear All Notifications').catch(() => {});
+    },
+  };
+  return ui;
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// npm test: type-check, build, unit tests in plain node, then the extension-host suite and the UI
+// end-to-end tests inside a real VS Code (1.100.3 server + Debian Chromium, installed on first use).
+//   node scripts/test.mjs [--only typecheck|unit|vscode|ui] [--grep TEXT]
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages } from './harness/system.mjs';
+import { ensureServer, startServer } from './harness/server.mjs';
+import { runExtensionTests } from './harness/ext-tests.mjs';
+import { runUiTests } from './harness/ui.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const only = opt('--only');
+const grep = opt('--grep');
+const timings = [];
+let failed = false;
+const running = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const s of running) s.stop(); process.exit(130); });
+
+async function phase(name, fn) {
+  if (only && !name.startsWith(only)) return;
+  const t0 = Date.now();
+  console.log(`\n=== ${name}`);
+  let ok = false;
+  try { ok = await fn(); } catch (e) { console.error(`[${name}] ${e instanceof Error ? e.message : e}`); }
+  const s = ((Date.now() - t0) / 1000).toFixed(1);
+  timings.push(`${ok ? 'pass' : 'FAIL'}  ${name.padEnd(28)} ${s.padStart(6)} s`);
+  if (!ok) failed = true;
+  return ok;
+}
+
+const sh = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
+
+function freshWorkspace() {
+  const ws = mkdtempSync(join(tmpdir(), 'scim-workbench-ws-'));
+  cpSync(join(root, 'test', 'fixtures', 'workspace'), ws, { recursive: true });
+  return ws;
+}
+
+async function withServer(vscodeDir, extraEnv, fn) {
+  const server = await startServer({ vscodeDir, extraEnv });
+  running.add(server);
+  try { return await fn(server); } finally { server.stop(); running.delete(server); rmSync(server.state, { recursive: true, force: true }); }
+}
+
+await phase('typecheck (tsc --noEmit)', () => sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']));
+const built = await phase('build (esbuild)', () => sh(process.execPath, ['esbuild.mjs']) && sh(process.execPath, ['esbuild.mjs', '--tests']));
+await phase('unit tests (mocha, node)', () => sh(process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', '.mocharc.json', ...(grep ? ['--grep', grep] : [])]));
+
+let vscodeDir;
+if (built && (!only || only === 'vscode' || only === 'ui')) {
+  await phase('vscode server (install/cache)', () => { ensureSystemPackages(); vscodeDir = ensureServer(); return true; });
+}
+if (vscodeDir) {
+  await phase('vscode extension-host tests', async () => {
+    const resultFile = join(root, 'test-results', 'extension-tests.json');
+    rmSync(resultFile, { force: true });
+    const ws = freshWorkspace();
+    const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_WORKSPACE: ws, ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
+    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }));
+    return code === 0;
+  });
+  await phase('ui end-to-end (chromium)', async () => {
+    const ws = freshWorkspace();
+    const { code } = await withServer(vscodeDir, {}, (server) => runUiTests({ server, root, folder: ws, shots: join(root, 'test-results', 'screenshots'), grep }));
+    return code === 0;
+  });
+}
+
+console.log(`\n=== summary\n${timings.join('\n')}`);
+process.exit(failed ? 1 : 0);
