@@ -1,0 +1,56 @@
+// A workspace's own attribute-mapping table (.vscode/scim-mapping.json, schema in
+// schemas/scim-mapping.schema.json), the way an admin edits Entra's attribute mappings: checked by the core's
+// parseMappingTable, with each problem placed in the file.
+import { findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { normalizeTarget, parseMappingTable, type MappingTable } from '../scim/mapping';
+import { Reporter, startRange, valueRange, type Range } from './json';
+import type { Problem } from './rules';
+import { mappingView } from './targets';
+
+export interface LoadedMapping {
+  /** The table, when the file is usable (warnings aside). */
+  readonly table?: MappingTable;
+  readonly problems: Problem[];
+}
+
+/** The node at `path`, or the deepest existing ancestor's opening character when the value is missing. */
+function rangeAt(root: Node, path: JSONPath): Range {
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node) return n === path.length ? valueRange(node) : startRange(node);
+  }
+  return startRange(root);
+}
+
+/** Parses and checks a mapping file's text. */
+export function loadMappingTable(text: string): LoadedMapping {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
+  const r = new Reporter(text, errors.length > 0);
+  for (const e of errors) {
+    const offset = Math.min(e.offset, text.length);
+    r.report('SCIM001', { offset, length: Math.min(e.length, text.length - offset) }, 'JSON syntax error in the mapping file: fix it so the workbench can read the table (until then it uses MURAL\'s default table).');
+  }
+  if (!root || errors.length > 0) return { problems: r.problems };
+  const parsed = parseMappingTable(getNodeValue(root));
+  for (const p of parsed.problems) {
+    r.report('SCIM080', rangeAt(root, p.path), `${p.message} Until this is fixed the workbench checks payloads against MURAL's default table.`);
+  }
+  const table = parsed.table;
+  if (!table) return { problems: r.problems };
+  const view = mappingView(table);
+  for (const u of view.unresolved) {
+    r.report('SCIM081', rangeAt(root, ['entries', u.index, 'target']), `${u.message} This entry is ignored.`);
+  }
+  const seen = new Map<string, number>();
+  table.entries.forEach((e, i) => {
+    const key = `${e.resource}|${normalizeTarget(e.target)}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      r.report('SCIM081', rangeAt(root, ['entries', i, 'target']), `${e.resource} ${e.target} is already mapped by entry ${first + 1}; both apply, so their rules add up. Keep one.`);
+    } else {
+      seen.set(key, i);
+    }
+  });
+  return { table, problems: r.problems };
+}
