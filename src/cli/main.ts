@@ -1,7 +1,8 @@
 // scim-workbench: the headless faces of the extension's modules, for CI pipelines and terminals.
 import { CliError, type CliCommand } from './command';
+import { lint } from './lint';
 
-const commands: readonly CliCommand[] = [];
+const commands: readonly CliCommand[] = [lint];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
