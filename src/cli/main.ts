@@ -1,8 +1,9 @@
 // scim-workbench: the headless faces of the extension's modules, for CI pipelines and terminals.
 import { CliError, type CliCommand } from './command';
 import { lint } from './lint';
+import { serveCommand } from './serve';
 
-const commands: readonly CliCommand[] = [lint];
+const commands: readonly CliCommand[] = [lint, serveCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

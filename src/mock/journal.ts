@@ -1,0 +1,354 @@
+// The directory's data file: an append-only JSON-lines journal with group commit.
+//
+// - append() queues a line and resolves once the batch holding it has been written to the file: one
+//   fs.write per batch, so concurrent requests share a write, and an answer sent after the promise
+//   resolves is never lost when the process is killed (the bytes are in the OS page cache; this is not a
+//   guarantee against power loss, which would need an fsync per batch).
+// - A line that was being written when the process died (no trailing newline) is dropped on load and cut
+//   from the file before new lines are appended; a damaged line anywhere else stops the load with a
+//   message instead of silently losing data.
+// - Compaction writes a snapshot (captured synchronously, serialised in chunks so requests keep flowing)
+//   plus every line written since the capture to a temporary file, fsyncs it and renames it over the
+//   data file. A crash at any point leaves either the old file or the new one, both complete.
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+
+export const JOURNAL_FORMAT = 'scim-workbench-directory';
+export const JOURNAL_VERSION = 1;
+
+/** A point-in-time copy of the directory: its sequence number and its records, serialised lazily in chunks. */
+export interface Snapshot {
+  readonly seq: number;
+  /** Each chunk is one or more complete lines, each ending with '\n'. */
+  readonly chunks: Iterable<string>;
+}
+
+export interface JournalOptions {
+  /** Applies one loaded record (header excluded); throws to reject the file. */
+  onRecord(record: Record<string, unknown>, line: number): void;
+  /** Captures the directory for compaction; called synchronously. */
+  snapshot(): Snapshot;
+  /** Compaction starts once the lines appended since the last snapshot exceed max(this, snapshot size). Default 4 MiB. */
+  compactAfterBytes?: number;
+  /** A background compaction failed (the data file is left as it was). */
+  onCompactionError?(error: Error): void;
+}
+
+interface Batch {
+  lines: string[];
+  seqs: number[];
+  promise: Promise<void>;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => undefined);
+  return { lines: [], seqs: [], promise, resolve, reject };
+}
+
+const openFd = (path: string, flags: string) =>
+  new Promise<number>((res, rej) => fs.open(path, flags, 0o600, (e, fd) => (e ? rej(e) : res(fd))));
+const closeFd = (fd: number) => new Promise<void>((res, rej) => fs.close(fd, (e) => (e ? rej(e) : res())));
+const fsyncFd = (fd: number) => new Promise<void>((res, rej) => fs.fsync(fd, (e) => (e ? rej(e) : res())));
+
+function writeAll(fd: number, data: Buffer): Promise<void> {
+  return new Promise<void>((res, rej) => {
+    const step = (offset: number) => {
+      fs.write(fd, data, offset, data.length - offset, null, (e, written) => {
+        if (e) return rej(e);
+        if (offset + written < data.length) step(offset + written);
+        else res();
+      });
+    };
+    step(0);
+  });
+}
+
+function headerLine(seq: number): string {
+  return JSON.stringify({ t: 'H', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, seq }) + '\n';
+}
+
+export class JournalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalError';
+  }
+}
+
+export class Journal {
+  private batch: Batch | undefined;
+  private writing = false;
+  private switching = false;
+  private compacting = false;
+  private closed = false;
+  private closeWhenIdle = false;
+  private failure: Error | undefined;
+  /** Lines written since the snapshot being compacted was captured, for the new file. */
+  private tail: string[] | undefined;
+  private tailFromSeq = 0;
+  /** After a compaction, queued lines at or below this were already in the snapshot. */
+  private snapshotSeq = 0;
+  private snapshotBytes = 0;
+  private bytes = 0;
+  private idleWaiters: (() => void)[] = [];
+  private inflight: Promise<void> | undefined;
+  private compaction: Promise<void> | undefined;
+  private readonly compactAfter: number;
+
+  private constructor(readonly file: string, private fd: number, private readonly options: JournalOptions, size: number) {
+    this.bytes = size;
+    this.snapshotBytes = size;
+    this.compactAfter = options.compactAfterBytes ?? 4 * 1024 * 1024;
+  }
+
+  /** Opens (or creates) the data file, replays it through options.onRecord, and returns the journal and the highest seq seen. */
+  static async open(file: string, options: JournalOptions): Promise<{ journal: Journal; seq: number }> {
+    await fs.promises.rm(`${file}.compacting`, { force: true });
+    let data: Buffer;
+    try {
+      data = await fs.promises.readFile(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      data = Buffer.alloc(0);
+    }
+    let seq = 0;
+    const end = data.lastIndexOf(10) + 1;
+    if (end === 0) {
+      // A new file, or only the start of a header that was being written when the process died.
+      if (data.length > 0 && !headerLine(0).startsWith(data.toString('utf8', 0, Math.min(data.length, 8)))) {
+        throw new JournalError(`${file} is not a SCIM Workbench data file. Choose another file, or move this one away.`);
+      }
+      const header = headerLine(0);
+      await fs.promises.writeFile(file, header, { mode: 0o600 });
+      const fd = await openFd(file, 'a');
+      return { journal: new Journal(file, fd, options, Buffer.byteLength(header)), seq };
+    }
+    const lines = data.toString('utf8', 0, end).split('\n');
+    lines.pop();
+    const header = Journal.parseLine(file, lines[0] as string, 1);
+    if (header.t !== 'H' || header.format !== JOURNAL_FORMAT) {
+      throw new JournalError(`${file} is not a SCIM Workbench data file (its first line is not the "${JOURNAL_FORMAT}" header). Choose another file, or move this one away.`);
+    }
+    if (header.version !== JOURNAL_VERSION) {
+      throw new JournalError(`${file} was written by a newer SCIM Workbench (format version ${String(header.version)}); update the extension or use another file.`);
+    }
+    seq = typeof header.seq === 'number' ? header.seq : 0;
+    for (let i = 1; i < lines.length; i++) {
+      const rec = Journal.parseLine(file, lines[i] as string, i + 1);
+      try {
+        options.onRecord(rec, i + 1);
+      } catch (e) {
+        throw new JournalError(`${file} line ${i + 1} cannot be applied: ${(e as Error).message}`);
+      }
+      if (typeof rec.seq === 'number' && rec.seq > seq) seq = rec.seq;
+    }
+    if (end < data.length) await fs.promises.truncate(file, end);
+    const fd = await openFd(file, 'a');
+    return { journal: new Journal(file, fd, options, end), seq };
+  }
+
+  private static parseLine(file: string, line: string, n: number): Record<string, unknown> {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      rec = undefined;
+    }
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec) || typeof (rec as Record<string, unknown>).t !== 'string') {
+      throw new JournalError(`${file} line ${n} is damaged (not a JSON record); the file was changed outside SCIM Workbench. Restore it from a copy or move it away to start empty.`);
+    }
+    return rec as Record<string, unknown>;
+  }
+
+  /** Queues one line (without its newline) carrying sequence number seq; resolves when it is in the file. */
+  append(seq: number, line: string): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new JournalError(`The data file ${this.file} is closed; the change was not saved.`));
+    if (!this.batch) {
+      this.batch = newBatch();
+      queueMicrotask(() => this.kick());
+    }
+    this.batch.lines.push(line);
+    this.batch.seqs.push(seq);
+    return this.batch.promise;
+  }
+
+  /** Bytes in the file now. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  private kick(): void {
+    if (this.writing || this.switching || !this.batch) {
+      if (!this.writing && !this.batch) this.settleIdle();
+      return;
+    }
+    const batch = this.batch;
+    this.batch = undefined;
+    this.writing = true;
+    const buf = Buffer.from(this.batchText(batch), 'utf8');
+    this.inflight = writeAll(this.fd, buf).then(
+      () => {
+        this.bytes += buf.length;
+        if (this.tail) {
+          for (let i = 0; i < batch.lines.length; i++) if ((batch.seqs[i] as number) > this.tailFromSeq) this.tail.push(batch.lines[i] as string);
+        }
+        batch.resolve();
+      },
+      (e: NodeJS.ErrnoException) => {
+        this.failure = new JournalError(`The data file ${this.file} could not be written (${e.code ?? e.message}); later changes are kept in memory only. Fix the disk or permissions and restart the server.`);
+        batch.reject(this.failure);
+        this.batch?.reject(this.failure);
+        this.batch = undefined;
+      },
+    ).finally(() => {
+      this.writing = false;
+      this.inflight = undefined;
+      if (this.closeWhenIdle) {
+        if (!this.switching) this.finishClose();
+        return;
+      }
+      this.kick();
+      if (!this.compacting && !this.closed && !this.failure && this.bytes - this.snapshotBytes > Math.max(this.compactAfter, this.snapshotBytes)) {
+        this.compact().catch((e: Error) => this.options.onCompactionError?.(e));
+      }
+    });
+  }
+
+  /** The batch's lines, without those a compaction already put in the snapshot. */
+  private batchText(batch: Batch): string {
+    let text = '';
+    for (let i = 0; i < batch.lines.length; i++) {
+      if ((batch.seqs[i] as number) > this.snapshotSeq) text += batch.lines[i] + '\n';
+    }
+    return text;
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves when every line appended so far is in the file (or the journal failed). */
+  flush(): Promise<void> {
+    if (!this.writing && !this.batch) return Promise.resolve();
+    return new Promise<void>((res) => this.idleWaiters.push(res));
+  }
+
+  /** Rewrites the file as a snapshot of the directory plus the lines written meanwhile. */
+  compact(): Promise<void> {
+    if (this.compacting || this.closed || this.failure) return this.compaction ?? Promise.resolve();
+    this.compacting = true;
+    this.compaction = this.runCompaction().finally(() => { this.compaction = undefined; });
+    return this.compaction;
+  }
+
+  private async runCompaction(): Promise<void> {
+    const tmp = `${this.file}.compacting`;
+    let tmpFd: number | undefined;
+    let renamed = false;
+    try {
+      const snap = this.options.snapshot();
+      this.tail = [];
+      this.tailFromSeq = snap.seq;
+      tmpFd = await openFd(tmp, 'w');
+      let size = 0;
+      const header = Buffer.from(headerLine(snap.seq), 'utf8');
+      await writeAll(tmpFd, header);
+      size += header.length;
+      for (const chunk of snap.chunks) {
+        if (this.closed) return;
+        const buf = Buffer.from(chunk, 'utf8');
+        await writeAll(tmpFd, buf);
+        size += buf.length;
+      }
+      this.switching = true;
+      await this.inflight;
+      if (this.closed) return;
+      if (this.tail.length > 0) {
+        const buf = Buffer.from(this.tail.join('\n') + '\n', 'utf8');
+        await writeAll(tmpFd, buf);
+        size += buf.length;
+      }
+      await fsyncFd(tmpFd);
+      await fs.promises.rename(tmp, this.file);
+      renamed = true;
+      await this.syncDirectory();
+      const old = this.fd;
+      this.fd = tmpFd;
+      tmpFd = undefined;
+      this.snapshotSeq = snap.seq;
+      this.bytes = size;
+      this.snapshotBytes = size;
+      await closeFd(old);
+    } finally {
+      this.tail = undefined;
+      this.switching = false;
+      this.compacting = false;
+      if (tmpFd !== undefined) {
+        await closeFd(tmpFd).catch(() => undefined);
+        if (!renamed) await fs.promises.rm(tmp, { force: true });
+      }
+      if (this.closeWhenIdle && !this.writing) this.finishClose();
+      else this.kick();
+    }
+  }
+
+  private async syncDirectory(): Promise<void> {
+    if (process.platform === 'win32') return;
+    const dfd = await openFd(dirname(this.file), 'r').catch(() => undefined);
+    if (dfd === undefined) return;
+    await fsyncFd(dfd).catch(() => undefined);
+    await closeFd(dfd).catch(() => undefined);
+  }
+
+  /** Writes what is queued and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.compaction?.catch(() => undefined);
+    await this.flush();
+    await closeFd(this.fd).catch(() => undefined);
+  }
+
+  /**
+   * Closes as synchronously as possible (VS Code's deactivate): a queued batch is written with writeSync
+   * when no write is in flight; otherwise the file is closed right after the write in flight finishes.
+   */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.writing || this.switching) {
+      this.closeWhenIdle = true;
+      return;
+    }
+    this.finishClose();
+  }
+
+  private finishClose(): void {
+    this.closeWhenIdle = false;
+    const batch = this.batch;
+    this.batch = undefined;
+    if (batch && !this.failure && !this.switching) {
+      try {
+        fs.writeSync(this.fd, this.batchText(batch));
+        batch.resolve();
+      } catch (e) {
+        batch.reject(e as Error);
+      }
+    } else {
+      batch?.reject(new JournalError(`The data file ${this.file} was closed before the change was saved.`));
+    }
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed by a failed write path
+    }
+    this.settleIdle();
+  }
+}

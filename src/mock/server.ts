@@ -1,0 +1,595 @@
+// The mock MURAL SCIM server over node:http (no framework: the routes are few and speed comes from doing
+// little per request). It authenticates, reads and checks the body, injects the faults it is told to, calls
+// ScimService, and answers application/scim+json — errors included — logging every request in a ring buffer.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ScimError, isScimError } from '../scim/errors';
+import { URN, type ResourceTypeName } from '../scim/schemas';
+import { isObject } from '../scim/values';
+import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from './discovery';
+import { RingBuffer, capBody, redactAuthorization, type RequestLogEntry } from './requestLog';
+import { etagMatches, type ListQuery, type ResourceView, type ScimService } from './service';
+
+/** MURAL's path first; the second is the usual SCIM 2 path, accepted as an alias. */
+export const BASE_PATHS = ['/enterprise/v1/scim', '/scim/v2'] as const;
+export const DEFAULT_PORT = 8319;
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+export interface ServerOptions {
+  /** The secret clients send as `Bearer <token>` or `apikey <token>`. */
+  token: string;
+  /** Interface to bind (default 127.0.0.1: only this machine can connect). */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (default 0). */
+  port?: number;
+  /** Largest request body accepted (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Requests kept in the request log (default 500). */
+  requestLogSize?: number;
+  /** Characters of each body kept in the request log (default 64 KiB). */
+  logBodyLimit?: number;
+}
+
+export interface ServerEvents {
+  request: [RequestLogEntry];
+}
+
+/** JSON nested deeper than this is refused before parsing (SCIM resources nest 3 or 4 levels). */
+const MAX_JSON_DEPTH = 64;
+
+interface Ctx {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly started: number;
+  readonly time: string;
+  requestBody: string;
+}
+
+interface Input {
+  /** The parsed JSON body (POST, PUT, PATCH). */
+  readonly body: unknown;
+  /** Decoded path parameters (the id after /Users/). */
+  readonly params: readonly string[];
+}
+
+interface Route {
+  /** Methods the route answers, for 405's Allow header. */
+  readonly allow: readonly string[];
+  readonly handle: (ctx: Ctx, query: URLSearchParams, input: Input) => Promise<void> | void;
+}
+
+class HttpError extends ScimError {
+  constructor(status: number, detail: string, readonly headers: Record<string, string> = {}, scimType?: ScimError['scimType']) {
+    super(status, scimType, detail);
+  }
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Deepest nesting of objects/arrays in JSON text, scanning strings correctly; stops early past `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+function splitList(v: string | null | undefined): string[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  const parts = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return parts.length > 0 ? parts : undefined;
+}
+
+function listFromBody(v: unknown, name: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return splitList(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw new ScimError(400, 'invalidValue', `"${name}" must be an array of attribute names.`);
+}
+
+/** A ListResponse as JSON text, assembled from each resource's (cached) JSON. */
+function listJson(total: number, startIndex: number, items: readonly string[]): string {
+  return `{"schemas":["${URN.ListResponse}"],"totalResults":${total},"Resources":[${items.join(',')}],"startIndex":${startIndex},"itemsPerPage":${items.length}}`;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class MockServer extends EventEmitter<ServerEvents> {
+  private server: Server | undefined;
+  private tokenDigest: Buffer;
+  private readonly log: RingBuffer<RequestLogEntry>;
+  private nextId = 1;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly maxBody: number;
+  private readonly logBodyLimit: number;
+  private actualPort: number | undefined;
+  private windowStart = 0;
+  private windowCount = 0;
+  private faultsLeft = 0;
+  private readonly routes: Record<string, Route>;
+
+  constructor(readonly service: ScimService, options: ServerOptions) {
+    super();
+    this.tokenDigest = MockServer.checkToken(options.token);
+    this.host = options.host ?? '127.0.0.1';
+    this.port = options.port ?? 0;
+    this.maxBody = options.maxBodyBytes ?? 1024 * 1024;
+    this.logBodyLimit = options.logBodyLimit ?? 64 * 1024;
+    this.log = new RingBuffer(options.requestLogSize ?? 500);
+    this.routes = this.buildRoutes();
+  }
+
+  private static checkToken(token: string): Buffer {
+    if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token)) {
+      throw new RangeError('The server needs a token without spaces: clients send it as "Authorization: Bearer <token>".');
+    }
+    return digest(token);
+  }
+
+  /** Replaces the token; requests with the old one get 401 from now on. */
+  setToken(token: string): void {
+    this.tokenDigest = MockServer.checkToken(token);
+  }
+
+  /** The port listened on, once started. */
+  get listeningPort(): number | undefined {
+    return this.actualPort;
+  }
+
+  /** The tenant URL to paste into Entra, once started, e.g. http://127.0.0.1:8319/enterprise/v1/scim. */
+  get url(): string | undefined {
+    if (this.actualPort === undefined) return undefined;
+    const h = this.host === '0.0.0.0' || this.host === '::' ? 'localhost' : this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${h}:${this.actualPort}${BASE_PATHS[0]}`;
+  }
+
+  /** The request log, oldest first. */
+  requests(): RequestLogEntry[] {
+    return this.log.toArray();
+  }
+
+  clearRequests(): void {
+    this.log.clear();
+  }
+
+  /** Listens; resolves with the port actually used (port 0 picks one). Rejects with the listen error (e.g. code EADDRINUSE). */
+  start(): Promise<{ port: number; url: string }> {
+    if (this.server) return Promise.reject(new Error('The server is already started.'));
+    const server = createServer({ keepAlive: true }, (req, res) => { this.onRequest(req, res); });
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => { this.server = undefined; reject(e); };
+      server.once('error', onError);
+      server.listen(this.port, this.host, () => {
+        server.off('error', onError);
+        server.on('clientError', (_e, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); else socket.destroy(); });
+        this.actualPort = (server.address() as AddressInfo).port;
+        const url = this.url as string;
+        this.service.baseUrl = url;
+        resolve({ port: this.actualPort, url });
+      });
+    });
+  }
+
+  /** Stops listening and closes every connection, keep-alive ones included. */
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    this.actualPort = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Synchronous stop for VS Code's deactivate. */
+  dispose(): void {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.actualPort = undefined;
+    server.close();
+    server.closeAllConnections();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Request handling
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const ctx: Ctx = { req, res, started: performance.now(), time: new Date().toISOString(), requestBody: '' };
+    this.handle(ctx).catch((e: unknown) => this.fail(ctx, e));
+  }
+
+  private async handle(ctx: Ctx): Promise<void> {
+    const { req } = ctx;
+    const url = req.url ?? '/';
+    const qi = url.indexOf('?');
+    const path = qi < 0 ? url : url.slice(0, qi);
+    let rest: string | undefined;
+    for (const base of BASE_PATHS) {
+      if (path === base || path.startsWith(base + '/')) { rest = path.slice(base.length); break; }
+    }
+    if (rest === undefined) {
+      throw new HttpError(404, `Nothing here: the SCIM endpoints are under ${BASE_PATHS[0]} (or ${BASE_PATHS[1]}), e.g. ${BASE_PATHS[0]}/Users.`);
+    }
+    this.authenticate(req);
+    if (rest.length > 1 && rest.endsWith('/')) rest = rest.slice(0, -1);
+    const segments = rest.split('/').slice(1);
+    const { route, params } = this.resolve(segments);
+    const method = req.method ?? 'GET';
+    if (!route.allow.includes(method)) {
+      throw new HttpError(405, `${method} is not supported on ${rest || '/'}; use ${route.allow.join(', ')}.`, { Allow: route.allow.join(', ') });
+    }
+    let body: unknown;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') body = await this.readBody(ctx);
+    await this.injectFaults();
+    const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
+    await route.handle(ctx, query, { body, params });
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const header = req.headers.authorization;
+    const challenge = { 'WWW-Authenticate': 'Bearer realm="scim-workbench"' };
+    if (!header) throw new HttpError(401, 'Authentication required: send "Authorization: Bearer <token>" (or MURAL\'s "apikey <token>") with the server\'s token.', challenge);
+    const space = header.indexOf(' ');
+    const scheme = space < 0 ? header.toLowerCase() : header.slice(0, space).toLowerCase();
+    if (space < 0 || (scheme !== 'bearer' && scheme !== 'apikey')) {
+      throw new HttpError(401, 'The Authorization header must be "Bearer <token>" or "apikey <token>".', challenge);
+    }
+    if (!timingSafeEqual(digest(header.slice(space + 1).trim()), this.tokenDigest)) {
+      throw new HttpError(401, 'The token is not valid for this server: copy the token the server printed (or the one set with --token / SCIM_WORKBENCH_TOKEN).', challenge);
+    }
+  }
+
+  private resolve(segments: string[]): { route: Route; params: string[] } {
+    const [first = '', second, ...more] = segments;
+    const key = first.toLowerCase();
+    const notFound = () => new HttpError(404, `Unknown endpoint ${'/' + segments.join('/')}: the endpoints are /Users, /Groups, /.search, /ServiceProviderConfig, /ResourceTypes and /Schemas.`);
+    if (more.length > 0) throw notFound();
+    const id = second === undefined ? undefined : this.decodeSegment(second);
+    switch (key) {
+      case 'users':
+      case 'groups': {
+        const rt: ResourceTypeName = key === 'users' ? 'User' : 'Group';
+        if (id === undefined) return { route: this.routes[`${rt}:list`] as Route, params: [] };
+        if (id === '.search') return { route: this.routes[`${rt}:search`] as Route, params: [] };
+        return { route: this.routes[`${rt}:one`] as Route, params: [id] };
+      }
+      case '.search':
+        if (id !== undefined) throw notFound();
+        return { route: this.routes.search as Route, params: [] };
+      case 'serviceproviderconfig':
+        if (id !== undefined) throw notFound();
+        return { route: this.routes.spc as Route, params: [] };
+      case 'resourcetypes':
+        return { route: this.routes.resourceTypes as Route, params: id === undefined ? [] : [id] };
+      case 'schemas':
+        return { route: this.routes.schemas as Route, params: id === undefined ? [] : [id] };
+      case 'bulk':
+        throw new HttpError(501, 'Bulk operations are not supported (ServiceProviderConfig bulk.supported is false); send one request per resource, as Entra does.');
+      case 'me':
+        throw new HttpError(501, '/Me is not supported: the mock has no authenticated subject, only a token.');
+      default:
+        throw notFound();
+    }
+  }
+
+  private decodeSegment(s: string): string {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new HttpError(400, `The path segment "${s}" is not valid percent-encoding.`, {}, 'invalidSyntax');
+    }
+  }
+
+  /** Reads, limits, decodes and parses a JSON body; undefined when there is none. */
+  private async readBody(ctx: Ctx): Promise<unknown> {
+    const { req } = ctx;
+    const type = req.headers['content-type'];
+    if (type !== undefined) {
+      const media = type.split(';', 1)[0]?.trim().toLowerCase();
+      if (media !== 'application/scim+json' && media !== 'application/json') {
+        req.resume();
+        throw new HttpError(415, `Content-Type ${type} is not accepted: send the body as application/scim+json (or application/json).`);
+      }
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > this.maxBody) {
+      ctx.requestBody = `[${declared} bytes not read: over the ${this.maxBody}-byte limit]`;
+      throw this.tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const over = await new Promise<boolean>((resolve, reject) => {
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.maxBody) {
+          req.removeAllListeners('data');
+          req.pause();
+          resolve(true);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolve(false));
+      req.on('error', reject);
+    });
+    if (over) {
+      ctx.requestBody = `[body not read: over the ${this.maxBody}-byte limit]`;
+      throw this.tooLarge();
+    }
+    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    let text: string;
+    try {
+      text = decoder.decode(buf);
+    } catch {
+      ctx.requestBody = `[${buf.length} bytes that are not valid UTF-8]`;
+      throw new HttpError(400, 'The body is not valid UTF-8 text: send JSON encoded as UTF-8.', {}, 'invalidSyntax');
+    }
+    ctx.requestBody = capBody(text, this.logBodyLimit);
+    if (text.trim() === '') {
+      throw new HttpError(400, 'The request has no body: send a SCIM JSON object.', {}, 'invalidSyntax');
+    }
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      throw new HttpError(400, `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; SCIM resources need a few.`, {}, 'invalidSyntax');
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new HttpError(400, `The body is not valid JSON: ${(e as Error).message}.`, {}, 'invalidSyntax');
+    }
+  }
+
+  private tooLarge(): HttpError {
+    return new HttpError(413, `The body is larger than ${this.maxBody} bytes; SCIM requests are small — send one resource per request.`, { Connection: 'close' });
+  }
+
+  /** Rate limit, random throttling, fault bursts and latency, as the options say. */
+  private async injectFaults(): Promise<void> {
+    const o = this.service.options;
+    if (o.rateLimitPerSecond > 0) {
+      const now = Date.now();
+      if (now - this.windowStart >= 1000) { this.windowStart = now; this.windowCount = 0; }
+      if (++this.windowCount > o.rateLimitPerSecond) {
+        throw new HttpError(429, `Too many requests: this server allows ${o.rateLimitPerSecond} per second (rate-limit simulation). Retry after ${o.retryAfterSeconds} s.`, { 'Retry-After': String(o.retryAfterSeconds) });
+      }
+    }
+    if (o.throttleShare > 0 && Math.random() < o.throttleShare) {
+      throw new HttpError(429, `Too many requests (throttling simulation, ${Math.round(o.throttleShare * 100)}% of requests). Retry after ${o.retryAfterSeconds} s.`, { 'Retry-After': String(o.retryAfterSeconds) });
+    }
+    if (o.faultShare > 0 || this.faultsLeft > 0) {
+      // The chance of starting a burst such that, on average, faultShare of all requests fail.
+      const start = o.faultShare / (o.faultBurst - o.faultShare * (o.faultBurst - 1));
+      if (this.faultsLeft > 0 || Math.random() < start) {
+        this.faultsLeft = this.faultsLeft > 0 ? this.faultsLeft - 1 : o.faultBurst - 1;
+        const headers: Record<string, string> = o.faultStatus === 503 ? { 'Retry-After': String(o.retryAfterSeconds) } : {};
+        throw new HttpError(o.faultStatus, `Injected fault (fault simulation: ${Math.round(o.faultShare * 100)}% of requests, bursts of ${o.faultBurst}).`, headers);
+      }
+    }
+    if (o.latencyMs > 0) await new Promise<void>((res) => setTimeout(res, o.latencyMs));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Answers
+
+  private send(ctx: Ctx, status: number, body: string, headers: Record<string, string | number> = {}): void {
+    const { req, res } = ctx;
+    if (res.headersSent) return;
+    res.writeHead(status, { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), ...headers });
+    res.end(body);
+    const auth = req.headers.authorization;
+    const entry: RequestLogEntry = {
+      id: this.nextId++,
+      time: ctx.time,
+      method: req.method ?? '',
+      path: req.url ?? '',
+      status,
+      durationMs: Math.round((performance.now() - ctx.started) * 1000) / 1000,
+      requestHeaders: auth === undefined ? { ...req.headers } : { ...req.headers, authorization: redactAuthorization(auth) },
+      requestBody: ctx.requestBody,
+      responseBody: capBody(body, this.logBodyLimit),
+    };
+    this.log.push(entry);
+    this.emit('request', entry);
+  }
+
+  private fail(ctx: Ctx, e: unknown): void {
+    if (isScimError(e)) {
+      this.send(ctx, e.status, JSON.stringify(e.toJSON()), e instanceof HttpError ? e.headers : {});
+      return;
+    }
+    const err = new ScimError(500, undefined, `The mock server failed: ${(e as Error)?.message ?? String(e)}. This is a bug in SCIM Workbench; the request log has the request.`);
+    this.send(ctx, 500, JSON.stringify(err.toJSON()));
+  }
+
+  private sendResource(ctx: Ctx, status: number, view: ResourceView, query: URLSearchParams, extra: Record<string, string> = {}): void {
+    const q = projection(query);
+    const body = q ? JSON.stringify(view.project(q)) : view.json();
+    this.send(ctx, status, body, { ETag: view.version, ...extra });
+  }
+
+  private sendList(ctx: Ctx, r: { totalResults: number; startIndex: number; views: ResourceView[] }, q: ListQuery): void {
+    const projected = q.attributes !== undefined || q.excludedAttributes !== undefined;
+    const items = r.views.map((v) => (projected ? JSON.stringify(v.project(q)) : v.json()));
+    this.send(ctx, 200, listJson(r.totalResults, r.startIndex, items));
+  }
+
+  private sendDocument(ctx: Ctx, doc: Record<string, unknown>): void {
+    this.send(ctx, 200, JSON.stringify(doc));
+  }
+
+  private sendDocuments(ctx: Ctx, docs: Record<string, unknown>[]): void {
+    this.send(ctx, 200, listJson(docs.length, 1, docs.map((d) => JSON.stringify(d))));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Routes
+
+  private buildRoutes(): Record<string, Route> {
+    const svc = this.service;
+    const routes: Record<string, Route> = {};
+    for (const rt of ['User', 'Group'] as const) {
+      routes[`${rt}:list`] = {
+        allow: ['GET', 'POST'],
+        handle: async (ctx, query, input) => {
+          if (ctx.req.method === 'GET') {
+            const q = listQuery(query);
+            this.sendList(ctx, svc.query(rt, q), q);
+            return;
+          }
+          const view = await svc.create(rt, input.body);
+          this.sendResource(ctx, 201, view, query, view.location ? { Location: view.location } : {});
+        },
+      };
+      routes[`${rt}:search`] = {
+        allow: ['POST'],
+        handle: (ctx, _query, input) => {
+          const q = searchQuery(input.body);
+          this.sendList(ctx, svc.query(rt, q), q);
+        },
+      };
+      routes[`${rt}:one`] = {
+        allow: ['GET', 'PUT', 'PATCH', 'DELETE'],
+        handle: async (ctx, query, { body, params }) => {
+          const id = params[0] as string;
+          const ifMatch = ctx.req.headers['if-match'];
+          switch (ctx.req.method) {
+            case 'GET': {
+              const view = svc.read(rt, id);
+              const none = ctx.req.headers['if-none-match'];
+              if (none !== undefined && etagMatches(none, view.version)) {
+                this.send(ctx, 304, '', { ETag: view.version });
+                return;
+              }
+              this.sendResource(ctx, 200, view, query);
+              return;
+            }
+            case 'PUT':
+              this.sendResource(ctx, 200, await svc.replace(rt, id, body, { ifMatch }), query);
+              return;
+            case 'PATCH': {
+              const view = await svc.patch(rt, id, body, { ifMatch });
+              // Groups answer 204 (their member lists can be long) unless the client asks for attributes.
+              if (rt === 'Group' && !projection(query)) this.send(ctx, 204, '', { ETag: view.version });
+              else this.sendResource(ctx, 200, view, query);
+              return;
+            }
+            default:
+              await svc.delete(rt, id, { ifMatch });
+              this.send(ctx, 204, '');
+          }
+        },
+      };
+    }
+    routes.search = {
+      allow: ['POST'],
+      handle: (ctx, _query, input) => {
+        const q = searchQuery(input.body);
+        this.sendList(ctx, svc.query(undefined, q), q);
+      },
+    };
+    routes.spc = { allow: ['GET'], handle: (ctx) => this.sendDocument(ctx, serviceProviderConfig(svc.baseUrl, svc.maxResultsPerPage)) };
+    routes.resourceTypes = {
+      allow: ['GET'],
+      handle: (ctx, _q, { params: [id] }) => {
+        if (id === undefined) { this.sendDocuments(ctx, resourceTypes(svc.baseUrl)); return; }
+        const doc = resourceType(id, svc.baseUrl);
+        if (!doc) throw new HttpError(404, `No resource type "${id}": this server has User and Group.`);
+        this.sendDocument(ctx, doc);
+      },
+    };
+    routes.schemas = {
+      allow: ['GET'],
+      handle: (ctx, _q, { params: [id] }) => {
+        if (id === undefined) { this.sendDocuments(ctx, schemas(svc.baseUrl)); return; }
+        const doc = schema(id, svc.baseUrl);
+        if (!doc) throw new HttpError(404, `No schema "${id}": this server has ${URN.User}, ${URN.EnterpriseUser} and ${URN.Group}.`);
+        this.sendDocument(ctx, doc);
+      },
+    };
+    return routes;
+  }
+}
+
+/** A query-string parameter, its name matched case-insensitively. */
+function param(query: URLSearchParams, name: string): string | undefined {
+  const exact = query.get(name);
+  if (exact !== null) return exact;
+  const lower = name.toLowerCase();
+  for (const [k, v] of query) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function projection(query: URLSearchParams): { attributes?: string[]; excludedAttributes?: string[] } | undefined {
+  const attributes = splitList(param(query, 'attributes'));
+  const excludedAttributes = splitList(param(query, 'excludedAttributes'));
+  if (!attributes && !excludedAttributes) return undefined;
+  return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
+}
+
+function sortOrder(v: unknown): 'ascending' | 'descending' | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && (v.toLowerCase() === 'ascending' || v.toLowerCase() === 'descending')) return v.toLowerCase() as 'ascending' | 'descending';
+  throw new ScimError(400, 'invalidValue', `sortOrder must be "ascending" or "descending", not ${JSON.stringify(v)}.`);
+}
+
+function listQuery(query: URLSearchParams): ListQuery {
+  if (query.size === 0) return {};
+  return {
+    filter: param(query, 'filter'),
+    startIndex: param(query, 'startIndex'),
+    count: param(query, 'count'),
+    sortBy: param(query, 'sortBy'),
+    sortOrder: sortOrder(param(query, 'sortOrder')),
+    ...projection(query),
+  };
+}
+
+/** The SearchRequest body of POST /.search (RFC 7644 §3.4.3). */
+function searchQuery(body: unknown): ListQuery {
+  if (!isObject(body)) throw new ScimError(400, 'invalidSyntax', `A search needs a JSON object body with "schemas": ["${URN.SearchRequest}"].`);
+  const s = body.schemas;
+  if (s !== undefined && !(Array.isArray(s) && s.includes(URN.SearchRequest))) {
+    throw new ScimError(400, 'invalidSyntax', `A search body's "schemas" must contain "${URN.SearchRequest}".`);
+  }
+  const text = (v: unknown, name: string): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    throw new ScimError(400, 'invalidValue', `"${name}" must be a string.`);
+  };
+  const num = (v: unknown, name: string): number | string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'number' || typeof v === 'string') return v;
+    throw new ScimError(400, 'invalidValue', `"${name}" must be a number.`);
+  };
+  const q: ListQuery = {
+    filter: text(body.filter, 'filter'),
+    startIndex: num(body.startIndex, 'startIndex'),
+    count: num(body.count, 'count'),
+    sortBy: text(body.sortBy, 'sortBy'),
+    sortOrder: sortOrder(body.sortOrder),
+  };
+  const attributes = listFromBody(body.attributes, 'attributes');
+  const excludedAttributes = listFromBody(body.excludedAttributes, 'excludedAttributes');
+  if (attributes) q.attributes = attributes;
+  if (excludedAttributes) q.excludedAttributes = excludedAttributes;
+  return q;
+}

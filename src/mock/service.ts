@@ -1,0 +1,752 @@
+// The mock MURAL directory as a transport-independent service: the HTTP routes call it, and the VS Code
+// extension calls it directly for its tree and commands. Methods take plain values and return resources or
+// throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
+// client after awaiting them never acknowledges a change a crash could lose.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { ScimError } from '../scim/errors';
+import { compileFilter, equalityLookups, parseFilter, type FilterNode } from '../scim/filter';
+import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
+import { applyPatch } from '../scim/patch';
+import { parsePaging, project, sortResources } from '../scim/projection';
+import { checkRequired, normalizeResource, type Resource } from '../scim/resource';
+import { RESOURCE_TYPES, URN, type ResourceTypeName } from '../scim/schemas';
+import { deepEqual, isObject } from '../scim/values';
+import { Journal } from './journal';
+import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
+import { MuralRules } from './rules';
+import { UserGenerator, workspaceName } from './seed';
+import {
+  checkRecord, DirectoryStore, userDisplay,
+  type DirectoryRecord, type Entry, type GroupEntry, type GroupRecord, type LostWorkspace, type UserEntry,
+} from './store';
+
+export type { LostWorkspace } from './store';
+
+export interface ServiceOptions {
+  /** JSON-lines data file; in memory only when absent. */
+  dataFile?: string;
+  /** The attribute-mapping table whose rules the directory enforces (default: MURAL's). */
+  mapping?: MappingTable;
+  /** Compatibility switches and fault injection (see MOCK_OPTION_TABLE). */
+  options?: Partial<MockOptions>;
+  /** Page size when a list request sends no count (default 100). */
+  defaultCount?: number;
+  /** Largest page a list request gets (default 1000; ServiceProviderConfig filter.maxResults). */
+  maxResults?: number;
+  /** Compact the data file once this many bytes were appended since the last snapshot (default 4 MiB). */
+  compactAfterBytes?: number;
+}
+
+export interface ListQuery {
+  filter?: string;
+  /** 1-based; numbers or the query-string text. */
+  startIndex?: number | string;
+  count?: number | string;
+  sortBy?: string;
+  sortOrder?: 'ascending' | 'descending';
+  attributes?: string[];
+  excludedAttributes?: string[];
+}
+
+export interface ListPage {
+  totalResults: number;
+  startIndex: number;
+  resources: Resource[];
+}
+
+export interface WriteConditions {
+  /** The If-Match header: the write fails with 412 unless the resource's version matches. */
+  ifMatch?: string;
+}
+
+export type ChangeEvent =
+  | { type: 'created' | 'updated' | 'deleted'; resourceType: ResourceTypeName; id: string; display: string }
+  | { type: 'deactivated'; resourceType: 'User'; id: string; display: string; lostWorkspaces: LostWorkspace[] }
+  | { type: 'reactivated'; resourceType: 'User'; id: string; display: string }
+  | { type: 'membersAdded' | 'membersRemoved'; resourceType: 'Group'; id: string; display: string; userIds: string[] }
+  | { type: 'reset' }
+  | { type: 'seeded'; users: number; groups: number };
+
+export interface ServiceEvents {
+  change: [ChangeEvent];
+  /** Something went wrong in the background (a compaction of the data file); the directory keeps working. */
+  warning: [Error];
+}
+
+export interface SeedOptions {
+  /** Workspaces to create (default: one per 40 users, at least 1, at most 64). */
+  groups?: number;
+  /** Email domain of the generated users (default example.com). */
+  domain?: string;
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+export interface SeedResult {
+  users: number;
+  groups: number;
+  cancelled: boolean;
+}
+
+export interface DirectoryStats {
+  users: number;
+  activeUsers: number;
+  groups: number;
+  memberships: number;
+}
+
+/** `W/"12"` → `12`; `*` stays `*`. */
+function opaque(tag: string): string {
+  const t = tag.trim();
+  return t.startsWith('W/') ? t.slice(2) : t;
+}
+
+/** Whether an If-Match / If-None-Match header value names `version` (or is `*`). */
+export function etagMatches(header: string, version: string): boolean {
+  const want = opaque(version);
+  return header.split(',').some((t) => { const o = opaque(t); return o === '*' || o === want; });
+}
+
+function newId(rt: ResourceTypeName): string {
+  return (rt === 'User' ? 'u' : 'g') + randomBytes(12).toString('hex');
+}
+
+const RESOLVED = Promise.resolve();
+const MAX_SEED_GROUPS = 1000;
+
+/** One resource as the service holds it: its version, location and (cached) JSON. */
+export class ResourceView {
+  constructor(private readonly svc: ScimService, readonly resourceType: ResourceTypeName, private readonly entry: Entry) {}
+
+  get id(): string {
+    return this.entry.id;
+  }
+
+  /** The ETag: meta.version, e.g. W/"42". */
+  get version(): string {
+    return versionOf(this.entry);
+  }
+
+  get location(): string | undefined {
+    return this.svc.locationOf(this.resourceType, this.entry.id);
+  }
+
+  /** The full representation as JSON text (cached until the resource changes). */
+  json(): string {
+    return this.svc.jsonOf(this.resourceType, this.entry);
+  }
+
+  /** A copy of the full representation, the caller's to keep or change. */
+  resource(): Resource {
+    return JSON.parse(this.json()) as Resource;
+  }
+
+  /** The representation with `attributes` / `excludedAttributes` applied. */
+  project(q: { attributes?: string[]; excludedAttributes?: string[] }): Resource {
+    return project(this.resourceType, this.svc.representationOf(this.resourceType, this.entry, wantsMembers(q)), q);
+  }
+}
+
+function versionOf(e: Entry): string {
+  return `W/"${e.seq}"`;
+}
+
+/** Whether a projection can include group members (so large member lists are not built only to be dropped). */
+function wantsMembers(q: { attributes?: string[]; excludedAttributes?: string[] }): boolean {
+  const isMembers = (a: string) => {
+    const l = a.toLowerCase();
+    return l === 'members' || l.startsWith('members.') || l.startsWith(`${URN.Group.toLowerCase()}:members`);
+  };
+  if (q.attributes && q.attributes.length > 0) return q.attributes.some(isMembers);
+  return !(q.excludedAttributes ?? []).some((a) => isMembers(a) && !a.includes('.'));
+}
+
+/** Whether a filter reads attributes the stored data lacks (meta, groups, members), so it needs the full representation. */
+function readsComputed(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'and': case 'or': return readsComputed(node.left) || readsComputed(node.right);
+    case 'not': return readsComputed(node.filter);
+    default: {
+      const n = node.attr.name.toLowerCase();
+      return n === 'meta' || n === 'groups' || n === 'members' || (node.attr.urn !== undefined && /:(meta|groups|members)$/i.test(`${node.attr.urn}:${n}`));
+    }
+  }
+}
+
+export class ScimService extends EventEmitter<ServiceEvents> {
+  readonly store = new DirectoryStore();
+  readonly rules: MuralRules;
+  private opts: MockOptions;
+  private journal: Journal | undefined;
+  private base: string | undefined;
+  private readonly defaultCount: number;
+  private readonly maxResults: number;
+
+  private constructor(options: ServiceOptions) {
+    super();
+    this.rules = new MuralRules(options.mapping ?? MURAL_MAPPING);
+    this.opts = { ...DEFAULT_OPTIONS, ...validateOptions(options.options ?? {}) };
+    this.defaultCount = options.defaultCount ?? 100;
+    this.maxResults = options.maxResults ?? 1000;
+  }
+
+  /** Creates the service, loading the data file when one is given (created if missing). */
+  static async open(options: ServiceOptions = {}): Promise<ScimService> {
+    const svc = new ScimService(options);
+    if (options.dataFile) {
+      const { journal } = await Journal.open(options.dataFile, {
+        onRecord: (rec) => svc.store.apply(checkRecord(rec)),
+        snapshot: () => svc.store.snapshot(),
+        compactAfterBytes: options.compactAfterBytes,
+        onCompactionError: (e) => svc.emit('warning', e),
+      });
+      svc.journal = journal;
+    }
+    return svc;
+  }
+
+  /** The largest page a list request gets (ServiceProviderConfig filter.maxResults). */
+  get maxResultsPerPage(): number {
+    return this.maxResults;
+  }
+
+  /** The data file, when the directory is persisted. */
+  get dataFile(): string | undefined {
+    return this.journal?.file;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Options and base URL
+
+  get options(): Readonly<MockOptions> {
+    return this.opts;
+  }
+
+  /** Changes switches at run time (VS Code settings); throws a RangeError naming a bad value. */
+  configure(partial: Partial<MockOptions>): void {
+    this.opts = { ...this.opts, ...validateOptions(partial) };
+  }
+
+  /** The tenant URL that meta.location, $ref and Location are built from (set by the HTTP server). */
+  get baseUrl(): string | undefined {
+    return this.base;
+  }
+
+  set baseUrl(url: string | undefined) {
+    const next = url?.replace(/\/+$/, '');
+    if (next === this.base) return;
+    this.base = next;
+    this.store.invalidateAll();
+  }
+
+  locationOf(rt: ResourceTypeName, id: string): string | undefined {
+    return this.base === undefined ? undefined : `${this.base}${RESOURCE_TYPES[rt].endpoint}/${id}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Representations
+
+  /** The full representation: stored data, then computed groups/members, then meta. Shares nested objects with the store. */
+  representationOf(rt: ResourceTypeName, e: Entry, withMembers = true): Resource {
+    const meta: Record<string, unknown> = { resourceType: rt, created: e.created, lastModified: e.modified };
+    const location = this.locationOf(rt, e.id);
+    if (location !== undefined) meta.location = location;
+    meta.version = versionOf(e);
+    if (rt === 'User') {
+      const u = e as UserEntry;
+      if (!u.groups || u.groups.size === 0) return { ...e.data, meta };
+      const groups = [];
+      for (const gid of u.groups) {
+        const g = this.store.groups.get(gid);
+        const ref = this.locationOf('Group', gid);
+        groups.push({ value: gid, ...(ref ? { $ref: ref } : {}), display: (g?.data.displayName as string | undefined) ?? '', type: 'direct' });
+      }
+      return { ...e.data, groups, meta };
+    }
+    const g = e as GroupEntry;
+    if (!withMembers) return { ...e.data, meta };
+    const members = [];
+    for (const uid of g.members) {
+      const u = this.store.users.get(uid);
+      const ref = this.locationOf('User', uid);
+      members.push({ value: uid, ...(ref ? { $ref: ref } : {}), display: u ? userDisplay(u.data) : '', type: 'User' });
+    }
+    return { ...e.data, members, meta };
+  }
+
+  jsonOf(rt: ResourceTypeName, e: Entry): string {
+    return (e.json ??= JSON.stringify(this.representationOf(rt, e)));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Reads
+
+  private entry(rt: ResourceTypeName, idOrEmail: string): Entry {
+    const e = rt === 'User' ? this.findUser(idOrEmail) : this.store.groups.get(idOrEmail);
+    if (!e) {
+      throw new ScimError(404, undefined, `No ${rt} with id ${JSON.stringify(idOrEmail)}${rt === 'User' && idOrEmail.includes('@') ? ' or that email' : ''}. It may have been deleted; look it up with a filter (GET ${RESOURCE_TYPES[rt].endpoint}?filter=${rt === 'User' ? 'userName' : 'displayName'} eq "…").`);
+    }
+    return e;
+  }
+
+  /** A user by id, or — as MURAL allows — by userName or work email in place of the id. */
+  private findUser(key: string): UserEntry | undefined {
+    const byId = this.store.users.get(key);
+    if (byId || !key.includes('@')) return byId;
+    const byName = this.store.userByUserName(key);
+    if (byName) return byName;
+    const byEmail = this.store.usersByEmail(key);
+    return byEmail.length === 1 ? byEmail[0] : undefined;
+  }
+
+  /** One resource (users also by email); throws ScimError 404. */
+  read(rt: ResourceTypeName, idOrEmail: string): ResourceView {
+    return new ResourceView(this, rt, this.entry(rt, idOrEmail));
+  }
+
+  /**
+   * A filtered, sorted page. `rt` undefined searches users and groups (POST /.search). Equality conjuncts on
+   * indexed attributes (id, userName, emails.value, externalId, displayName, members.value) narrow the
+   * candidates from an index; the compiled filter checks the rest; other filters scan.
+   */
+  query(rt: ResourceTypeName | undefined, q: ListQuery): { totalResults: number; startIndex: number; views: ResourceView[] } {
+    const { startIndex, count } = parsePaging(
+      q.startIndex === undefined ? undefined : String(q.startIndex),
+      q.count === undefined ? undefined : String(q.count),
+      { defaultCount: this.defaultCount, maxCount: this.maxResults },
+    );
+    const types: ResourceTypeName[] = rt ? [rt] : ['User', 'Group'];
+    const node = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(q.filter) : undefined;
+    const sources = types.map((t) => ({ rt: t, ...this.matcher(t, node) }));
+
+    if (q.sortBy) {
+      const all: Resource[] = [];
+      const entries = new Map<string, { rt: ResourceTypeName; e: Entry }>();
+      for (const s of sources) {
+        for (const e of s.candidates) {
+          if (!s.test(e)) continue;
+          all.push(this.representationOf(s.rt, e, false));
+          entries.set(e.id, { rt: s.rt, e });
+        }
+      }
+      const sorted = types.length === 1 ? sortResources(types[0] as ResourceTypeName, all, q.sortBy, q.sortOrder) : this.sortMixed(all, q);
+      const views = sorted.slice(startIndex - 1, startIndex - 1 + count).map((r) => {
+        const hit = entries.get(r.id as string) as { rt: ResourceTypeName; e: Entry };
+        return new ResourceView(this, hit.rt, hit.e);
+      });
+      return { totalResults: all.length, startIndex, views };
+    }
+
+    let total = 0;
+    const views: ResourceView[] = [];
+    for (const s of sources) {
+      if (s.size !== undefined) {
+        // Unfiltered: the count is known, so walk only as far as the page needs.
+        const from = Math.max(0, startIndex - 1 - total);
+        if (views.length < count && from < s.size) {
+          let i = 0;
+          for (const e of s.candidates) {
+            if (views.length >= count) break;
+            if (i++ >= from) views.push(new ResourceView(this, s.rt, e));
+          }
+        }
+        total += s.size;
+        continue;
+      }
+      for (const e of s.candidates) {
+        if (!s.test(e)) continue;
+        total++;
+        if (total >= startIndex && views.length < count) views.push(new ResourceView(this, s.rt, e));
+      }
+    }
+    return { totalResults: total, startIndex, views };
+  }
+
+  private sortMixed(all: Resource[], q: ListQuery): Resource[] {
+    const users = sortResources('User', all.filter((r) => (r.meta as { resourceType: string }).resourceType === 'User'), q.sortBy as string, q.sortOrder);
+    const groups = sortResources('Group', all.filter((r) => (r.meta as { resourceType: string }).resourceType === 'Group'), q.sortBy as string, q.sortOrder);
+    return [...users, ...groups];
+  }
+
+  /** The candidate entries for a filter on one resource type and the test each must pass. */
+  private matcher(rt: ResourceTypeName, node: FilterNode | undefined): { candidates: Iterable<Entry>; test: (e: Entry) => boolean; size?: number } {
+    const map: Map<string, Entry> = rt === 'User' ? this.store.users : this.store.groups;
+    if (!node) return { candidates: map.values(), test: () => true, size: map.size };
+    const effective = this.opts.lowercaseFilterRule ? this.rules.exactFilter(rt, node) : node;
+    const pred = compileFilter(effective, rt);
+    const test = readsComputed(effective)
+      ? (e: Entry) => pred(this.representationOf(rt, e))
+      : (e: Entry) => pred(e.data);
+    let best: readonly Entry[] | undefined;
+    for (const { path, value } of equalityLookups(node, rt)) {
+      const c = this.store.candidates(rt, path, value);
+      if (c && (!best || c.length < best.length)) best = c;
+    }
+    return { candidates: best ?? map.values(), test };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Writes
+
+  private nextRecordBase(): { seq: number; at: string } {
+    return { seq: this.store.seq + 1, at: new Date().toISOString() };
+  }
+
+  /** Applies a record to memory now and resolves when it is in the data file. */
+  private commit(rec: DirectoryRecord): Promise<void> {
+    this.store.apply(rec);
+    return this.journal ? this.journal.append(rec.seq, JSON.stringify(rec)) : RESOLVED;
+  }
+
+  private checkIfMatch(e: Entry, cond: WriteConditions | undefined): void {
+    if (cond?.ifMatch !== undefined && !etagMatches(cond.ifMatch, versionOf(e))) {
+      throw new ScimError(412, undefined, `The resource changed: its version is ${versionOf(e)}, the request's If-Match is ${cond.ifMatch}. Read it again and retry.`);
+    }
+  }
+
+  private checkUserNameFree(userName: unknown, self: string | undefined): void {
+    if (typeof userName !== 'string') return;
+    const other = this.store.userByUserName(userName);
+    if (other && other.id !== self) {
+      throw new ScimError(409, 'uniqueness', `userName ${JSON.stringify(userName)} is already taken (user ${other.id}); userName is unique, compared case-insensitively. Match the existing user instead of creating one.`);
+    }
+  }
+
+  private checkDisplayNameFree(displayName: unknown, self: string | undefined): void {
+    if (typeof displayName !== 'string') return;
+    const other = this.store.groupByDisplayName(displayName);
+    if (other && other.id !== self) {
+      throw new ScimError(409, 'uniqueness', `A group (workspace) named ${JSON.stringify(displayName)} already exists (group ${other.id}); MURAL group names are unique. Match it with filter=displayName eq "…".`);
+    }
+  }
+
+  /** Stored data: `schemas` and `id` first, without readOnly/computed attributes. */
+  private storedData(id: string, res: Resource): Resource {
+    const { schemas, id: _id, meta: _meta, groups: _groups, members: _members, ...rest } = res;
+    return { schemas, id, ...rest };
+  }
+
+  /** The member ids of a group body's `members`, checked: each must be an existing user. */
+  private memberIds(members: unknown): string[] {
+    if (members === undefined || members === null) return [];
+    if (!Array.isArray(members)) throw new ScimError(400, 'invalidValue', 'members must be an array of {"value": "<user id>"} objects.');
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const m of members) {
+      const value = isObject(m) ? m.value : undefined;
+      if (typeof value !== 'string' || value === '') {
+        throw new ScimError(400, 'invalidValue', `Each member needs a "value" with a user id; got ${JSON.stringify(m)}.`);
+      }
+      const type = isObject(m) ? m.type : undefined;
+      if (typeof type === 'string' && type.toLowerCase() !== 'user') {
+        throw new ScimError(400, 'invalidValue', `Member ${JSON.stringify(value)} has type ${JSON.stringify(type)}: MURAL workspaces hold users only.`);
+      }
+      const user = this.findUser(value);
+      if (!user) throw new ScimError(400, 'invalidValue', `Member ${JSON.stringify(value)} is not a user in this directory: provision the user before adding it to a group.`);
+      if (!seen.has(user.id)) { seen.add(user.id); ids.push(user.id); }
+    }
+    return ids;
+  }
+
+  /** A POST/PUT body typed and cleaned against the schemas, with MURAL's rules applied. */
+  private validated(rt: ResourceTypeName, body: unknown): Resource {
+    const res = normalizeResource(rt, body, { coerceBooleanStrings: this.opts.coerceBooleanStrings });
+    checkRequired(rt, res);
+    return this.rules.apply(rt, res);
+  }
+
+  /** POST: validates, applies MURAL's rules, checks uniqueness, stores. */
+  async create(rt: ResourceTypeName, body: unknown): Promise<ResourceView> {
+    const res = this.validated(rt, body);
+    const id = newId(rt);
+    const { seq, at } = this.nextRecordBase();
+    let done: Promise<void>;
+    if (rt === 'User') {
+      this.checkUserNameFree(res.userName, undefined);
+      done = this.commit({ t: 'U', seq, at, id, created: at, data: this.storedData(id, res) });
+    } else {
+      this.checkDisplayNameFree(res.displayName, undefined);
+      const members = this.memberIds(res.members);
+      done = this.commit({ t: 'G', seq, at, id, created: at, data: this.storedData(id, res), ...(members.length > 0 ? { members } : {}) });
+    }
+    const e = this.entry(rt, id);
+    this.emitChange({ type: 'created', resourceType: rt, id, display: this.display(rt, e) });
+    if (rt === 'Group' && (e as GroupEntry).members.size > 0) {
+      this.emitChange({ type: 'membersAdded', resourceType: 'Group', id, display: this.display(rt, e), userIds: [...(e as GroupEntry).members] });
+    }
+    await done;
+    return new ResourceView(this, rt, e);
+  }
+
+  /** PUT: replaces the resource's attributes (a group's members too: absent members means none). */
+  async replace(rt: ResourceTypeName, idOrEmail: string, body: unknown, cond?: WriteConditions): Promise<ResourceView> {
+    const e = this.entry(rt, idOrEmail);
+    this.checkIfMatch(e, cond);
+    const res = this.validated(rt, body);
+    const data = this.storedData(e.id, res);
+    if (rt === 'User') return this.updateUser(e as UserEntry, data);
+    return this.updateGroup(e as GroupEntry, data, this.memberIds(res.members));
+  }
+
+  /** PATCH (RFC 7644 §3.5.2), atomic; a PATCH that changes nothing writes nothing. */
+  async patch(rt: ResourceTypeName, idOrEmail: string, body: unknown, cond?: WriteConditions): Promise<ResourceView> {
+    const e = this.entry(rt, idOrEmail);
+    this.checkIfMatch(e, cond);
+    if (rt === 'Group' && !this.opts.multipleMembersPerOp) this.checkOneMemberPerOp(body);
+    const current = rt === 'User' ? e.data : { ...e.data, members: [...(e as GroupEntry).members].map((value) => ({ value })) };
+    const { resource, changed } = applyPatch(rt, current, body, {
+      coerceBooleanStrings: this.opts.coerceBooleanStrings,
+      strictMemberRemoval: this.opts.strictMemberRemoval,
+    });
+    if (!changed) return new ResourceView(this, rt, e);
+    const res = this.rules.apply(rt, resource);
+    const data = this.storedData(e.id, res);
+    if (rt === 'User') return this.updateUser(e as UserEntry, data);
+    return this.updateGroup(e as GroupEntry, data, this.memberIds(res.members));
+  }
+
+  private checkOneMemberPerOp(body: unknown): void {
+    const ops = isObject(body) && Array.isArray(body.Operations) ? body.Operations : [];
+    for (const op of ops) {
+      if (!isObject(op)) continue;
+      const value = op.value;
+      const path = typeof op.path === 'string' ? op.path.trim().toLowerCase() : undefined;
+      const list = path === 'members' ? value : path === undefined && isObject(value) ? value.members : undefined;
+      if (Array.isArray(list) && list.length > 1) {
+        throw new ScimError(400, 'invalidValue', `This server accepts one member per PATCH operation (multipleMembersPerOp is off), but an operation lists ${list.length}.`);
+      }
+    }
+  }
+
+  private async updateUser(e: UserEntry, data: Resource): Promise<ResourceView> {
+    if (deepEqual(e.data, data)) return new ResourceView(this, 'User', e);
+    this.checkUserNameFree(data.userName, e.id);
+    const { seq, at } = this.nextRecordBase();
+    const wasActive = e.data.active !== false;
+    const deactivating = wasActive && data.active === false;
+    const lost: LostWorkspace[] = deactivating
+      ? [...(e.groups ?? [])].map((gid) => ({ id: gid, displayName: String(this.store.groups.get(gid)?.data.displayName ?? ''), at }))
+      : [];
+    const done = this.commit({ t: 'U', seq, at, id: e.id, created: e.created, data, ...(lost.length > 0 ? { lost } : {}) });
+    const display = userDisplay(data);
+    this.emitChange({ type: 'updated', resourceType: 'User', id: e.id, display });
+    if (deactivating) this.emitChange({ type: 'deactivated', resourceType: 'User', id: e.id, display, lostWorkspaces: lost });
+    else if (!wasActive && data.active !== false) this.emitChange({ type: 'reactivated', resourceType: 'User', id: e.id, display });
+    for (const l of lost) this.emitChange({ type: 'membersRemoved', resourceType: 'Group', id: l.id, display: l.displayName, userIds: [e.id] });
+    await done;
+    return new ResourceView(this, 'User', e);
+  }
+
+  private async updateGroup(g: GroupEntry, data: Resource, members: string[]): Promise<ResourceView> {
+    const dataChanged = !deepEqual(g.data, data);
+    if (dataChanged) this.checkDisplayNameFree(data.displayName, g.id);
+    const keep = new Set(members);
+    const remove = [...g.members].filter((id) => !keep.has(id));
+    const add = members.filter((id) => !g.members.has(id));
+    if (!dataChanged && add.length === 0 && remove.length === 0) return new ResourceView(this, 'Group', g);
+    const { seq, at } = this.nextRecordBase();
+    const rec: GroupRecord = {
+      t: 'G', seq, at, id: g.id, created: g.created,
+      ...(dataChanged ? { data } : {}), ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}),
+    };
+    const done = this.commit(rec);
+    const display = this.display('Group', g);
+    if (dataChanged) this.emitChange({ type: 'updated', resourceType: 'Group', id: g.id, display });
+    if (remove.length > 0) this.emitChange({ type: 'membersRemoved', resourceType: 'Group', id: g.id, display, userIds: remove });
+    if (add.length > 0) this.emitChange({ type: 'membersAdded', resourceType: 'Group', id: g.id, display, userIds: add });
+    await done;
+    return new ResourceView(this, 'Group', g);
+  }
+
+  /** DELETE: a hard delete; a user's memberships go with it. */
+  async delete(rt: ResourceTypeName, idOrEmail: string, cond?: WriteConditions): Promise<void> {
+    const e = this.entry(rt, idOrEmail);
+    this.checkIfMatch(e, cond);
+    const display = this.display(rt, e);
+    const { seq, at } = this.nextRecordBase();
+    const done = this.commit({ t: 'D', seq, at, rt, id: e.id });
+    this.emitChange({ type: 'deleted', resourceType: rt, id: e.id, display });
+    await done;
+  }
+
+  private display(rt: ResourceTypeName, e: Entry): string {
+    return rt === 'User' ? userDisplay(e.data) : String(e.data.displayName ?? '');
+  }
+
+  private emitChange(ev: ChangeEvent): void {
+    if (this.listenerCount('change') > 0) this.emit('change', ev);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // The extension's conveniences (plain resources in and out)
+
+  listUsers(q: ListQuery = {}): ListPage {
+    return this.page('User', q);
+  }
+
+  listGroups(q: ListQuery = {}): ListPage {
+    return this.page('Group', q);
+  }
+
+  private page(rt: ResourceTypeName, q: ListQuery): ListPage {
+    const r = this.query(rt, q);
+    const projected = q.attributes !== undefined || q.excludedAttributes !== undefined;
+    return { totalResults: r.totalResults, startIndex: r.startIndex, resources: r.views.map((v) => (projected ? structuredClone(v.project(q)) : v.resource())) };
+  }
+
+  getUser(idOrEmail: string): Resource {
+    return this.read('User', idOrEmail).resource();
+  }
+
+  getGroup(id: string): Resource {
+    return this.read('Group', id).resource();
+  }
+
+  async createUser(body: Resource): Promise<Resource> {
+    return (await this.create('User', body)).resource();
+  }
+
+  async createGroup(body: Resource): Promise<Resource> {
+    return (await this.create('Group', body)).resource();
+  }
+
+  /** `operations` is a PatchOp body or just its Operations array. */
+  async patchUser(idOrEmail: string, operations: unknown): Promise<Resource> {
+    return (await this.patch('User', idOrEmail, Array.isArray(operations) ? { schemas: [URN.PatchOp], Operations: operations } : operations)).resource();
+  }
+
+  async patchGroup(id: string, operations: unknown): Promise<Resource> {
+    return (await this.patch('Group', id, Array.isArray(operations) ? { schemas: [URN.PatchOp], Operations: operations } : operations)).resource();
+  }
+
+  /** active=false: MURAL's soft delete; the user loses every workspace. */
+  deactivateUser(idOrEmail: string): Promise<Resource> {
+    return this.setActive(idOrEmail, false);
+  }
+
+  /** active=true: the user can sign in again, but lost workspaces are NOT restored (reactivation must be requested). */
+  reactivateUser(idOrEmail: string): Promise<Resource> {
+    return this.setActive(idOrEmail, true);
+  }
+
+  private async setActive(idOrEmail: string, active: boolean): Promise<Resource> {
+    const e = this.entry('User', idOrEmail) as UserEntry;
+    return (await this.updateUser(e, { ...e.data, active })).resource();
+  }
+
+  deleteUser(idOrEmail: string): Promise<void> {
+    return this.delete('User', idOrEmail);
+  }
+
+  deleteGroup(id: string): Promise<void> {
+    return this.delete('Group', id);
+  }
+
+  /** Adds users to a group (workspace); users already in it are skipped. */
+  async addMembers(groupId: string, userIds: readonly string[]): Promise<void> {
+    const g = this.entry('Group', groupId) as GroupEntry;
+    const ids = this.memberIds(userIds.map((value) => ({ value })));
+    await this.updateGroup(g, g.data, [...g.members, ...ids.filter((id) => !g.members.has(id))]);
+  }
+
+  async removeMembers(groupId: string, userIds: readonly string[]): Promise<void> {
+    const g = this.entry('Group', groupId) as GroupEntry;
+    const drop = new Set(userIds);
+    await this.updateGroup(g, g.data, [...g.members].filter((id) => !drop.has(id)));
+  }
+
+  /** The workspaces a user lost when deactivated and has not been added back to. */
+  lostWorkspaces(idOrEmail: string): LostWorkspace[] {
+    const e = this.entry('User', idOrEmail) as UserEntry;
+    return e.lost ? [...e.lost.values()] : [];
+  }
+
+  stats(): DirectoryStats {
+    let active = 0;
+    let memberships = 0;
+    for (const u of this.store.users.values()) if (u.data.active !== false) active++;
+    for (const g of this.store.groups.values()) memberships += g.members.size;
+    return { users: this.store.users.size, activeUsers: active, groups: this.store.groups.size, memberships };
+  }
+
+  /** Empties the directory. */
+  async reset(): Promise<void> {
+    const { seq, at } = this.nextRecordBase();
+    const done = this.commit({ t: 'R', seq, at });
+    this.emitChange({ type: 'reset' });
+    await done;
+  }
+
+  /**
+   * Adds `count` generated users (valid for MURAL's rules) and some workspaces with members, in chunks so the
+   * event loop keeps serving; stops early (keeping what was added) when `signal` aborts.
+   */
+  async seed(count: number, options: SeedOptions = {}): Promise<SeedResult> {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError('The number of users to seed must be a whole number, 0 or more.');
+    const groupCount = options.groups ?? Math.min(64, Math.max(1, Math.ceil(count / 40)));
+    if (!Number.isInteger(groupCount) || groupCount < 0 || groupCount > MAX_SEED_GROUPS) {
+      throw new RangeError(`The number of workspaces to seed must be a whole number from 0 to ${MAX_SEED_GROUPS}.`);
+    }
+    const gen = new UserGenerator((u) => this.store.userByUserName(u) !== undefined, options.domain);
+    const groupIds: string[] = [];
+    let last: Promise<void> = RESOLVED;
+    for (let i = 0; groupIds.length < groupCount; i++) {
+      const displayName = workspaceName(i);
+      if (this.store.groupByDisplayName(displayName)) continue;
+      const id = newId('Group');
+      const { seq, at } = this.nextRecordBase();
+      last = this.commit({ t: 'G', seq, at, id, created: at, data: { schemas: [URN.Group], id, displayName } });
+      groupIds.push(id);
+    }
+    const members = new Map<string, string[]>(groupIds.map((id) => [id, []]));
+    const chunk = 1000;
+    let done = 0;
+    let cancelled = false;
+    while (done < count) {
+      if (options.signal?.aborted) { cancelled = true; break; }
+      const end = Math.min(count, done + chunk);
+      for (; done < end; done++) {
+        const id = newId('User');
+        const data = this.storedData(id, this.rules.apply('User', gen.next()));
+        const { seq, at } = this.nextRecordBase();
+        last = this.commit({ t: 'U', seq, at, id, created: at, data });
+        if (groupIds.length > 0) {
+          (members.get(groupIds[done % groupIds.length] as string) as string[]).push(id);
+          if (groupIds.length > 1 && done % 3 === 0) (members.get(groupIds[(done * 7 + 1) % groupIds.length] as string) as string[]).push(id);
+        }
+      }
+      options.onProgress?.(done, count);
+      await new Promise<void>((res) => setImmediate(res));
+    }
+    for (const [id, add] of members) {
+      const list = [...new Set(add)];
+      if (list.length === 0) continue;
+      const g = this.store.groups.get(id) as GroupEntry;
+      const { seq, at } = this.nextRecordBase();
+      last = this.commit({ t: 'G', seq, at, id, created: g.created, add: list });
+    }
+    this.emitChange({ type: 'seeded', users: done, groups: groupIds.length });
+    // Batches are written in order, so the last one settling means all have.
+    await last;
+    return { users: done, groups: groupIds.length, cancelled };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Writes what is pending to the data file and closes it. */
+  async close(): Promise<void> {
+    await this.journal?.close();
+  }
+
+  /** Closes as synchronously as possible (VS Code's deactivate). */
+  dispose(): void {
+    this.journal?.dispose();
+  }
+
+  /** Rewrites the data file as a compact snapshot now (it also happens by itself as the file grows). */
+  async compact(): Promise<void> {
+    await this.journal?.compact();
+  }
+}

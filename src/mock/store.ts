@@ -1,0 +1,364 @@
+// The directory's in-memory state: users and groups by id, the indexes that answer equality filters without a
+// scan, the membership index in both directions, and each user's record of workspaces lost on deactivation.
+//
+// Every change is a record (see DirectoryRecord) applied by apply(): the service applies a record when it
+// handles a request, and the journal replays the same records on load, so the two cannot drift apart.
+// Records set values (they never increment), so the state after replay is the state that was acknowledged.
+import type { Resource } from '../scim/resource';
+import type { ResourceTypeName } from '../scim/schemas';
+import type { Snapshot } from './journal';
+
+/** A workspace (group) a user lost when deactivated; reactivation does not restore it. */
+export interface LostWorkspace {
+  readonly id: string;
+  readonly displayName: string;
+  /** ISO time of the deactivation. */
+  readonly at: string;
+}
+
+interface EntryBase {
+  readonly id: string;
+  /** Stored attributes: schemas, id and everything the client may set; never meta, groups or members. Never mutated. */
+  data: Resource;
+  created: string;
+  modified: string;
+  /** Sequence number of the last change to this resource's representation: its version. */
+  seq: number;
+  /** The cached JSON of the full representation; cleared whenever it changes. */
+  json: string | undefined;
+}
+
+export interface UserEntry extends EntryBase {
+  /** Ids of the groups the user is a member of, in the order the memberships were made. */
+  groups: Set<string> | undefined;
+  lost: Map<string, LostWorkspace> | undefined;
+}
+
+export interface GroupEntry extends EntryBase {
+  /** Ids of the member users, in the order they were added. */
+  members: Set<string>;
+}
+
+export type Entry = UserEntry | GroupEntry;
+
+/** A user created or replaced; `lost` lists the workspaces taken away when this change deactivated the user. */
+export interface UserRecord { t: 'U'; seq: number; at: string; id: string; created: string; data: Resource; lost?: LostWorkspace[] }
+/** A group created or changed: `data` when its attributes changed, `members` to replace the members, `add`/`remove` to change some. */
+export interface GroupRecord { t: 'G'; seq: number; at: string; id: string; created: string; data?: Resource; members?: string[]; add?: string[]; remove?: string[] }
+export interface DeleteRecord { t: 'D'; seq: number; at: string; rt: ResourceTypeName; id: string }
+export interface ResetRecord { t: 'R'; seq: number; at: string }
+/** Snapshot records (compaction): a user or group exactly as it was, memberships included. */
+export interface SnapshotUserRecord { t: 'SU'; seq: number; at: string; id: string; created: string; data: Resource; groups?: string[]; lost?: LostWorkspace[] }
+export interface SnapshotGroupRecord { t: 'SG'; seq: number; at: string; id: string; created: string; data: Resource; members: string[] }
+
+export type DirectoryRecord = UserRecord | GroupRecord | DeleteRecord | ResetRecord | SnapshotUserRecord | SnapshotGroupRecord;
+
+/** string → one or more values, without allocating an array for the common single value. */
+class MultiIndex<T> {
+  private readonly map = new Map<string, T | T[]>();
+
+  add(key: string, value: T): void {
+    const cur = this.map.get(key);
+    if (cur === undefined) this.map.set(key, value);
+    else if (Array.isArray(cur)) { if (!cur.includes(value)) cur.push(value); }
+    else if (cur !== value) this.map.set(key, [cur, value]);
+  }
+
+  delete(key: string, value: T): void {
+    const cur = this.map.get(key);
+    if (cur === undefined) return;
+    if (Array.isArray(cur)) {
+      const rest = cur.filter((v) => v !== value);
+      if (rest.length === 0) this.map.delete(key);
+      else this.map.set(key, rest.length === 1 ? (rest[0] as T) : rest);
+    } else if (cur === value) {
+      this.map.delete(key);
+    }
+  }
+
+  get(key: string): readonly T[] {
+    const cur = this.map.get(key);
+    return cur === undefined ? [] : Array.isArray(cur) ? cur : [cur];
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function emailValues(data: Resource): string[] {
+  const emails = data.emails;
+  if (!Array.isArray(emails)) return [];
+  const out: string[] = [];
+  for (const e of emails) {
+    const v = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).value : undefined;
+    if (typeof v === 'string') out.push(v.toLowerCase());
+  }
+  return out;
+}
+
+/** The name shown for a user in group members and events. */
+export function userDisplay(data: Resource): string {
+  const name = data.name as Record<string, unknown> | undefined;
+  return str(data.displayName) ?? str(name?.formatted) ?? str(data.userName) ?? '';
+}
+
+export class DirectoryStore {
+  readonly users = new Map<string, UserEntry>();
+  readonly groups = new Map<string, GroupEntry>();
+  private readonly userByName = new Map<string, UserEntry>();
+  private readonly userByExternalId = new MultiIndex<UserEntry>();
+  private readonly userByEmail = new MultiIndex<UserEntry>();
+  private readonly groupByName = new Map<string, GroupEntry>();
+  private readonly groupByExternalId = new MultiIndex<GroupEntry>();
+  /** Highest sequence number applied. */
+  seq = 0;
+
+  // ---------------------------------------------------------------------------------------------------
+  // Look-ups
+
+  userByUserName(userName: string): UserEntry | undefined {
+    return this.userByName.get(userName.toLowerCase());
+  }
+
+  groupByDisplayName(displayName: string): GroupEntry | undefined {
+    return this.groupByName.get(displayName.toLowerCase());
+  }
+
+  usersByEmail(email: string): readonly UserEntry[] {
+    return this.userByEmail.get(email.toLowerCase());
+  }
+
+  /**
+   * The entries an indexed attribute can narrow an `attr eq value` filter to (a superset of the matches:
+   * the caller checks the whole filter), or undefined when `path` has no index.
+   */
+  candidates(rt: ResourceTypeName, path: string, value: unknown): readonly Entry[] | undefined {
+    if (typeof value !== 'string') return undefined;
+    if (rt === 'User') {
+      switch (path) {
+        case 'id': { const e = this.users.get(value); return e ? [e] : []; }
+        case 'userName': { const e = this.userByName.get(value.toLowerCase()); return e ? [e] : []; }
+        case 'externalId': return this.userByExternalId.get(value);
+        case 'emails.value': return this.userByEmail.get(value.toLowerCase());
+        default: return undefined;
+      }
+    }
+    switch (path) {
+      case 'id': { const e = this.groups.get(value); return e ? [e] : []; }
+      case 'displayName': { const e = this.groupByName.get(value.toLowerCase()); return e ? [e] : []; }
+      case 'externalId': return this.groupByExternalId.get(value);
+      case 'members.value': {
+        const ids = this.users.get(value)?.groups;
+        return ids ? [...ids].map((id) => this.groups.get(id) as GroupEntry) : [];
+      }
+      default: return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Applying records
+
+  apply(rec: DirectoryRecord): void {
+    switch (rec.t) {
+      case 'U': this.putUser(rec.id, rec.data, rec.created, rec.at, rec.seq, rec.lost); break;
+      case 'G': this.applyGroup(rec); break;
+      case 'D': if (rec.rt === 'User') this.deleteUser(rec.id, rec); else this.deleteGroup(rec.id, rec); break;
+      case 'R': this.clear(); break;
+      case 'SU': this.restoreUser(rec); break;
+      case 'SG': this.restoreGroup(rec); break;
+    }
+    if (rec.seq > this.seq) this.seq = rec.seq;
+  }
+
+  private touch(e: Entry, seq: number, at: string): void {
+    e.seq = seq;
+    e.modified = at;
+    e.json = undefined;
+  }
+
+  private indexUser(e: UserEntry): void {
+    const userName = str(e.data.userName);
+    if (userName !== undefined) this.userByName.set(userName.toLowerCase(), e);
+    const ext = str(e.data.externalId);
+    if (ext !== undefined) this.userByExternalId.add(ext, e);
+    for (const m of emailValues(e.data)) this.userByEmail.add(m, e);
+  }
+
+  private unindexUser(e: UserEntry): void {
+    const userName = str(e.data.userName);
+    if (userName !== undefined && this.userByName.get(userName.toLowerCase()) === e) this.userByName.delete(userName.toLowerCase());
+    const ext = str(e.data.externalId);
+    if (ext !== undefined) this.userByExternalId.delete(ext, e);
+    for (const m of emailValues(e.data)) this.userByEmail.delete(m, e);
+  }
+
+  private indexGroup(e: GroupEntry): void {
+    const name = str(e.data.displayName);
+    if (name !== undefined) this.groupByName.set(name.toLowerCase(), e);
+    const ext = str(e.data.externalId);
+    if (ext !== undefined) this.groupByExternalId.add(ext, e);
+  }
+
+  private unindexGroup(e: GroupEntry): void {
+    const name = str(e.data.displayName);
+    if (name !== undefined && this.groupByName.get(name.toLowerCase()) === e) this.groupByName.delete(name.toLowerCase());
+    const ext = str(e.data.externalId);
+    if (ext !== undefined) this.groupByExternalId.delete(ext, e);
+  }
+
+  private putUser(id: string, data: Resource, created: string, at: string, seq: number, lost: readonly LostWorkspace[] | undefined): void {
+    let e = this.users.get(id);
+    if (e) {
+      const displayChanged = userDisplay(e.data) !== userDisplay(data);
+      this.unindexUser(e);
+      e.data = data;
+      if (displayChanged && e.groups) for (const gid of e.groups) { const g = this.groups.get(gid); if (g) this.touch(g, seq, at); }
+    } else {
+      e = { id, data, created, modified: at, seq, json: undefined, groups: undefined, lost: undefined };
+      this.users.set(id, e);
+    }
+    this.indexUser(e);
+    this.touch(e, seq, at);
+    for (const l of lost ?? []) {
+      const g = this.groups.get(l.id);
+      if (g) this.unlink(g, e, seq, at);
+      (e.lost ??= new Map()).set(l.id, l);
+    }
+  }
+
+  private link(g: GroupEntry, u: UserEntry, seq: number, at: string): void {
+    if (g.members.has(u.id)) return;
+    g.members.add(u.id);
+    (u.groups ??= new Set()).add(g.id);
+    u.lost?.delete(g.id);
+    this.touch(g, seq, at);
+    this.touch(u, seq, at);
+  }
+
+  private unlink(g: GroupEntry, u: UserEntry, seq: number, at: string): void {
+    if (!g.members.delete(u.id)) return;
+    u.groups?.delete(g.id);
+    this.touch(g, seq, at);
+    this.touch(u, seq, at);
+  }
+
+  private applyGroup(rec: GroupRecord): void {
+    let g = this.groups.get(rec.id);
+    if (!g) {
+      if (!rec.data) throw new Error(`group ${rec.id} changes before it was created`);
+      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, members: new Set() };
+      this.groups.set(rec.id, g);
+      this.indexGroup(g);
+    } else if (rec.data) {
+      const renamed = str(g.data.displayName) !== str(rec.data.displayName);
+      this.unindexGroup(g);
+      g.data = rec.data;
+      this.indexGroup(g);
+      if (renamed) for (const uid of g.members) { const u = this.users.get(uid); if (u) this.touch(u, rec.seq, rec.at); }
+    }
+    this.touch(g, rec.seq, rec.at);
+    if (rec.members) {
+      const keep = new Set(rec.members);
+      for (const uid of [...g.members]) if (!keep.has(uid)) { const u = this.users.get(uid); if (u) this.unlink(g, u, rec.seq, rec.at); else g.members.delete(uid); }
+      for (const uid of rec.members) { const u = this.users.get(uid); if (u) this.link(g, u, rec.seq, rec.at); }
+    }
+    for (const uid of rec.remove ?? []) { const u = this.users.get(uid); if (u) this.unlink(g, u, rec.seq, rec.at); }
+    for (const uid of rec.add ?? []) { const u = this.users.get(uid); if (u) this.link(g, u, rec.seq, rec.at); }
+  }
+
+  private deleteUser(id: string, rec: DeleteRecord): void {
+    const u = this.users.get(id);
+    if (!u) return;
+    for (const gid of u.groups ?? []) {
+      const g = this.groups.get(gid);
+      if (g) { g.members.delete(id); this.touch(g, rec.seq, rec.at); }
+    }
+    this.unindexUser(u);
+    this.users.delete(id);
+  }
+
+  private deleteGroup(id: string, rec: DeleteRecord): void {
+    const g = this.groups.get(id);
+    if (!g) return;
+    for (const uid of g.members) {
+      const u = this.users.get(uid);
+      if (u) { u.groups?.delete(id); this.touch(u, rec.seq, rec.at); }
+    }
+    this.unindexGroup(g);
+    this.groups.delete(id);
+  }
+
+  private restoreUser(rec: SnapshotUserRecord): void {
+    const e: UserEntry = {
+      id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined,
+      groups: rec.groups && rec.groups.length > 0 ? new Set(rec.groups) : undefined,
+      lost: rec.lost && rec.lost.length > 0 ? new Map(rec.lost.map((l) => [l.id, l])) : undefined,
+    };
+    this.users.set(rec.id, e);
+    this.indexUser(e);
+  }
+
+  private restoreGroup(rec: SnapshotGroupRecord): void {
+    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, members: new Set(rec.members) };
+    this.groups.set(rec.id, g);
+    this.indexGroup(g);
+  }
+
+  clear(): void {
+    this.users.clear();
+    this.groups.clear();
+    this.userByName.clear();
+    this.userByExternalId.clear();
+    this.userByEmail.clear();
+    this.groupByName.clear();
+    this.groupByExternalId.clear();
+  }
+
+  /** Drops every cached representation (the base URL they contain changed). */
+  invalidateAll(): void {
+    for (const e of this.users.values()) e.json = undefined;
+    for (const e of this.groups.values()) e.json = undefined;
+  }
+
+  /**
+   * Captures the directory synchronously (references to immutable data, copies of the membership sets) and
+   * serialises it lazily, `perChunk` records at a time, for compaction.
+   */
+  snapshot(perChunk = 1000): Snapshot {
+    const records: (SnapshotUserRecord | SnapshotGroupRecord)[] = [];
+    for (const u of this.users.values()) {
+      records.push({
+        t: 'SU', seq: u.seq, at: u.modified, id: u.id, created: u.created, data: u.data,
+        ...(u.groups && u.groups.size > 0 ? { groups: [...u.groups] } : {}),
+        ...(u.lost && u.lost.size > 0 ? { lost: [...u.lost.values()] } : {}),
+      });
+    }
+    for (const g of this.groups.values()) {
+      records.push({ t: 'SG', seq: g.seq, at: g.modified, id: g.id, created: g.created, data: g.data, members: [...g.members] });
+    }
+    function* chunks(): Generator<string> {
+      for (let i = 0; i < records.length; i += perChunk) {
+        let text = '';
+        const end = Math.min(records.length, i + perChunk);
+        for (let j = i; j < end; j++) text += JSON.stringify(records[j]) + '\n';
+        yield text;
+      }
+    }
+    return { seq: this.seq, chunks: chunks() };
+  }
+}
+
+const RECORD_TYPES = new Set(['U', 'G', 'D', 'R', 'SU', 'SG']);
+
+/** Checks the shape of a record read from a data file; throws an Error that says what is wrong. */
+export function checkRecord(rec: Record<string, unknown>): DirectoryRecord {
+  if (!RECORD_TYPES.has(rec.t as string)) throw new Error(`unknown record type ${JSON.stringify(rec.t)}`);
+  if (typeof rec.seq !== 'number' || typeof rec.at !== 'string') throw new Error('a record needs "seq" and "at"');
+  if (rec.t !== 'R' && typeof rec.id !== 'string') throw new Error('a record needs an "id"');
+  if ((rec.t === 'U' || rec.t === 'SU' || rec.t === 'SG') && (typeof rec.data !== 'object' || rec.data === null)) throw new Error('a record needs "data"');
+  if (rec.t === 'D' && rec.rt !== 'User' && rec.rt !== 'Group') throw new Error('a delete record needs "rt"');
+  return rec as unknown as DirectoryRecord;
+}
