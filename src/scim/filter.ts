@@ -59,6 +59,8 @@ export class FilterParser {
   pos = 0;
   private depth = 0;
   private inBrackets = false;
+  /** The closing brackets of the groups being parsed, innermost last. */
+  private readonly closers: string[] = [];
 
   constructor(readonly text: string, private readonly scimType: ScimType) {}
 
@@ -130,7 +132,9 @@ export class FilterParser {
       if (c === ')' || c === ']') return left;
       const w = this.wordAt(this.pos);
       if (w.text.toLowerCase() !== 'or') {
-        this.fail(`Expected "and", "or" or the end of the filter after ${quote(this.slice(left))}, found ${quote(w.text)}.`, w.offset, w.length);
+        const closer = this.closers[this.closers.length - 1];
+        const end = closer ? `"${closer}"` : 'the end of the filter';
+        this.fail(`Expected "and", "or" or ${end} after ${quote(this.slice(left))}, found ${quote(w.text)}.`, w.offset, w.length);
       }
       this.pos += w.length;
       const right = this.parseAnd(w);
@@ -217,7 +221,9 @@ export class FilterParser {
   /** After an opening "(" or "[" at `open`: the inner filter and its closer. */
   private parseGroup(open: number, closer: ')' | ']'): FilterNode {
     this.enter(open);
+    this.closers.push(closer);
     const inner = this.parseOr({ offset: open, length: 1, text: closer === ')' ? '(' : '[' });
+    this.closers.pop();
     this.skipSpace();
     const opener = closer === ')' ? '(' : '[';
     if (this.atEnd()) this.fail(`This "${opener}" is never closed: add "${closer}".`, open, 1);

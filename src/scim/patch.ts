@@ -1,0 +1,529 @@
+// The PATCH engine (RFC 7644 §3.5.2) with the shapes Microsoft Entra ID sends: capitalised ops, one op per
+// attribute, `emails[type eq "work"].value`, enterprise URN paths, the aadOptscim062020 path-less replace with
+// dotted and URN keys, string booleans, several members per op, and members removed by value list.
+// Operations apply to a deep copy, so a failing operation leaves the caller's resource untouched (atomicity).
+import { ScimError } from './errors';
+import { compileValueFilter, formatAttrPath, formatFilter, type FilterNode } from './filter';
+import { parsePath, type PatchPath } from './path';
+import { coreAttributes, extensionUrn, normalizeElement, normalizeValue, setProp, type Resource } from './resource';
+import { RESOURCE_TYPES, resolveAttribute, URN, type AttributeDef, type ResourceTypeName } from './schemas';
+import { deepEqual, describeValue, getProp, isObject, isPresent, type JsonObject } from './values';
+
+export interface PatchOptions {
+  /** Default true: Entra's "True"/"False"/"false" for boolean attributes. */
+  coerceBooleanStrings?: boolean;
+  /**
+   * Default false: `remove` of a multi-valued attribute (path "members") WITH a value list removes only the
+   * listed values (what Entra expects). true = strict RFC reading: removes ALL values (used to build a
+   * deliberately broken server).
+   */
+  strictMemberRemoval?: boolean;
+}
+
+type OpKind = 'add' | 'replace' | 'remove';
+
+interface Operation {
+  op: OpKind;
+  /** `op` as the client spelled it, for messages. */
+  opText: string;
+  path?: PatchPath;
+  pathText?: string;
+  value: unknown;
+  hasValue: boolean;
+}
+
+/** What a path names, resolved against the schemas. */
+interface Target {
+  text: string;
+  /** Key of the extension object holding the attribute; undefined for core attributes. */
+  ext?: string;
+  /** The top-level attribute. */
+  def: AttributeDef;
+  /** The sub-attribute named by `a.b` or `a[…].b`. */
+  sub?: AttributeDef;
+  /** The value filter of `a[…]`. */
+  filter?: FilterNode;
+  match?: (el: JsonObject) => boolean;
+}
+
+interface Ctx {
+  rt: ResourceTypeName;
+  work: Resource;
+  coerce: boolean;
+  strict: boolean;
+}
+
+function syntax(detail: string): never {
+  throw new ScimError(400, 'invalidSyntax', detail);
+}
+
+function invalidValue(detail: string): never {
+  throw new ScimError(400, 'invalidValue', detail);
+}
+
+function mutability(detail: string): never {
+  throw new ScimError(400, 'mutability', detail);
+}
+
+const EXAMPLE = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}';
+
+function readOperations(body: unknown): Operation[] {
+  if (!isObject(body)) syntax(`A PATCH body must be a JSON object such as ${EXAMPLE}; got ${describeValue(body)}.`);
+  const schemas = getProp(body, 'schemas');
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.PatchOp.toLowerCase())) {
+    syntax(`A PATCH body's "schemas" must be ["${URN.PatchOp}"].`);
+  }
+  const ops = getProp(body, 'Operations');
+  if (ops === undefined || ops === null) syntax(`The PATCH body has no "Operations" array: send ${EXAMPLE}.`);
+  if (!Array.isArray(ops)) syntax(`"Operations" must be an array of {"op","path","value"} objects; got ${describeValue(ops)}.`);
+  if (ops.length === 0) syntax('"Operations" is empty: a PATCH needs at least one operation.');
+  return ops.map((raw, i): Operation => {
+    if (!isObject(raw)) syntax(`Operations[${i}] must be an object with "op", "path" and "value"; got ${describeValue(raw)}.`);
+    const opRaw = getProp(raw, 'op');
+    if (typeof opRaw !== 'string') syntax(`Operations[${i}] has no "op": use "add", "replace" or "remove".`);
+    const op = opRaw.toLowerCase();
+    if (op !== 'add' && op !== 'replace' && op !== 'remove') syntax(`Operations[${i}] has an unknown op "${opRaw}": use "add", "replace" or "remove".`);
+    const pathRaw = getProp(raw, 'path');
+    let path: PatchPath | undefined;
+    if (pathRaw !== undefined && pathRaw !== null) {
+      if (typeof pathRaw !== 'string') throw new ScimError(400, 'invalidPath', `Operations[${i}].path must be a string such as "name.givenName"; got ${describeValue(pathRaw)}.`);
+      try {
+        path = parsePath(pathRaw);
+      } catch (e) {
+        if (e instanceof ScimError) throw new ScimError(400, 'invalidPath', `Operations[${i}].path: ${e.detail}`, e.offset, e.length);
+        throw e;
+      }
+    }
+    const valueKey = Object.keys(raw).find((k) => k.toLowerCase() === 'value');
+    return {
+      op, opText: opRaw, value: valueKey === undefined ? undefined : raw[valueKey], hasValue: valueKey !== undefined,
+      ...(path ? { path, pathText: pathRaw as string } : {}),
+    };
+  });
+}
+
+function findSub(def: AttributeDef, name: string): AttributeDef | undefined {
+  const lower = name.toLowerCase();
+  return def.subAttributes?.find((s) => s.name.toLowerCase() === lower);
+}
+
+function invalidPath(detail: string, at?: { offset: number; length: number }): never {
+  throw new ScimError(400, 'invalidPath', detail, at?.offset, at?.length);
+}
+
+/** The attribute a path names, or the extension URN itself (`{ extOnly }`). */
+function resolve(ctx: Ctx, p: PatchPath, text: string): Target | { extOnly: string } {
+  const { urn, name, subAttr } = p.attr;
+  if (subAttr === undefined && !p.filter && p.subAttr === undefined) {
+    const ext = extensionUrn(ctx.rt, formatAttrPath({ urn, name }));
+    if (ext) return { extOnly: ext };
+  }
+  const resolved = resolveAttribute(ctx.rt, formatAttrPath(p.attr));
+  if (!resolved) {
+    const knownSchema = urn === undefined || urn.toLowerCase() === RESOURCE_TYPES[ctx.rt].schema.toLowerCase() || extensionUrn(ctx.rt, urn) !== undefined;
+    invalidPath(knownSchema
+      ? `"${text}" is not an attribute of a ${ctx.rt}; check the spelling against /Schemas.`
+      : `"${urn}" is not a schema of a ${ctx.rt}, so "${text}" names nothing.`, p.attr);
+  }
+  const def = resolved.parent ?? resolved.def;
+  let sub = resolved.parent ? resolved.def : undefined;
+  const t: Target = { text, def, ...(resolved.extension ? { ext: resolved.extension } : {}) };
+  if (p.filter) {
+    if (def.type !== 'complex' || !def.multiValued) {
+      invalidPath(`"${name}[…]" selects values of a multi-valued attribute such as emails or members; ${def.name} is not one.`, p.attr);
+    }
+    if (p.subAttr !== undefined) {
+      sub = findSub(def, p.subAttr);
+      if (!sub) invalidPath(`"${p.subAttr}" is not a sub-attribute of ${def.name}; use one of ${(def.subAttributes ?? []).map((s) => s.name).join(', ')}.`);
+    }
+    t.filter = p.filter;
+    t.match = compileValueFilter(p.filter, ctx.rt, p.attr, 'invalidPath');
+  }
+  if (sub) t.sub = sub;
+  return t;
+}
+
+function isReadOnly(t: Target): boolean {
+  return t.def.mutability === 'readOnly' || t.sub?.mutability === 'readOnly';
+}
+
+function readOnlyError(t: Target): never {
+  mutability(`"${t.text}" is read-only: the service provider sets ${t.sub && t.def.mutability !== 'readOnly' ? `${t.def.name}.${t.sub.name}` : t.def.name}; leave it out of the request.`);
+}
+
+function container(ctx: Ctx, t: { ext?: string }, create: boolean): JsonObject | undefined {
+  if (!t.ext) return ctx.work;
+  const c = getProp(ctx.work, t.ext);
+  if (isObject(c)) return c;
+  if (!create) return undefined;
+  const fresh: JsonObject = {};
+  setProp(ctx.work, t.ext, fresh);
+  const schemas = getProp(ctx.work, 'schemas');
+  if (Array.isArray(schemas) && !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === t.ext?.toLowerCase())) schemas.push(t.ext);
+  return fresh;
+}
+
+/** Drops an extension object left empty, and its URN from `schemas`. */
+function tidyExtension(ctx: Ctx, ext: string | undefined): void {
+  if (!ext) return;
+  const c = getProp(ctx.work, ext);
+  if (c !== undefined && isObject(c) && Object.keys(c).length > 0) return;
+  setProp(ctx.work, ext, undefined);
+  const schemas = getProp(ctx.work, 'schemas');
+  if (Array.isArray(schemas)) {
+    const i = schemas.findIndex((s) => typeof s === 'string' && s.toLowerCase() === ext.toLowerCase());
+    if (i >= 0) schemas.splice(i, 1);
+  }
+}
+
+function dropExtension(ctx: Ctx, ext: string): void {
+  setProp(ctx.work, ext, undefined);
+  tidyExtension(ctx, ext);
+}
+
+/** Sets sub-attribute `sub` of element `el`; immutable sub-attributes may be set once, never changed. */
+function setSub(el: JsonObject, sub: AttributeDef, v: unknown): void {
+  const cur = getProp(el, sub.name);
+  if (sub.mutability === 'immutable' && isPresent(cur) && !deepEqual(cur, v)) {
+    mutability(`This would change ${sub.name} of an existing value, and ${sub.name} is immutable once set; remove the value and add a new one instead.`);
+  }
+  setProp(el, sub.name, v);
+}
+
+/** Merges the sub-attributes of `value` (an object) into `el`; null sub-values unassign. */
+function mergeInto(def: AttributeDef, el: JsonObject, value: unknown, text: string, coerce: boolean): void {
+  if (!isObject(value)) invalidValue(`"${text}" must be an object with sub-attributes of ${def.name}; got ${describeValue(value)}.`);
+  for (const [k, raw] of Object.entries(value)) {
+    const sub = findSub(def, k);
+    // Unknown and readOnly sub-attributes are ignored, as in a POST body (see normalizeResource).
+    if (!sub || sub.mutability === 'readOnly') continue;
+    setSub(el, sub, normalizeValue(sub, raw, `${text}.${sub.name}`, coerce));
+  }
+}
+
+function nonEmpty(el: unknown): boolean {
+  return isPresent(el);
+}
+
+function primaryOf(el: unknown): boolean {
+  return isObject(el) && getProp(el, 'primary') === true;
+}
+
+/** RFC 7643 §2.4: at most one value is primary; the one just set wins. */
+function keepOnePrimary(list: unknown[], winner: unknown): void {
+  if (!primaryOf(winner)) return;
+  for (const el of list) if (el !== winner && primaryOf(el)) setProp(el as JsonObject, 'primary', false);
+}
+
+function sameString(a: unknown, b: unknown, caseExact: boolean): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return deepEqual(a, b);
+  return caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether `a` (stored) and `b` (added) are the same value of multi-valued `def`: same `value` (and same `type` when both have one). */
+function sameElement(def: AttributeDef, a: unknown, b: unknown): boolean {
+  if (def.type !== 'complex') return sameString(a, b, def.caseExact);
+  if (!isObject(a) || !isObject(b)) return false;
+  const valueDef = findSub(def, 'value');
+  const av = getProp(a, 'value');
+  const bv = getProp(b, 'value');
+  if (valueDef && isPresent(av) && isPresent(bv)) {
+    if (!sameString(av, bv, valueDef.caseExact)) return false;
+    const at = getProp(a, 'type');
+    const bt = getProp(b, 'type');
+    return !(typeof at === 'string' && typeof bt === 'string' && at.toLowerCase() !== bt.toLowerCase());
+  }
+  return deepEqual(a, b);
+}
+
+/** `add` to a multi-valued attribute: new values are appended, values already there are merged (no duplicates). */
+function addValues(def: AttributeDef, existing: unknown[], added: unknown[], text: string, coerce: boolean): unknown[] {
+  const out = existing.slice();
+  for (const el of added) {
+    const same = out.find((x) => sameElement(def, x, el));
+    if (same === undefined) {
+      out.push(el);
+      keepOnePrimary(out, el);
+    } else if (isObject(same)) {
+      mergeInto(def, same, el, text, coerce);
+      keepOnePrimary(out, same);
+    }
+  }
+  return out;
+}
+
+/**
+ * The element a filter like `type eq "work"` (or an `and` of such equalities) describes, so that a replace
+ * that matches nothing can add it; undefined for any other filter.
+ */
+function seedFrom(def: AttributeDef, filter: FilterNode): JsonObject | undefined {
+  const seed: JsonObject = {};
+  const stack: FilterNode[] = [filter];
+  while (stack.length > 0) {
+    const n = stack.pop() as FilterNode;
+    if (n.kind === 'and') {
+      stack.push(n.left, n.right);
+      continue;
+    }
+    if (n.kind !== 'compare' || n.op !== 'eq' || n.value === null || n.attr.urn !== undefined || n.attr.subAttr !== undefined) return undefined;
+    const sub = findSub(def, n.attr.name);
+    if (!sub) return undefined;
+    seed[sub.name] = n.value;
+  }
+  return seed;
+}
+
+function setFiltered(ctx: Ctx, kind: 'add' | 'replace', t: Target, c: JsonObject, value: unknown): void {
+  const def = t.def;
+  const cur = getProp(c, def.name);
+  const list = Array.isArray(cur) ? cur.slice() : [];
+  const hits = list.filter((el) => isObject(el) && t.match?.(el)) as JsonObject[];
+  if (hits.length === 0) {
+    if (value === null) return;
+    // RFC 7644 §3.5.2.3 answers 400 noTarget here. Entra instead relies on the server creating the value
+    // (its first `Replace emails[type eq "work"].value` for a user without a work email), and MURAL does so:
+    // when the filter is a plain equality (or an `and` of them) the element it describes is added.
+    const seed = t.filter ? seedFrom(def, t.filter) : undefined;
+    if (!seed) {
+      throw new ScimError(400, 'noTarget', `No value of ${def.name} matches [${t.filter ? formatFilter(t.filter) : ''}], so there is nothing to ${kind}.`);
+    }
+    if (t.sub) {
+      setProp(seed, t.sub.name, value);
+    } else {
+      if (!isObject(value)) invalidValue(`"${t.text}" must be an object with sub-attributes of ${def.name}; got ${describeValue(value)}.`);
+      for (const [k, v] of Object.entries(value)) {
+        const sub = findSub(def, k);
+        if (sub) setProp(seed, sub.name, v);
+      }
+    }
+    const el = normalizeElement(def, seed, t.text, ctx.coerce);
+    if (el === undefined) return;
+    list.push(el);
+    keepOnePrimary(list, el);
+    setProp(c, def.name, list);
+    return;
+  }
+  for (const el of hits) {
+    if (t.sub) setSub(el, t.sub, normalizeValue(t.sub, value, t.text, ctx.coerce));
+    else if (value === null) list.splice(list.indexOf(el), 1);
+    else mergeInto(def, el, value, t.text, ctx.coerce);
+  }
+  const kept = list.filter(nonEmpty);
+  if (hits[0] && kept.includes(hits[0])) keepOnePrimary(kept, hits[0]);
+  setProp(c, def.name, kept.length > 0 ? kept : undefined);
+}
+
+/** add / replace at a resolved target. */
+function set(ctx: Ctx, kind: 'add' | 'replace', t: Target, value: unknown): void {
+  if (isReadOnly(t)) readOnlyError(t);
+  const c = container(ctx, t, value !== null);
+  if (!c) return;
+  const def = t.def;
+  const cur = getProp(c, def.name);
+  if (t.match) {
+    setFiltered(ctx, kind, t, c, value);
+  } else if (t.sub) {
+    const v = normalizeValue(t.sub, value, t.text, ctx.coerce);
+    if (def.multiValued) {
+      // `emails.type` without a filter addresses every value of the attribute.
+      const list = Array.isArray(cur) ? cur.filter(isObject) : [];
+      if (list.length === 0 && v !== undefined) list.push({});
+      for (const el of list) setSub(el, t.sub, v);
+      const kept = list.filter(nonEmpty);
+      setProp(c, def.name, kept.length > 0 ? kept : undefined);
+    } else {
+      const el = isObject(cur) ? cur : {};
+      setSub(el, t.sub, v);
+      setProp(c, def.name, nonEmpty(el) ? el : undefined);
+    }
+  } else if (def.multiValued) {
+    const added = normalizeValue(def, Array.isArray(value) ? value : [value], t.text, ctx.coerce) as unknown[] | undefined;
+    if (kind === 'replace') {
+      if (added) for (const el of added) keepOnePrimary(added, el);
+      setProp(c, def.name, added);
+    } else if (added) {
+      setProp(c, def.name, addValues(def, Array.isArray(cur) ? cur : [], added, t.text, ctx.coerce));
+    }
+  } else if (def.type === 'complex') {
+    // RFC 7644 §3.5.2.1/3: sub-attributes given replace, those not given are left unchanged.
+    if (value === null) {
+      setProp(c, def.name, undefined);
+    } else {
+      const el = isObject(cur) ? cur : {};
+      mergeInto(def, el, value, t.text, ctx.coerce);
+      setProp(c, def.name, nonEmpty(el) ? el : undefined);
+    }
+  } else {
+    const v = normalizeValue(def, value, t.text, ctx.coerce);
+    if (def.mutability === 'immutable' && isPresent(cur) && !deepEqual(cur, v)) {
+      mutability(`"${t.text}" is immutable once set.`);
+    }
+    setProp(c, def.name, v);
+  }
+  tidyExtension(ctx, t.ext);
+}
+
+function listedMatch(def: AttributeDef, stored: unknown, listed: unknown): boolean {
+  if (def.type !== 'complex') return sameString(stored, listed, def.caseExact);
+  if (!isObject(stored)) return false;
+  const wanted = isObject(listed) ? getProp(listed, 'value') : listed;
+  const valueDef = findSub(def, 'value');
+  if (valueDef && wanted !== undefined && wanted !== null) return sameString(getProp(stored, 'value'), wanted, valueDef.caseExact);
+  return isObject(listed) && deepEqual(normalizeElement(def, listed, def.name), stored);
+}
+
+function remove(ctx: Ctx, t: Target, op: Operation): void {
+  if (isReadOnly(t)) readOnlyError(t);
+  const c = container(ctx, t, false);
+  if (!c) return;
+  const def = t.def;
+  const cur = getProp(c, def.name);
+  const immutableSub = (el: JsonObject) => {
+    if (t.sub?.mutability === 'immutable' && isPresent(getProp(el, t.sub.name))) {
+      mutability(`"${t.text}" would remove ${def.name}.${t.sub.name}, which is immutable; remove the whole value instead.`);
+    }
+  };
+  if (t.match || (t.sub && def.multiValued)) {
+    const list = Array.isArray(cur) ? cur.slice() : [];
+    const hits = list.filter((el) => isObject(el) && (!t.match || t.match(el))) as JsonObject[];
+    let kept: unknown[];
+    if (t.sub) {
+      const sub = t.sub;
+      for (const el of hits) {
+        immutableSub(el);
+        setProp(el, sub.name, undefined);
+      }
+      kept = list.filter(nonEmpty);
+    } else {
+      kept = list.filter((el) => !hits.includes(el as JsonObject));
+    }
+    setProp(c, def.name, kept.length > 0 ? kept : undefined);
+  } else if (t.sub) {
+    if (isObject(cur)) {
+      immutableSub(cur);
+      setProp(cur, t.sub.name, undefined);
+      if (!nonEmpty(cur)) setProp(c, def.name, undefined);
+    }
+  } else if (def.multiValued && op.hasValue && op.value !== null && op.value !== undefined && !ctx.strict) {
+    // Entra's default member removal: only the listed values go (RFC 7644 read strictly removes them all).
+    const listed = Array.isArray(op.value) ? op.value : [op.value];
+    const list = Array.isArray(cur) ? cur : [];
+    const kept = list.filter((el) => !listed.some((l) => listedMatch(def, el, l)));
+    setProp(c, def.name, kept.length > 0 ? kept : undefined);
+  } else {
+    if (def.mutability === 'immutable' && isPresent(cur)) mutability(`"${t.text}" is immutable and cannot be removed.`);
+    setProp(c, def.name, undefined);
+  }
+  tidyExtension(ctx, t.ext);
+}
+
+/** The current value a target names (for comparing a path-less readOnly value with what is stored). */
+function currentAt(ctx: Ctx, t: Target): unknown {
+  const c = container(ctx, t, false);
+  const v = c ? getProp(c, t.def.name) : undefined;
+  return t.sub && isObject(v) ? getProp(v, t.sub.name) : v;
+}
+
+function withKeyContext<T>(key: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ScimError && e.scimType === 'invalidPath') {
+      throw new ScimError(400, 'invalidPath', `The value's key "${key}": ${e.detail}`, e.offset, e.length);
+    }
+    throw e;
+  }
+}
+
+/** add / replace without a path: every key of the object value is an attribute path (`name.givenName`, URN keys too). */
+function setWithoutPath(ctx: Ctx, kind: 'add' | 'replace', value: unknown): void {
+  if (!isObject(value)) {
+    invalidValue(`Without a "path", "${kind}" needs an object of attributes as its value, e.g. {"displayName":"New name"}; got ${describeValue(value)}.`);
+  }
+  const one = (key: string, v: unknown) => {
+    const t = withKeyContext(key, () => resolve(ctx, parsePath(key), key));
+    if ('extOnly' in t) {
+      if (v === null) {
+        if (kind === 'replace') dropExtension(ctx, t.extOnly);
+        return;
+      }
+      if (!isObject(v)) invalidValue(`"${t.extOnly}" must be an object of the extension's attributes; got ${describeValue(v)}.`);
+      for (const [k, x] of Object.entries(v)) one(`${t.extOnly}:${k}`, x);
+      return;
+    }
+    // Clients that send the whole resource back (id, meta unchanged) are not penalised; changing them is.
+    if (isReadOnly(t) && deepEqual(currentAt(ctx, t), v)) return;
+    set(ctx, kind, t, v);
+  };
+  for (const [k, v] of Object.entries(value)) {
+    if (k.toLowerCase() === 'schemas') continue;
+    one(k, v);
+  }
+}
+
+function applyOperation(ctx: Ctx, op: Operation): void {
+  if (op.op === 'remove') {
+    if (!op.path || op.pathText === undefined) {
+      throw new ScimError(400, 'noTarget', '"remove" needs a "path" naming what to remove, e.g. "members[value eq \\"<id>\\"]".');
+    }
+    const t = resolve(ctx, op.path, op.pathText);
+    if ('extOnly' in t) dropExtension(ctx, t.extOnly);
+    else remove(ctx, t, op);
+    return;
+  }
+  if (!op.hasValue) invalidValue(`"${op.op}" needs a "value".`);
+  if (!op.path || op.pathText === undefined) {
+    setWithoutPath(ctx, op.op, op.value);
+    return;
+  }
+  const t = resolve(ctx, op.path, op.pathText);
+  if ('extOnly' in t) {
+    if (op.value === null) {
+      if (op.op === 'replace') dropExtension(ctx, t.extOnly);
+      return;
+    }
+    setWithoutPath(ctx, op.op, isObject(op.value) ? Object.fromEntries(Object.entries(op.value).map(([k, v]) => [`${t.extOnly}:${k}`, v])) : op.value);
+    return;
+  }
+  set(ctx, op.op, t, op.value);
+}
+
+/**
+ * Applies a PatchOp body atomically: validates `schemas` (PatchOp URN) and every operation, working on a deep
+ * copy, so either all operations apply or none; never mutates `current`. `op` is case-insensitive; add on a
+ * single-valued attribute = replace; add/replace on a complex attribute merges sub-attributes; add to a
+ * multi-valued attribute appends, merging values already there (a member is never listed twice); path-less
+ * add/replace take an object whose keys are paths (`name.givenName`, URN keys, nested objects); value-path
+ * filters `emails[type eq "work"].value` (a replace matching nothing adds the value the filter describes, as
+ * Entra expects); `members[value eq "id"]`; remove without path → 400 noTarget; readOnly (id, meta, groups) →
+ * 400 mutability, as is removing a required attribute (userName, displayName) or changing an immutable one;
+ * unknown attribute → 400 invalidPath; wrong value type → 400 invalidValue; malformed body → 400 invalidSyntax.
+ * Error details start with the failing operation (`Operations[1] (replace name.givenName): …`).
+ * `changed` is false when the result equals the input (Entra re-sends unchanged values).
+ */
+export function applyPatch(rt: ResourceTypeName, current: Resource, body: unknown, options: PatchOptions = {}): { resource: Resource; changed: boolean } {
+  const ops = readOperations(body);
+  const ctx: Ctx = {
+    rt,
+    work: structuredClone(current),
+    coerce: options.coerceBooleanStrings ?? true,
+    strict: options.strictMemberRemoval ?? false,
+  };
+  const required = [...coreAttributes(rt).values()].filter((d) => d.required);
+  ops.forEach((op, i) => {
+    const had = required.filter((d) => isPresent(getProp(ctx.work, d.name)));
+    try {
+      applyOperation(ctx, op);
+      for (const d of had) {
+        if (!isPresent(getProp(ctx.work, d.name))) mutability(`"${d.name}" is required for a ${rt} and cannot be removed; replace it with a new value instead.`);
+      }
+    } catch (e) {
+      if (e instanceof ScimError) {
+        const where = `Operations[${i}] (${op.opText}${op.pathText !== undefined ? ` ${op.pathText}` : ''})`;
+        throw new ScimError(e.status, e.scimType, e.detail.startsWith('Operations[') ? e.detail : `${where}: ${e.detail}`, e.offset, e.length);
+      }
+      throw e;
+    }
+  });
+  return { resource: ctx.work, changed: !deepEqual(current, ctx.work) };
+}
