@@ -59,8 +59,10 @@ export function checkListResponse(r: Reporter, view: MappingView, obj: Node, pro
     return;
   }
   const items = list.children ?? [];
-  if (perPage?.value && isCount(perPage.value, 0) && perPage.value.value !== items.length) {
-    r.report('SCIM051', valueRange(perPage.value), `itemsPerPage says ${String(perPage.value.value)} but "Resources" holds ${items.length}. itemsPerPage is the number of resources in this page.`);
+  // Servers (Microsoft's own examples among them) often put the page size asked for in itemsPerPage, so only
+  // a page holding MORE resources than itemsPerPage is reported.
+  if (perPage?.value && isCount(perPage.value, 0) && (perPage.value.value as number) < items.length) {
+    r.report('SCIM051', valueRange(perPage.value), `itemsPerPage says ${String(perPage.value.value)} but "Resources" holds ${items.length}. itemsPerPage is the number of resources in this page; a client paging by it skips resources.`);
   }
   if (total?.value && isCount(total.value, 0) && (total.value.value as number) < items.length) {
     r.report('SCIM051', valueRange(total.value), `totalResults says ${String(total.value.value)} but "Resources" holds ${items.length}; totalResults counts every match, so it is at least the page size.`);

@@ -48,7 +48,7 @@ export const RULES = {
   SCIM048: rule('SCIM048', 'Members value shape', 'error', 'Group members are an array of objects with a `value` (the member\'s id).'),
   SCIM049: rule('SCIM049', 'remove removes every member', 'warning', '`remove` on `members` with neither a filter nor a value list empties the group.'),
   SCIM050: rule('SCIM050', 'ListResponse field', 'error', 'totalResults, Resources, startIndex and itemsPerPage have the wrong type or are missing.'),
-  SCIM051: rule('SCIM051', 'ListResponse counts disagree', 'warning', 'itemsPerPage or totalResults disagree with the number of Resources.'),
+  SCIM051: rule('SCIM051', 'ListResponse counts disagree', 'warning', 'Resources holds more resources than itemsPerPage or totalResults say.'),
   SCIM052: rule('SCIM052', 'Resource without id', 'error', 'A resource returned by a server has no `id`; Entra keeps the id for every later call.'),
   SCIM060: rule('SCIM060', 'Error status', 'error', 'An Error\'s `status` is missing, or not an HTTP status code written as a string.'),
   SCIM061: rule('SCIM061', 'Unknown scimType', 'error', 'An Error\'s `scimType` is not one RFC 7644 defines.'),
