@@ -129,8 +129,13 @@ export class Journal {
     }
     const lines = data.toString('utf8', 0, end).split('\n');
     lines.pop();
-    const header = Journal.parseLine(file, lines[0] as string, 1);
-    if (header.t !== 'H' || header.format !== JOURNAL_FORMAT) {
+    let header: Record<string, unknown> | undefined;
+    try {
+      header = Journal.parseLine(file, lines[0] as string, 1);
+    } catch {
+      header = undefined;
+    }
+    if (header?.t !== 'H' || header.format !== JOURNAL_FORMAT) {
       throw new JournalError(`${file} is not a SCIM Workbench data file (its first line is not the "${JOURNAL_FORMAT}" header). Choose another file, or move this one away.`);
     }
     if (header.version !== JOURNAL_VERSION) {

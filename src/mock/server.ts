@@ -171,7 +171,8 @@ export class MockServer extends EventEmitter<ServerEvents> {
   /** Listens; resolves with the port actually used (port 0 picks one). Rejects with the listen error (e.g. code EADDRINUSE). */
   start(): Promise<{ port: number; url: string }> {
     if (this.server) return Promise.reject(new Error('The server is already started.'));
-    const server = createServer({ keepAlive: true }, (req, res) => { this.onRequest(req, res); });
+    // Long filters travel in the URL: allow the longest filter the parser accepts, percent-encoded.
+    const server = createServer({ keepAlive: true, maxHeaderSize: 128 * 1024 }, (req, res) => { this.onRequest(req, res); });
     server.keepAliveTimeout = 30_000;
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -179,7 +180,14 @@ export class MockServer extends EventEmitter<ServerEvents> {
       server.once('error', onError);
       server.listen(this.port, this.host, () => {
         server.off('error', onError);
-        server.on('clientError', (_e, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); else socket.destroy(); });
+        server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+          if (!socket.writable) { socket.destroy(); return; }
+          const overflow = e.code === 'HPE_HEADER_OVERFLOW';
+          const body = JSON.stringify(new ScimError(overflow ? 431 : 400, overflow ? undefined : 'invalidSyntax', overflow
+            ? 'The request line or headers are larger than 128 KiB: send long filters in a POST /.search body.'
+            : `The request is not valid HTTP (${e.code ?? e.message}).`).toJSON());
+          socket.end(`HTTP/1.1 ${overflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        });
         this.actualPort = (server.address() as AddressInfo).port;
         const url = this.url as string;
         this.service.baseUrl = url;

@@ -1,0 +1,152 @@
+// `scim-workbench serve` as a user runs it: a child process on the transpiled CLI (out/src/cli/main.js).
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { ScimService } from '../../../src/mock/service';
+import { entraUser } from './helpers';
+
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
+
+interface Running {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, SCIM_WORKBENCH_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits until stdout shows the tenant URL and token; fails with the output if the process exits first. */
+async function started(r: Running): Promise<{ url: string; token: string }> {
+  for (;;) {
+    const url = /Tenant URL\s+(\S+)/.exec(r.stdout())?.[1];
+    const token = /Secret Token\s+(\S+)/.exec(r.stdout())?.[1];
+    if (url && token && r.stdout().includes('Ctrl-C')) return { url, token };
+    const done = await Promise.race([r.exited.then(() => true), new Promise<boolean>((res) => setTimeout(() => res(false), 20))]);
+    if (done) throw new Error(`serve exited early:\n${r.stdout()}\n${r.stderr()}`);
+  }
+}
+
+describe('scim-workbench serve', function () {
+  this.timeout(30_000);
+  let agent: Agent;
+  let dir: string;
+  before(() => {
+    agent = new Agent();
+    dir = mkdtempSync(join(tmpdir(), 'scim-serve-'));
+  });
+  after(async () => {
+    await agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a seeded directory on port 0, logs each request and stops cleanly on SIGTERM', async () => {
+    const r = run(['serve', '--port', '0', '--seed', '20', '--token', 'cli-token']);
+    const { url, token } = await started(r);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim$/);
+    assert.equal(token, 'cli-token');
+    assert.match(r.stdout(), /Seeded 20 users and 1 workspaces/);
+    assert.match(r.stdout(), /Entra: .*Tenant URL and Secret Token/);
+    const res = await request(`${url}/Users?count=0`, { headers: { authorization: 'Bearer cli-token' }, dispatcher: agent });
+    assert.equal(res.statusCode, 200);
+    assert.equal(((await res.body.json()) as { totalResults: number }).totalResults, 20);
+    r.child.kill('SIGTERM');
+    const { code } = await r.exited;
+    assert.equal(code, 0);
+    assert.match(r.stdout(), /\d\d:\d\d:\d\d\.\d{3} GET \/enterprise\/v1\/scim\/Users\?count=0 200 \d+\.\d ms/);
+    assert.match(r.stdout(), /Stopped\.\n$/);
+  });
+
+  it('takes the token from SCIM_WORKBENCH_TOKEN, or generates and prints one', async () => {
+    const fromEnv = run(['serve', '--port', '0', '--quiet'], { SCIM_WORKBENCH_TOKEN: 'env-token' });
+    assert.equal((await started(fromEnv)).token, 'env-token');
+    fromEnv.child.kill('SIGINT');
+    assert.equal((await fromEnv.exited).code, 0);
+    const generated = run(['serve', '--port', '0', '--quiet']);
+    const { url, token } = await started(generated);
+    assert.match(token, /^[A-Za-z0-9_-]{32}$/);
+    const res = await request(`${url}/ServiceProviderConfig`, { headers: { authorization: `apikey ${token}` }, dispatcher: agent });
+    assert.equal(res.statusCode, 200);
+    await res.body.dump();
+    generated.child.kill('SIGTERM');
+    assert.equal((await generated.exited).code, 0);
+  });
+
+  it('names the busy port and suggests --port 0 on EADDRINUSE', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = run(['serve', '--port', String(port), '--token', 't']);
+      const { code } = await r.exited;
+      assert.equal(code, 1);
+      assert.match(r.stderr(), new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port 0`));
+    } finally {
+      await new Promise<void>((res) => blocker.close(() => res()));
+    }
+  });
+
+  it('rejects bad options with exit code 2 and lists the switches in --help', async () => {
+    const bad = run(['serve', '--fault-share', 'lots']);
+    assert.equal((await bad.exited).code, 2);
+    assert.match(bad.stderr(), /--fault-share/);
+    const unknown = run(['serve', '--nope']);
+    assert.equal((await unknown.exited).code, 2);
+    const both = run(['serve', '--strict-member-removal', '--no-strict-member-removal']);
+    assert.equal((await both.exited).code, 2);
+    const help = run(['serve', '--help']);
+    assert.equal((await help.exited).code, 0);
+    for (const flag of ['--port', '--data', '--seed', '--[no-]coerce-boolean-strings', '--[no-]strict-member-removal', '--fault-share', '--rate-limit', '--latency']) {
+      assert.ok(help.stdout().includes(flag), `help lists ${flag}`);
+    }
+  });
+
+  it('loses no acknowledged write when killed with SIGKILL in the middle of a write burst', async () => {
+    const file = join(dir, 'crash.jsonl');
+    const r = run(['serve', '--port', '0', '--quiet', '--token', 'crash', '--data', file]);
+    const { url } = await started(r);
+    const acked: string[] = [];
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (!killed) {
+        const userName = `user.${next++}@example.com`;
+        try {
+          const res = await request(`${url}/Users`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer crash', 'content-type': 'application/scim+json' },
+            body: JSON.stringify(entraUser(userName, 'Crash', 'Test')),
+            dispatcher: agent,
+          });
+          await res.body.dump();
+          if (res.statusCode === 201) acked.push(userName);
+          if (acked.length >= 200 && !killed) { killed = true; r.child.kill('SIGKILL'); }
+        } catch {
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    assert.equal((await r.exited).signal, 'SIGKILL');
+    const svc = await ScimService.open({ dataFile: file });
+    try {
+      const missing = acked.filter((u) => !svc.store.userByUserName(u));
+      assert.deepEqual(missing, []);
+      assert.ok(svc.stats().users >= acked.length);
+    } finally {
+      await svc.close();
+    }
+  });
+});
