@@ -1,0 +1,416 @@
+// The SCIM HTTP client on undici. One HttpClient owns its connection pools (direct and through a proxy), so a
+// provisioning check reuses connections. Redirects are followed by hand so the token never goes to another
+// origin; a 429 is returned with its Retry-After, never retried; failures below HTTP become HttpErrors that
+// say what to do; every header, URL and body that leaves the client is redacted.
+import { STATUS_CODES } from 'node:http';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { classifyError, HttpError } from './httpError';
+import { credentialOf, redact, redactHeaders, redactUrl, secretsOf } from './redact';
+import { isLoopbackHost, parseTenantUrl, resourceUrl, TenantUrlError, type TenantUrl } from './tenantUrl';
+
+export type AuthScheme = 'Bearer' | 'apikey';
+
+/** Where to send and how to authenticate. `token` comes from SecretStorage and never leaves the client. */
+export interface Connection {
+  readonly tenantUrl: string;
+  readonly token?: string;
+  /** Entra sends `Bearer`; MURAL's own examples use `apikey`. */
+  readonly authScheme: AuthScheme;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  /** An absolute URL, or a path resolved under the connection's tenant URL (`/Users?count=1`). */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A string is sent as is; anything else is sent as JSON. */
+  readonly body?: unknown;
+}
+
+/** Network settings fixed for the life of an HttpClient (VS Code: http.proxy, http.proxyStrictSSL, http.noProxy). */
+export interface NetworkOptions {
+  /** Proxy URL, e.g. `http://proxy:8080` or `http://user:password@proxy:8080`. Loopback hosts never use it. */
+  readonly proxy?: string;
+  /** Host names (or `.suffix` / `*.suffix` domains) reached without the proxy. */
+  readonly noProxy?: readonly string[];
+  /** false accepts any certificate (self-signed, expired, other host). Default true. */
+  readonly strictSSL?: boolean;
+  /** Extra CA certificates (PEM) to trust besides Node's built-in list. */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Time allowed to open a connection (TCP and TLS). Default 10 000 ms. */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface SendOptions {
+  /** Resolves relative URLs and, for requests to its origin without an Authorization header, adds the token. */
+  readonly connection?: Connection;
+  /** Cancels the request; it then rejects with an HttpError of kind 'aborted'. */
+  readonly signal?: AbortSignal;
+  /** Time allowed for the whole exchange, redirects and body included. Default 30 000 ms. */
+  readonly timeoutMs?: number;
+  /** Default 5. */
+  readonly maxRedirects?: number;
+  /** Response bytes kept; the rest is dropped and `bodyTruncated` set. Default 10 MiB. */
+  readonly maxBodyBytes?: number;
+}
+
+/** The request as it went out on the last hop, redacted. */
+export interface SentRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly request: SentRequest;
+  readonly status: number;
+  readonly statusText: string;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly bodyTruncated: boolean;
+  /** Bytes kept in `body` (all of them unless truncated). */
+  readonly bodyBytes: number;
+  /** The body parsed as JSON, or undefined when it is empty, truncated or not JSON. */
+  readonly json: unknown;
+  readonly durationMs: number;
+  /** The final URL, after redirects (redacted). */
+  readonly url: string;
+  readonly redirects: readonly { readonly status: number; readonly from: string; readonly to: string }[];
+  /** From Retry-After (seconds or an HTTP date), on any status; the client never retries by itself. */
+  readonly retryAfterSeconds?: number;
+}
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+const ACCEPT = 'application/scim+json, application/json';
+const DEFAULTS = { connectTimeoutMs: 10_000, timeoutMs: 30_000, maxRedirects: 5, maxBodyBytes: 10 * 1024 * 1024 };
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Seconds to wait from a Retry-After value (delay-seconds or HTTP-date); undefined when unparsable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const date = /^[A-Za-z]{3},/.test(v) ? Date.parse(v) : NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** The header `name` (any case) of `headers`, if present. */
+export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function tenantOf(connection: Connection): TenantUrl {
+  try {
+    return parseTenantUrl(connection.tenantUrl);
+  } catch (e) {
+    if (e instanceof TenantUrlError) throw new HttpError('invalidUrl', 'The connection\'s tenant URL cannot be used.', e.message);
+    throw e;
+  }
+}
+
+/**
+ * The request to `hostname` goes direct although a proxy is set: loopback hosts always do, and so do hosts
+ * in `noProxy` (exact names, `.suffix` or `*.suffix` domains, or `*` for all).
+ */
+export function bypassesProxy(hostname: string, noProxy: readonly string[]): boolean {
+  if (isLoopbackHost(hostname)) return true;
+  const h = hostname.toLowerCase();
+  return noProxy.some((entry) => {
+    const e = entry.trim().toLowerCase().replace(/^\*(?=\.)/, '');
+    if (!e) return false;
+    if (e === '*') return true;
+    return e.startsWith('.') ? h.endsWith(e) || h === e.slice(1) : h === e;
+  });
+}
+
+/** Case-insensitive header set that remembers the first spelling of each name. */
+class Headers {
+  private readonly map = new Map<string, [string, string]>();
+  set(name: string, value: string): void {
+    const key = name.toLowerCase();
+    this.map.set(key, [this.map.get(key)?.[0] ?? name, value]);
+  }
+  get(name: string): string | undefined {
+    return this.map.get(name.toLowerCase())?.[1];
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  toRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of this.map.values()) out[name] = value;
+    return out;
+  }
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+export class HttpClient {
+  private direct?: Agent;
+  private proxied?: ProxyAgent;
+  private readonly proxyUrl?: URL;
+  private readonly proxySecrets: string[];
+  private readonly connectTimeoutMs: number;
+
+  /** Throws HttpError 'invalidUrl' when `network.proxy` is not a usable URL. */
+  constructor(private readonly network: NetworkOptions = {}) {
+    this.connectTimeoutMs = network.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+    this.proxySecrets = [];
+    if (network.proxy?.trim()) {
+      let url: URL;
+      try {
+        url = new URL(network.proxy.trim());
+      } catch {
+        throw new HttpError('invalidUrl', 'The proxy setting is not a URL.',
+          'Write it as http://host:port (or http://user:password@host:port) in VS Code\'s "http.proxy" setting.');
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new HttpError('invalidUrl', `The proxy URL uses ${url.protocol}// which is not supported.`,
+          'Use an http:// or https:// proxy in VS Code\'s "http.proxy" setting.');
+      }
+      this.proxySecrets.push(decodeURIComponent(url.password), url.password);
+      this.proxyUrl = url;
+    }
+  }
+
+  /** Sends `req`, following up to maxRedirects redirects. Rejects only with HttpError; any HTTP status resolves. */
+  async send(req: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+    const started = performance.now();
+    const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+    const tenant = options.connection ? tenantOf(options.connection) : undefined;
+    const token = options.connection?.token;
+
+    const headers = new Headers();
+    headers.set('Accept', ACCEPT);
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers.set(name, value);
+    let url = this.resolve(req.url, tenant);
+    if (token && tenant && url.origin === tenant.origin && !headers.has('authorization')) {
+      headers.set('Authorization', `${options.connection!.authScheme} ${token}`);
+    }
+    const secrets = secretsOf([
+      token,
+      ...['authorization', 'proxy-authorization'].map((h) => {
+        const v = headers.get(h);
+        return v === undefined ? undefined : credentialOf(v);
+      }),
+      ...this.proxySecrets,
+    ]);
+    const clean = (s: string) => redact(s, secrets);
+
+    let method = req.method.toUpperCase();
+    let body = req.body === undefined || req.body === null ? undefined
+      : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    if (body !== undefined && !headers.has('content-type')) headers.set('Content-Type', SCIM_CONTENT_TYPE);
+    if (headers.has('authorization') && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      throw new HttpError('invalidUrl', `Refusing to send credentials over plain http to ${url.host}.`,
+        'Use https:// (plain http is allowed only for localhost).', redactUrl(url.toString(), secrets));
+    }
+
+    if (options.signal?.aborted) {
+      throw new HttpError('aborted', `The request to ${url.host} was cancelled.`, '', redactUrl(url.toString(), secrets));
+    }
+    const controller = new AbortController();
+    let timedOut = false;
+    let cancelled = false;
+    const onCancel = () => {
+      cancelled = true;
+      controller.abort();
+    };
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+
+    const redirects: { status: number; from: string; to: string }[] = [];
+    try {
+      for (;;) {
+        const proxy = this.usesProxy(url) ? this.proxyUrl : undefined;
+        let res: Dispatcher.ResponseData;
+        try {
+          res = await request(url, {
+            method: method as Dispatcher.HttpMethod,
+            headers: headers.toRecord(),
+            body,
+            dispatcher: this.dispatcherFor(url),
+            signal: controller.signal,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          });
+        } catch (e) {
+          throw this.failure(e, url, proxy, { timedOut, cancelled, timeoutMs, redact: clean });
+        }
+        const location = res.headers.location;
+        if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
+          await res.body.dump().catch(() => undefined);
+          let next: URL;
+          try {
+            next = new URL(location, url);
+          } catch {
+            throw new HttpError('network', `${url.host} redirected to an invalid URL.`, 'Fix the server\'s Location header.', redactUrl(url.toString(), secrets));
+          }
+          if (redirects.length >= maxRedirects) {
+            throw new HttpError('tooManyRedirects', `More than ${maxRedirects} redirects, the last to ${redactUrl(next.toString(), secrets)}.`,
+              'The server is probably redirecting in a loop; use the final URL as the tenant URL or fix the server.', redactUrl(url.toString(), secrets));
+          }
+          if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+            throw new HttpError('network', `${url.host} redirected to ${next.protocol}// which cannot be followed.`, 'Fix the server\'s Location header.', redactUrl(url.toString(), secrets));
+          }
+          if (next.origin !== url.origin) {
+            headers.delete('authorization');
+            headers.delete('cookie');
+          }
+          if (res.statusCode === 303 ? method !== 'HEAD' : (res.statusCode === 301 || res.statusCode === 302) && method === 'POST') {
+            method = 'GET';
+            body = undefined;
+            headers.delete('content-type');
+          }
+          redirects.push({ status: res.statusCode, from: redactUrl(url.toString(), secrets), to: redactUrl(next.toString(), secrets) });
+          url = next;
+          continue;
+        }
+
+        let read: { text: string; bytes: number; truncated: boolean };
+        try {
+          read = await readBody(res.body, maxBodyBytes);
+        } catch (e) {
+          throw this.failure(e, url, proxy, { timedOut, cancelled, timeoutMs, redact: clean });
+        }
+        const responseHeaders = flattenHeaders(res.headers);
+        const text = clean(read.text);
+        const retryAfterSeconds = parseRetryAfter(responseHeaders['retry-after']);
+        return {
+          request: {
+            method,
+            url: redactUrl(url.toString(), secrets),
+            headers: redactHeaders(headers.toRecord(), secrets),
+            ...(body !== undefined ? { body: clean(body) } : {}),
+          },
+          status: res.statusCode,
+          statusText: res.statusText || STATUS_CODES[res.statusCode] || '',
+          headers: redactHeaders(responseHeaders, secrets),
+          body: text,
+          bodyTruncated: read.truncated,
+          bodyBytes: read.bytes,
+          json: read.truncated ? undefined : parseJson(text),
+          durationMs: performance.now() - started,
+          url: redactUrl(url.toString(), secrets),
+          redirects,
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        };
+      }
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** Closes the connection pools; pending requests fail. */
+  async close(): Promise<void> {
+    await Promise.all([this.direct?.close(), this.proxied?.close()]);
+  }
+
+  private resolve(target: string, tenant: TenantUrl | undefined): URL {
+    const text = target.trim();
+    if (/^https?:\/\//i.test(text)) {
+      try {
+        return new URL(text);
+      } catch {
+        throw new HttpError('invalidUrl', `"${text}" is not a valid URL.`, 'Check the request line.');
+      }
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
+      throw new HttpError('invalidUrl', `"${text}" is not an http(s) URL.`, 'Requests go to http:// or https:// URLs only.');
+    }
+    if (!tenant) {
+      throw new HttpError('invalidUrl', `"${text}" is a relative URL.`, 'Choose a connection for it, or write the full URL.');
+    }
+    return new URL(resourceUrl(tenant, text));
+  }
+
+  private usesProxy(url: URL): boolean {
+    return !!this.proxyUrl && !bypassesProxy(url.hostname, this.network.noProxy ?? []);
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    const tls = {
+      rejectUnauthorized: this.network.strictSSL !== false,
+      ...(this.network.ca !== undefined ? { ca: this.network.ca as string | Buffer | Array<string | Buffer> } : {}),
+    };
+    if (this.usesProxy(url)) {
+      this.proxied ??= new ProxyAgent({
+        uri: this.proxyUrl!.toString(),
+        connect: { timeout: this.connectTimeoutMs },
+        requestTls: tls,
+        proxyTls: tls,
+      });
+      return this.proxied;
+    }
+    this.direct ??= new Agent({ connect: { timeout: this.connectTimeoutMs, ...tls } });
+    return this.direct;
+  }
+
+  private failure(e: unknown, url: URL, proxy: URL | undefined, state: { timedOut: boolean; cancelled: boolean; timeoutMs: number; redact: (s: string) => string }): HttpError {
+    if (e instanceof HttpError) return e;
+    let shownProxy: URL | undefined;
+    if (proxy) {
+      shownProxy = new URL(proxy.toString());
+      shownProxy.username = '';
+      shownProxy.password = '';
+    }
+    return classifyError(e, { url, proxy: shownProxy, connectTimeoutMs: this.connectTimeoutMs, ...state });
+  }
+}
+
+/** `text` parsed as JSON; undefined when empty or not JSON. */
+function parseJson(text: string): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number) {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const room = max - bytes;
+    if (chunk.length > room) {
+      if (room > 0) chunks.push(chunk.subarray(0, room));
+      bytes = max;
+      truncated = true;
+      break;
+    }
+    chunks.push(chunk);
+    bytes += chunk.length;
+  }
+  return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, truncated };
+}
+
+/** One request with a client of its own, closed afterwards. Prefer an HttpClient for several requests. */
+export async function send(req: HttpRequest, options: SendOptions & NetworkOptions = {}): Promise<HttpResponse> {
+  const client = new HttpClient(options);
+  try {
+    return await client.send(req, options);
+  } finally {
+    await client.close();
+  }
+}
