@@ -4,6 +4,7 @@
 import { findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { normalizeTarget, parseMappingTable, type MappingTable } from '../scim/mapping';
 import { Reporter, startRange, valueRange, type Range } from './json';
+import { syntaxProblems } from './syntax';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
 
@@ -27,10 +28,7 @@ export function loadMappingTable(text: string): LoadedMapping {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
   const r = new Reporter(text, errors.length > 0);
-  for (const e of errors) {
-    const offset = Math.min(e.offset, text.length);
-    r.report('SCIM001', { offset, length: Math.min(e.length, text.length - offset) }, 'JSON syntax error in the mapping file: fix it so the workbench can read the table (until then it uses MURAL\'s default table).');
-  }
+  syntaxProblems(r, errors, 'Until the mapping file is valid JSON the workbench uses MURAL\'s default table.');
   if (!root || errors.length > 0) return { problems: r.problems };
   const parsed = parseMappingTable(getNodeValue(root));
   for (const p of parsed.problems) {
