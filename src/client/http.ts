@@ -83,7 +83,8 @@ export interface HttpResponse {
 }
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
-const ACCEPT = 'application/scim+json, application/json';
+/** The Accept header of every request. */
+export const SCIM_ACCEPT = 'application/scim+json, application/json';
 const DEFAULTS = { connectTimeoutMs: 10_000, timeoutMs: 30_000, maxRedirects: 5, maxBodyBytes: 10 * 1024 * 1024 };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -96,18 +97,11 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** The header `name` (any case) of `headers`, if present. */
-export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
-
-function tenantOf(connection: Connection): TenantUrl {
+function tenantOf(connection: Connection, clean: (s: string) => string): TenantUrl {
   try {
     return parseTenantUrl(connection.tenantUrl);
   } catch (e) {
-    if (e instanceof TenantUrlError) throw new HttpError('invalidUrl', 'The connection\'s tenant URL cannot be used.', e.message);
+    if (e instanceof TenantUrlError) throw new HttpError('invalidUrl', 'The connection\'s tenant URL cannot be used.', clean(e.message));
     throw e;
   }
 }
@@ -128,7 +122,7 @@ export function bypassesProxy(hostname: string, noProxy: readonly string[]): boo
 }
 
 /** Case-insensitive header set that remembers the first spelling of each name. */
-class Headers {
+class HeaderSet {
   private readonly map = new Map<string, [string, string]>();
   set(name: string, value: string): void {
     const key = name.toLowerCase();
@@ -192,16 +186,10 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
     const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-    const tenant = options.connection ? tenantOf(options.connection) : undefined;
     const token = options.connection?.token;
-
-    const headers = new Headers();
-    headers.set('Accept', ACCEPT);
+    const headers = new HeaderSet();
+    headers.set('Accept', SCIM_ACCEPT);
     for (const [name, value] of Object.entries(req.headers ?? {})) headers.set(name, value);
-    let url = this.resolve(req.url, tenant);
-    if (token && tenant && url.origin === tenant.origin && !headers.has('authorization')) {
-      headers.set('Authorization', `${options.connection!.authScheme} ${token}`);
-    }
     const secrets = secretsOf([
       token,
       ...['authorization', 'proxy-authorization'].map((h) => {
@@ -211,6 +199,12 @@ export class HttpClient {
       ...this.proxySecrets,
     ]);
     const clean = (s: string) => redact(s, secrets);
+
+    const tenant = options.connection ? tenantOf(options.connection, clean) : undefined;
+    let url = this.resolve(req.url, tenant, clean);
+    if (token && tenant && url.origin === tenant.origin && !headers.has('authorization')) {
+      headers.set('Authorization', `${options.connection!.authScheme} ${token}`);
+    }
 
     let method = req.method.toUpperCase();
     let body = req.body === undefined || req.body === null ? undefined
@@ -325,20 +319,20 @@ export class HttpClient {
     await Promise.all([this.direct?.close(), this.proxied?.close()]);
   }
 
-  private resolve(target: string, tenant: TenantUrl | undefined): URL {
+  private resolve(target: string, tenant: TenantUrl | undefined, clean: (s: string) => string): URL {
     const text = target.trim();
     if (/^https?:\/\//i.test(text)) {
       try {
         return new URL(text);
       } catch {
-        throw new HttpError('invalidUrl', `"${text}" is not a valid URL.`, 'Check the request line.');
+        throw new HttpError('invalidUrl', `"${clean(text)}" is not a valid URL.`, 'Check the request line.');
       }
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
-      throw new HttpError('invalidUrl', `"${text}" is not an http(s) URL.`, 'Requests go to http:// or https:// URLs only.');
+      throw new HttpError('invalidUrl', `"${clean(text)}" is not an http(s) URL.`, 'Requests go to http:// or https:// URLs only.');
     }
     if (!tenant) {
-      throw new HttpError('invalidUrl', `"${text}" is a relative URL.`, 'Choose a connection for it, or write the full URL.');
+      throw new HttpError('invalidUrl', `"${clean(text)}" is a relative URL.`, 'Choose a connection for it, or write the full URL.');
     }
     return new URL(resourceUrl(tenant, text));
   }
@@ -387,7 +381,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function readBody(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number) {
+/** Reads up to `max` bytes; leaving the loop early destroys the rest of the stream. */
+async function readBody(body: AsyncIterable<Buffer>, max: number) {
   const chunks: Buffer[] = [];
   let bytes = 0;
   let truncated = false;

@@ -2,7 +2,7 @@
 // `displayName eq` probe on /Groups, judged as Entra judges them and explained in words that say what to fix.
 import { randomUUID } from 'node:crypto';
 import { URN } from '../scim/schemas';
-import { HttpClient, type Connection, type HttpResponse, type NetworkOptions } from './http';
+import { HttpClient, SCIM_ACCEPT, type Connection, type HttpResponse, type NetworkOptions } from './http';
 import { HttpError, type HttpErrorKind, type TlsProblem } from './httpError';
 import { scimErrorInfo } from './scim';
 import { MURAL_TENANT_URL, parseTenantUrl, resourceUrl, TenantUrlError, type TenantUrl } from './tenantUrl';
@@ -258,7 +258,7 @@ export async function testConnection(connection: Connection, options: TestConnec
       const planned = {
         method: 'GET',
         url: resourceUrl(tenant, path),
-        headers: { Accept: 'application/scim+json, application/json', ...(connection.token ? { Authorization: `${connection.authScheme} ***` } : {}) },
+        headers: { Accept: SCIM_ACCEPT, ...(connection.token ? { Authorization: `${connection.authScheme} ***` } : {}) },
       };
       if (probes.some((p) => !p.ok)) {
         probes.push({ name, ok: false, skipped: true, request: planned, summary: `GET /${name}: not sent, an earlier probe failed.`, warnings: [] });

@@ -126,13 +126,19 @@ describe('client/http', () => {
     assert.equal(parseRetryAfter(undefined, now), undefined);
   });
 
-  it('times out on a server that never answers, with the timeout kind', async () => {
+  it('times out on a server that never answers or never finishes its body, with the timeout kind', async () => {
     const s = await server(() => undefined);
     const e = await rejection(client.send({ method: 'GET', url: '/Users' }, { connection: conn(s), timeoutMs: 150 }));
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /No complete answer from 127\.0\.0\.1:\d+ within 150 ms/);
     assert.match(e.message, /proxy/);
     assertNoToken(e);
+    const stalling = await server((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/scim+json' });
+      res.write('{"Resources": [');
+    });
+    const e2 = await rejection(client.send({ method: 'GET', url: '/Users' }, { connection: conn(stalling), timeoutMs: 150 }));
+    assert.equal(e2.kind, 'timeout', 'a body that never ends times out too');
   });
 
   it('cancels through an AbortSignal with the aborted kind, before and during the request', async () => {
@@ -323,6 +329,10 @@ describe('client/http', () => {
     const e3 = await rejection(client.send({ method: 'GET', url: '/Users' }, { connection: { tenantUrl: 'http://scim.example.com', token: TOKEN, authScheme: 'Bearer' } }));
     assert.equal(e3.kind, 'invalidUrl');
     assert.match(e3.message, /Use https/);
+    const e4 = await rejection(client.send({ method: 'GET', url: `ftp://files/?key=${TOKEN}` }, { connection: { tenantUrl: 'https://scim.example.com', token: TOKEN, authScheme: 'Bearer' } }));
+    assert.equal(e4.kind, 'invalidUrl');
+    assert.match(e4.message, /"ftp:\/\/files\/\?key=\*\*\*" is not an http\(s\) URL/);
+    assertNoToken(e4);
   });
 
   it('never exposes the token, even when it sits in the URL or the body', async () => {
