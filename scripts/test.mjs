@@ -22,8 +22,8 @@ let failed = false;
 const running = new Set();
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const s of running) s.stop(); process.exit(130); });
 
-async function phase(name, fn) {
-  if (only && !name.startsWith(only)) return;
+async function phase(name, fn, always = false) {
+  if (only && !always && !name.startsWith(only)) return;
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
   let ok = false;
@@ -49,12 +49,12 @@ async function withServer(vscodeDir, extraEnv, fn) {
 }
 
 await phase('typecheck (tsc --noEmit)', () => sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']));
-const built = await phase('build (esbuild)', () => sh(process.execPath, ['esbuild.mjs']) && sh(process.execPath, ['esbuild.mjs', '--tests']));
+const built = await phase('build (esbuild)', () => sh(process.execPath, ['esbuild.mjs']) && sh(process.execPath, ['esbuild.mjs', '--tests']), true);
 await phase('unit tests (mocha, node)', () => sh(process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', '.mocharc.json', ...(grep ? ['--grep', grep] : [])]));
 
 let vscodeDir;
 if (built && (!only || only === 'vscode' || only === 'ui')) {
-  await phase('vscode server (install/cache)', () => { ensureSystemPackages(); vscodeDir = ensureServer(); return true; });
+  await phase('vscode server (install/cache)', () => { ensureSystemPackages(); vscodeDir = ensureServer(); return true; }, true);
 }
 if (vscodeDir) {
   await phase('vscode extension-host tests', async () => {

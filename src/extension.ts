@@ -1,12 +1,28 @@
-// Composition root: builds the services and registers every command, view and provider.
-import type * as vscode from 'vscode';
+// Composition root: builds the services and registers every command, view and provider. Everything
+// registered is a Disposable on context.subscriptions; the mock server closes synchronously on dispose.
+import * as vscode from 'vscode';
+import { registerDirectory } from './vscode/directory/register';
+import type { DirectoryTreeProvider } from './vscode/directory/tree';
+import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
+import { registerMockCommands } from './vscode/mock/commands';
+import { MockServerController } from './vscode/mock/controller';
 
+/** What activate() returns: used by the extension-host tests and by other extensions. */
 export interface ScimWorkbenchApi {
   readonly version: string;
+  readonly mock: MockServerController;
+  readonly directory: DirectoryTreeProvider;
+  readonly log: ProvisioningLogProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
-  return { version: String(context.extension.packageJSON.version) };
+  const output = vscode.window.createOutputChannel('SCIM Workbench', { log: true });
+  const mock = new MockServerController(context, output);
+  context.subscriptions.push(output, mock);
+  registerMockCommands(context, mock, output);
+  const directory = registerDirectory(context, mock);
+  const log = registerProvisioningLog(context, mock);
+  return { version: String(context.extension.packageJSON.version), mock, directory, log };
 }
 
 export function deactivate(): void {}

@@ -63,8 +63,20 @@ function createUi(page, { server, folder }) {
       const input = quickInput.locator('input');
       await input.waitFor({ state: 'visible' });
       await input.fill('>' + title);
-      await quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter');
+      const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      await row.waitFor({ state: 'visible' });
+      await row.click();
+    },
+    /** Polls fn until it returns a truthy value (or throws after 20 s). */
+    async until(what, fn, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = await fn().catch(() => undefined);
+        if (v) return v;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await page.waitForTimeout(100);
+      }
     },
     /** Answers an open quick pick or input box: types text (optional) and presses Enter. */
     async answer(text) {
@@ -93,7 +105,12 @@ function createUi(page, { server, folder }) {
       await row.click({ button: 'right' });
       const entry = page.locator('.context-view .action-item', { hasText: item }).first();
       await entry.waitFor({ state: 'visible' });
-      await entry.click();
+      // The menu ignores a mouse-up that comes right after it opened.
+      await page.waitForTimeout(300);
+      await entry.hover();
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' });
     },
     statusBarItem(text) {
       return page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();

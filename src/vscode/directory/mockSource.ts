@@ -1,0 +1,53 @@
+// The running mock server's directory as a DirectorySource: read in process (no HTTP), paged by the service.
+import * as vscode from 'vscode';
+import type { DirectorySource, DirectoryPage, GroupMember, LostWorkspaceInfo, CollectionKind } from './source';
+import type { MockServerController } from '../mock/controller';
+
+export class MockDirectorySource implements DirectorySource, vscode.Disposable {
+  readonly id = 'mock';
+  readonly kind = 'mock' as const;
+  readonly label = 'Mock MURAL server';
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly mock: MockServerController) {
+    this.subscription = mock.onDidChangeDirectory(() => this.emitter.fire());
+  }
+
+  get description(): string {
+    const s = this.mock.state;
+    return s.status === 'running' ? `:${s.port}` : s.status;
+  }
+
+  private service() {
+    const svc = this.mock.service;
+    if (!svc) throw new Error('The mock SCIM server is not running.');
+    return svc;
+  }
+
+  async list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage> {
+    const svc = this.service();
+    const q = { startIndex, count, ...(filter ? { filter } : {}) };
+    if (kind === 'Users') return svc.listUsers(q);
+    const page = svc.listGroups({ ...q, excludedAttributes: ['members'] });
+    const memberCounts = new Map<string, number>();
+    for (const g of page.resources) memberCounts.set(g.id as string, svc.store.groups.get(g.id as string)?.members.size ?? 0);
+    return { totalResults: page.totalResults, resources: page.resources, memberCounts };
+  }
+
+  async members(groupId: string): Promise<readonly GroupMember[]> {
+    const group = this.service().getGroup(groupId);
+    const members = Array.isArray(group.members) ? (group.members as { value: string; display?: string }[]) : [];
+    return members.map((m) => ({ value: m.value, ...(m.display ? { display: m.display } : {}) }));
+  }
+
+  async lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]> {
+    return this.service().lostWorkspaces(userId);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

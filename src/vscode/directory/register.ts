@@ -1,0 +1,28 @@
+// Wires the directory explorer: the tree view, its sources, the resource documents and the actions.
+import * as vscode from 'vscode';
+import { SECTION } from '../config';
+import type { MockServerController } from '../mock/controller';
+import { registerDirectoryCommands } from './commands';
+import { MockDirectorySource } from './mockSource';
+import { RESOURCE_SCHEME, ResourceFileSystem } from './resourceFs';
+import { DirectoryTreeProvider, type DirectoryNode } from './tree';
+
+export function registerDirectory(context: vscode.ExtensionContext, mock: MockServerController): DirectoryTreeProvider {
+  const pageSize = () => Math.max(10, vscode.workspace.getConfiguration(SECTION).get<number>('directory.pageSize', 200));
+  const tree = new DirectoryTreeProvider(pageSize);
+  const mockSource = new MockDirectorySource(mock);
+  tree.visibleSources = (s) => s !== mockSource || mock.state.status === 'running';
+  tree.addSource(mockSource);
+  const view = vscode.window.createTreeView<DirectoryNode>(`${SECTION}.directory`, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: false });
+  const fs = new ResourceFileSystem(mock);
+  context.subscriptions.push(
+    tree,
+    mockSource,
+    view,
+    fs,
+    vscode.workspace.registerFileSystemProvider(RESOURCE_SCHEME, fs, { isCaseSensitive: true }),
+    mock.onDidChangeState(() => tree.refreshNow()),
+  );
+  registerDirectoryCommands(context, mock, tree, view);
+  return tree;
+}

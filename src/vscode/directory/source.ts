@@ -1,0 +1,49 @@
+// What the directory explorer shows, independent of where it comes from: the mock server's directory (read
+// in process) or a real SCIM endpoint (read over HTTP). The tree pages through users and groups and never
+// asks for more than one page at a time, so a directory of 100k users costs one page.
+import type * as vscode from 'vscode';
+import type { Resource } from '../../scim/resource';
+
+export interface DirectoryPage {
+  readonly totalResults: number;
+  readonly resources: readonly Resource[];
+  /** Member count per group id, where the source knows it without sending every member. */
+  readonly memberCounts?: ReadonlyMap<string, number>;
+}
+
+export interface GroupMember {
+  readonly value: string;
+  readonly display?: string;
+}
+
+export interface LostWorkspaceInfo {
+  readonly id: string;
+  readonly displayName: string;
+  readonly at: string;
+}
+
+export type CollectionKind = 'Users' | 'Groups';
+
+export interface DirectorySource {
+  /** Stable, unique among sources: part of every tree item id. */
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  /** The mock is writable; a real endpoint is read-only unless the user confirms each write. */
+  readonly kind: 'mock' | 'remote';
+  /** Fires when the directory changed (the tree debounces it). */
+  readonly onDidChange: vscode.Event<void>;
+  list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage>;
+  members(groupId: string): Promise<readonly GroupMember[]>;
+  /** Workspaces a deactivated user lost (MURAL's soft delete); empty where the source cannot tell. */
+  lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]>;
+}
+
+/** What a user is called in the tree: displayName, else given + family name, else userName. */
+export function userLabel(user: Resource): string {
+  if (typeof user.displayName === 'string' && user.displayName.trim()) return user.displayName;
+  const name = user.name as { givenName?: unknown; familyName?: unknown } | undefined;
+  const parts = [name?.givenName, name?.familyName].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+  if (parts.length > 0) return parts.join(' ');
+  return typeof user.userName === 'string' ? user.userName : String(user.id);
+}

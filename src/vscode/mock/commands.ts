@@ -1,0 +1,163 @@
+// Palette commands, status-bar item and quick menu of the mock server.
+import * as vscode from 'vscode';
+import { RESTART_KEYS, SECTION, readMockConfig } from '../config';
+import type { MockServerController, MockState, StartResult } from './controller';
+
+export const WALKTHROUGH_ID = 'scim-workbench.scim-workbench#connectEntra';
+
+/** Starts the server and tells the user what happened; a taken port offers a free one instead of failing silently. */
+export async function startWithFeedback(mock: MockServerController, port?: number): Promise<StartResult> {
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Starting the mock SCIM server' },
+    () => mock.start(port),
+  );
+  if (result.ok) return result;
+  if (result.reason === 'portInUse') {
+    const choice = await vscode.window.showErrorMessage(result.message, 'Use a Free Port', 'Change Port Setting');
+    if (choice === 'Use a Free Port') {
+      const retry = await mock.start(0);
+      if (retry.ok) {
+        vscode.window.showInformationMessage(`Mock SCIM server started on port ${retry.port} (port ${result.port} was taken): ${retry.url}`);
+      } else {
+        vscode.window.showErrorMessage(retry.message);
+      }
+      return retry;
+    }
+    if (choice === 'Change Port Setting') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.mock.port`);
+    }
+    return result;
+  }
+  vscode.window.showErrorMessage(result.message, 'Open Log').then((c) => {
+    if (c) vscode.commands.executeCommand(`${SECTION}.showOutput`);
+  });
+  return result;
+}
+
+/** The tenant URL of the running server, or undefined after telling the user to start it. */
+async function runningUrl(mock: MockServerController): Promise<string | undefined> {
+  const s = mock.state;
+  if (s.status === 'running') return s.url;
+  const choice = await vscode.window.showWarningMessage('The mock SCIM server is not running.', 'Start Mock SCIM Server');
+  if (choice) {
+    const r = await startWithFeedback(mock);
+    return r.ok ? r.url : undefined;
+  }
+  return undefined;
+}
+
+export function registerMockCommands(context: vscode.ExtensionContext, mock: MockServerController, log: vscode.LogOutputChannel): void {
+  const statusBar = vscode.window.createStatusBarItem('scimWorkbench.mockServer', vscode.StatusBarAlignment.Left, 50);
+  statusBar.name = 'SCIM Mock Server';
+  statusBar.command = `${SECTION}.mockServerMenu`;
+  const render = (s: MockState) => {
+    statusBar.backgroundColor = undefined;
+    switch (s.status) {
+      case 'running':
+        statusBar.text = `$(radio-tower) SCIM mock :${s.port}`;
+        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}\n\nClick for the server menu.`);
+        break;
+      case 'starting':
+        statusBar.text = '$(loading~spin) SCIM mock';
+        statusBar.tooltip = 'Starting the mock SCIM server…';
+        break;
+      case 'error':
+        statusBar.text = '$(error) SCIM mock';
+        statusBar.tooltip = `Mock SCIM server: ${s.message}\n\nClick for the server menu.`;
+        statusBar.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      default:
+        statusBar.text = '$(circle-slash) SCIM mock: stopped';
+        statusBar.tooltip = 'The mock SCIM server is stopped. Click to start it or for more actions.';
+    }
+    vscode.commands.executeCommand('setContext', 'scimWorkbench.mockRunning', s.status === 'running');
+  };
+  render(mock.state);
+  statusBar.show();
+
+  const copy = async (what: string, value: string | undefined) => {
+    if (value === undefined) return;
+    await vscode.env.clipboard.writeText(value);
+    vscode.window.setStatusBarMessage(`$(copy) ${what} copied to the clipboard`, 3000);
+  };
+
+  context.subscriptions.push(
+    statusBar,
+    mock.onDidChangeState(render),
+    vscode.commands.registerCommand(`${SECTION}.startMockServer`, async () => {
+      if (mock.state.status === 'running') {
+        vscode.window.showInformationMessage(`The mock SCIM server is already running at ${mock.state.url}`);
+        return;
+      }
+      const r = await startWithFeedback(mock);
+      if (r.ok) {
+        vscode.window.showInformationMessage(`Mock SCIM server running at ${r.url}`, 'Copy Tenant URL', 'Copy Secret Token', 'How to Connect Entra').then((c) => {
+          if (c === 'Copy Tenant URL') vscode.commands.executeCommand(`${SECTION}.copyTenantUrl`);
+          if (c === 'Copy Secret Token') vscode.commands.executeCommand(`${SECTION}.copySecretToken`);
+          if (c === 'How to Connect Entra') vscode.commands.executeCommand(`${SECTION}.connectEntra`);
+        });
+      }
+    }),
+    vscode.commands.registerCommand(`${SECTION}.stopMockServer`, async () => {
+      if (mock.state.status !== 'running') {
+        vscode.window.showInformationMessage('The mock SCIM server is not running.');
+        return;
+      }
+      await mock.stop();
+      vscode.window.setStatusBarMessage('$(circle-slash) Mock SCIM server stopped', 3000);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.restartMockServer`, async () => {
+      await mock.stop();
+      const r = await startWithFeedback(mock);
+      if (r.ok) vscode.window.setStatusBarMessage(`$(radio-tower) Mock SCIM server restarted at ${r.url}`, 3000);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.copyTenantUrl`, async () => copy('Tenant URL', await runningUrl(mock))),
+    vscode.commands.registerCommand(`${SECTION}.copySecretToken`, async () => copy('Secret token', await mock.token())),
+    vscode.commands.registerCommand(`${SECTION}.regenerateSecretToken`, async () => {
+      const ok = await vscode.window.showWarningMessage(
+        'Generate a new secret token for the mock server? Clients using the old token (Entra, request files) get 401 until you give them the new one.',
+        { modal: true }, 'Generate New Token');
+      if (!ok) return;
+      await copy('New secret token', await mock.regenerateToken());
+    }),
+    vscode.commands.registerCommand(`${SECTION}.connectEntra`, () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    vscode.commands.registerCommand(`${SECTION}.showOutput`, () => log.show(true)),
+    vscode.commands.registerCommand(`${SECTION}.mockServerMenu`, async () => {
+      const running = mock.state.status === 'running';
+      type Item = vscode.QuickPickItem & { command?: string };
+      const items: Item[] = [
+        ...(running
+          ? [
+            { label: '$(debug-stop) Stop Mock SCIM Server', command: `${SECTION}.stopMockServer` },
+            { label: '$(debug-restart) Restart Mock SCIM Server', command: `${SECTION}.restartMockServer` },
+            { label: '$(link) Copy Tenant URL', description: mock.state.status === 'running' ? mock.state.url : '', command: `${SECTION}.copyTenantUrl` },
+          ]
+          : [{ label: '$(play) Start Mock SCIM Server', description: `port ${readMockConfig().port}`, command: `${SECTION}.startMockServer` }]),
+        { label: '$(key) Copy Secret Token', command: `${SECTION}.copySecretToken` },
+        { label: '$(output) Open Provisioning Log', command: `${SECTION}.log.focus` },
+        { label: '$(book) How to Connect Microsoft Entra', command: `${SECTION}.connectEntra` },
+        { label: '$(settings-gear) Mock Server Settings', command: 'workbench.action.openSettings' },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Mock SCIM Server', placeHolder: running ? `Running on port ${mock.state.status === 'running' ? mock.state.port : ''}` : 'Stopped' });
+      if (!pick?.command) return;
+      if (pick.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(pick.command, `${SECTION}.mock`);
+      else await vscode.commands.executeCommand(pick.command);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`${SECTION}.mock`)) return;
+      if (mock.state.status !== 'running') return;
+      try {
+        mock.applySwitches();
+      } catch (err) {
+        vscode.window.showErrorMessage(`Mock server setting not applied: ${(err as Error).message}`);
+      }
+      if (RESTART_KEYS.some((k) => e.affectsConfiguration(k))) {
+        vscode.window.showInformationMessage('Restart the mock SCIM server to use the changed port, host, data file or log size.', 'Restart').then((c) => {
+          if (c) vscode.commands.executeCommand(`${SECTION}.restartMockServer`);
+        });
+      }
+    }),
+  );
+  if (readMockConfig().startOnOpen) void startWithFeedback(mock);
+}

@@ -1,0 +1,295 @@
+// The mock server in the extension host: commands, port conflicts, the directory tree, actions, the
+// resource documents and the provisioning log — driven through VS Code's API as a user's clicks would.
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import * as vscode from 'vscode';
+import type { DirectoryNode } from '../../src/vscode/directory/tree';
+import type { MockState } from '../../src/vscode/mock/controller';
+import { answer, api, entraUser, freePort, restoreAll, scim, setSetting, waitFor } from './helpers';
+
+async function children(node?: DirectoryNode): Promise<DirectoryNode[]> {
+  return (await api()).directory.getChildren(node);
+}
+
+async function collection(kind: 'Users' | 'Groups'): Promise<DirectoryNode[]> {
+  const [source] = await children();
+  assert.ok(source, 'the mock source is shown while the server runs');
+  const cols = await children(source);
+  const col = cols.find((c) => c.type === 'collection' && c.kind === kind);
+  assert.ok(col);
+  return children(col);
+}
+
+async function userNode(userName: string): Promise<DirectoryNode & { type: 'user' }> {
+  return waitFor(`${userName} in the tree`, async () =>
+    (await collection('Users')).find((n): n is DirectoryNode & { type: 'user' } => n.type === 'user' && n.resource.userName === userName));
+}
+
+describe('mock server in the extension host', function () {
+  this.timeout(60_000);
+  let port: number;
+
+  before(async () => {
+    port = await freePort();
+    await setSetting('scimWorkbench.mock.port', port);
+    const a = await api();
+    await a.mock.stop();
+  });
+
+  afterEach(() => restoreAll());
+
+  after(async () => {
+    const a = await api();
+    await a.mock.stop();
+    await setSetting('scimWorkbench.mock.port', undefined);
+  });
+
+  it('starts from the palette command on the configured port with a token from SecretStorage', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+    const s = a.mock.state;
+    assert.equal(s.status, 'running');
+    assert.equal(s.status === 'running' && s.port, port);
+    assert.equal(s.status === 'running' && s.url, `http://127.0.0.1:${port}/enterprise/v1/scim`);
+    const token = await a.mock.token();
+    assert.ok(token.length >= 32);
+    // Entra's Test Connection probe
+    const probe = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "9f1c7e4a-0b5d-4c1e-8a7f-2d3b4c5d6e7f"')}`);
+    assert.equal(probe.status, 200);
+    assert.equal(probe.json.totalResults, 0);
+    const denied = await fetch(`${s.status === 'running' ? s.url : ''}/Users`, { headers: { Authorization: 'Bearer wrong' } });
+    assert.equal(denied.status, 401);
+  });
+
+  it('shows users provisioned over HTTP in the directory tree, and groups with their member count', async () => {
+    await (await api()).mock.service?.reset();
+    const created = await scim('POST', '/Users', entraUser('grace.hopper@contoso.com', 'Grace', 'Hopper'));
+    assert.equal(created.status, 201);
+    const group = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Navy' });
+    assert.equal(group.status, 201);
+    const add = await scim('PATCH', `/Groups/${group.json.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: created.json.id }] }],
+    });
+    assert.ok(add.status === 200 || add.status === 204);
+    const user = await userNode('grace.hopper@contoso.com');
+    const item = await (await api()).directory.getTreeItem(user);
+    assert.equal(item.label, 'Grace Hopper');
+    assert.equal(item.description, 'grace.hopper@contoso.com');
+    assert.equal(item.contextValue, 'scim:user:active:mock');
+    assert.equal(item.id, `mock/Users/${created.json.id}`);
+    const groups = await waitFor('the group in the tree', async () => {
+      const g = (await collection('Groups')).find((n) => n.type === 'group');
+      return g && g.type === 'group' && g.memberCount === 1 ? g : undefined;
+    });
+    assert.equal((await (await api()).directory.getTreeItem(groups)).description, '1 member');
+    const members = await children(groups);
+    assert.equal(members[0]?.type, 'member');
+  });
+
+  it('deactivates from the tree: icon changes, workspaces are lost and shown, reactivation does not restore them', async () => {
+    const a = await api();
+    const user = await userNode('grace.hopper@contoso.com');
+    await vscode.commands.executeCommand('scimWorkbench.deactivateUser', user);
+    const after = await userNode('grace.hopper@contoso.com');
+    assert.equal(after.resource.active, false);
+    const item = await a.directory.getTreeItem(after);
+    assert.equal(item.contextValue, 'scim:user:inactive:mock');
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'circle-slash');
+    assert.match(String(item.description), /^deactivated/);
+    const lost = await children(after);
+    assert.equal(lost[0]?.type, 'lost');
+    assert.match(String((await a.directory.getTreeItem(lost[0] as DirectoryNode)).description), /reactivation must be requested/);
+    const info = answer('showInformationMessage', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.reactivateUser', after);
+    const back = await userNode('grace.hopper@contoso.com');
+    assert.equal(back.resource.active, true);
+    assert.deepEqual(back.resource.groups ?? [], [], 'memberships are not restored');
+    assert.match(String(info.calls[0]?.[0]), /reactivation must be requested/);
+  });
+
+  it('adds to and removes from a group, creates users and groups from the palette, deletes with confirmation', async () => {
+    const a = await api();
+    answer('showInputBox', 'Ops');
+    await vscode.commands.executeCommand('scimWorkbench.createGroup');
+    answer('showInputBox', 'katherine.johnson@contoso.com', 'Katherine', 'Johnson');
+    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    const user = await userNode('katherine.johnson@contoso.com');
+    const ops = a.mock.service?.listGroups({ filter: 'displayName eq "Ops"' }).resources[0];
+    assert.ok(ops, 'group created');
+    answer('showQuickPick', [{ label: 'Ops', id: ops.id }]);
+    await vscode.commands.executeCommand('scimWorkbench.addToGroup', user);
+    assert.deepEqual((a.mock.service?.getGroup(ops.id as string).members as { value: string }[]).map((m) => m.value), [user.resource.id]);
+    const groupNode = (await collection('Groups')).find((n) => n.type === 'group' && n.resource.id === ops.id) as DirectoryNode;
+    const [member] = await children(groupNode);
+    assert.equal(member?.type, 'member');
+    await vscode.commands.executeCommand('scimWorkbench.removeFromGroup', member);
+    assert.deepEqual(a.mock.service?.getGroup(ops.id as string).members ?? [], []);
+    const confirm = answer('showWarningMessage', undefined, 'Delete');
+    await vscode.commands.executeCommand('scimWorkbench.deleteResource', user);
+    assert.ok(a.mock.service?.getUser(user.resource.id as string), 'dismissing the confirmation deletes nothing');
+    await vscode.commands.executeCommand('scimWorkbench.deleteResource', user);
+    assert.equal(confirm.calls.length, 2);
+    assert.equal((await scim('GET', `/Users/${user.resource.id as string}`)).status, 404);
+  });
+
+  it('rejects digits in names before sending, as MURAL would', async () => {
+    const box = answer('showInputBox', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    const options = box.calls[0]?.[0] as vscode.InputBoxOptions;
+    assert.ok(options.validateInput);
+    assert.equal(options.validateInput('not an email'), 'Enter an email address such as ada.lovelace@contoso.com.');
+    restoreAll();
+    const boxes = answer('showInputBox', 'x@contoso.com', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    const given = boxes.calls[1]?.[0] as vscode.InputBoxOptions;
+    assert.equal(given.validateInput?.('R2D2'), 'MURAL does not accept digits in names.');
+    assert.equal(given.validateInput?.('Ada'), undefined);
+  });
+
+  it('filters the tree with a SCIM filter and explains an invalid one', async () => {
+    const a = await api();
+    const box = answer('showInputBox', 'userName sw "grace"');
+    await vscode.commands.executeCommand('scimWorkbench.directory.filter');
+    const validate = (box.calls[0]?.[0] as vscode.InputBoxOptions).validateInput as (v: string) => string | undefined;
+    assert.match(String(validate('userName eq')), /^Column \d+: /);
+    assert.match(String(validate('userName xx "a"')), /Column 10/);
+    assert.equal(validate('userName eq "a"'), undefined);
+    assert.equal(a.directory.filter, 'userName sw "grace"');
+    const users = await collection('Users');
+    assert.ok(users.every((n) => n.type === 'user' && String(n.resource.userName).startsWith('grace')));
+    await vscode.commands.executeCommand('scimWorkbench.directory.clearFilter');
+    assert.equal(a.directory.filter, undefined);
+  });
+
+  it('pages large directories with "Load more…" and seeds with progress', async () => {
+    const a = await api();
+    answer('showInputBox', '450');
+    await vscode.commands.executeCommand('scimWorkbench.seedUsers');
+    assert.ok((a.mock.service?.stats().users ?? 0) >= 450);
+    const users = await collection('Users');
+    const more = users[users.length - 1];
+    assert.equal(more?.type, 'more');
+    assert.equal(users.length, 201, 'one page of 200 and the Load more item');
+    await vscode.commands.executeCommand('scimWorkbench.directory.loadMore', more);
+    const next = await collection('Users');
+    assert.equal(next.filter((n) => n.type === 'user').length, 400);
+    const ids = await Promise.all(next.map(async (n) => (await a.directory.getTreeItem(n)).id));
+    assert.equal(new Set(ids).size, next.length, 'ids are unique');
+  });
+
+  it('debounces bursts of changes into few refreshes', async () => {
+    const a = await api();
+    let refreshes = 0;
+    const sub = a.directory.onDidRefresh(() => refreshes++);
+    try {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => scim('POST', '/Users', entraUser(`burst.user.${i}@contoso.com`, 'Burst', 'User'))));
+      await new Promise((r) => setTimeout(r, 800));
+      assert.ok(refreshes >= 1 && refreshes <= 10, `100 creations caused ${refreshes} refreshes`);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('opens a user as JSON and saving sends a PUT whose answer is reported; a conflicting change is refused', async () => {
+    const a = await api();
+    const created = await scim('POST', '/Users', entraUser('mary.jackson@contoso.com', 'Mary', 'Jackson'));
+    const id = created.json.id as string;
+    a.directory.setFilter('userName eq "mary.jackson@contoso.com"');
+    const user = await userNode('mary.jackson@contoso.com');
+    a.directory.setFilter(undefined);
+    await vscode.commands.executeCommand('scimWorkbench.openResource', user);
+    const editor = await waitFor('the JSON editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-mock' ? vscode.window.activeTextEditor : undefined);
+    assert.equal(editor.document.languageId, 'json');
+    const json = JSON.parse(editor.document.getText());
+    json.name.givenName = 'Marie';
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), JSON.stringify(json, null, 2)));
+    assert.ok(await editor.document.save(), 'saved');
+    assert.equal((a.mock.service?.getUser(id).name as { givenName: string }).givenName, 'Marie');
+    const put = a.log.entries().find((e) => e.method === 'PUT' && e.path.endsWith(`/Users/${id}`));
+    assert.equal(put?.status, 200);
+
+    // The user edits; meanwhile Entra changes the same user: saving must not overwrite Entra's change.
+    const doc = await waitFor('the document to reload', () => (JSON.parse(editor.document.getText()).name.givenName === 'Marie' ? editor.document : undefined));
+    const edited = JSON.parse(doc.getText());
+    edited.title = 'Engineer';
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), JSON.stringify(edited, null, 2)));
+    assert.ok(doc.isDirty);
+    await a.mock.service?.patchUser(id, [{ op: 'Replace', path: 'name.familyName', value: 'Johnson' }]);
+    assert.equal(await doc.save(), false, 'the stale save is refused');
+    const now = a.mock.service?.getUser(id) as { name: { familyName: string }; title?: string };
+    assert.equal(now.name.familyName, 'Johnson');
+    assert.equal(now.title, undefined);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('logs every request newest first with the token redacted, opens one, filters and clears', async () => {
+    const a = await api();
+    const token = await a.mock.token();
+    await scim('GET', '/Users/u000000000000000000000000');
+    const [latest] = a.log.entries();
+    assert.equal(latest?.status, 404);
+    assert.equal(latest?.method, 'GET');
+    assert.equal(latest?.requestHeaders.authorization, 'Bearer [redacted]');
+    const item = a.log.getTreeItem(latest as never);
+    assert.equal(item.label, 'GET /Users/u000000…');
+    assert.equal(item.contextValue, 'scim:request:error');
+    await vscode.commands.executeCommand('scimWorkbench.log.open', latest);
+    const doc = await waitFor('the request document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-log' ? vscode.window.activeTextEditor.document : undefined);
+    assert.match(doc.getText(), /404/);
+    assert.match(doc.getText(), /Bearer \[redacted\]/);
+    for (const e of a.log.entries()) assert.ok(!JSON.stringify(e).includes(token), 'no log entry holds the token');
+    assert.ok(!doc.getText().includes(token));
+    a.log.setFilter({ statusClasses: [4], methods: [] });
+    assert.ok(a.log.entries().length > 0 && a.log.entries().every((e) => e.status >= 400 && e.status < 500));
+    a.log.setFilter({ statusClasses: [], methods: [] });
+    await vscode.commands.executeCommand('scimWorkbench.log.clear');
+    assert.equal(a.log.entries().length, 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('keeps the directory across a restart (persisted in workspace storage)', async () => {
+    const a = await api();
+    const before = a.mock.service?.stats().users;
+    await vscode.commands.executeCommand('scimWorkbench.stopMockServer');
+    assert.equal(a.mock.state.status, 'stopped');
+    assert.deepEqual(await children(), [], 'a stopped mock shows the welcome view');
+    await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+    assert.equal(a.mock.service?.stats().users, before);
+    const s = a.mock.state as MockState;
+    assert.ok(s.status === 'running' && s.dataFile?.endsWith('mock-directory.jsonl'));
+  });
+
+  it('stopping closes kept-alive connections', async () => {
+    const a = await api();
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise((r) => socket.once('close', r));
+    await a.mock.stop();
+    await closed;
+    await a.mock.start();
+  });
+
+  it('says when the port is taken and offers a free one instead of failing silently', async () => {
+    const a = await api();
+    await a.mock.stop();
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const direct = await a.mock.start();
+      assert.equal(direct.ok, false);
+      assert.equal(!direct.ok && direct.reason, 'portInUse');
+      assert.equal(a.mock.state.status, 'error');
+      const shown = answer('showErrorMessage', 'Use a Free Port');
+      answer('showInformationMessage', undefined);
+      await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+      assert.match(String(shown.calls[0]?.[0]), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+      const s = a.mock.state as MockState;
+      assert.equal(s.status, 'running');
+      assert.notEqual(s.status === 'running' && s.port, port);
+    } finally {
+      await a.mock.stop();
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+});
