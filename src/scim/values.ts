@@ -76,7 +76,8 @@ export function describeValue(v: unknown): string {
   try {
     s = v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v);
   } catch {
-    s = String(v);
+    // Too deeply nested (or cyclic) to print: say what it is instead.
+    s = Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

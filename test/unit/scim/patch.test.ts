@@ -297,6 +297,14 @@ describe('applyPatch: RFC 7644 semantics', () => {
     assert.match(opsError('User', u, [{ op: 'add', path: 'emails', value: [{ value: 5 }] }], 'invalidValue').detail, /"emails\[0\]\.value" must be a string/);
     opsError('User', u, [{ op: 'replace', path: 'meta.created', value: 'x' }], 'mutability');
   });
+
+  it('reports absurdly nested values as invalidValue, never a stack overflow', () => {
+    const deep: unknown[] = [];
+    let at = deep;
+    for (let i = 0; i < 100_000; i++) at.push((at = []));
+    assert.match(opsError('User', user(), [{ op: 'replace', path: 'nickName', value: deep }], 'invalidValue').detail, /"nickName" must be a string; got an array\.$/);
+    opsError('User', user(), [{ op: 'replace', value: { name: { givenName: deep } } }], 'invalidValue');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------
