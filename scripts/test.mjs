@@ -11,6 +11,7 @@ import { ensureSystemPackages } from './harness/system.mjs';
 import { ensureServer, startServer } from './harness/server.mjs';
 import { runExtensionTests } from './harness/ext-tests.mjs';
 import { runUiTests } from './harness/ui.mjs';
+import { checkInstalledVsix, packageVsix } from './harness/vsix.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -53,7 +54,7 @@ const built = await phase('build (esbuild)', () => sh(process.execPath, ['esbuil
 await phase('unit tests (mocha, node)', () => sh(process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', '.mocharc.json', ...(grep ? ['--grep', grep] : [])]));
 
 let vscodeDir;
-if (built && (!only || only === 'vscode' || only === 'ui')) {
+if (built && (!only || ['vscode', 'ui', 'vsix'].includes(only))) {
   await phase('vscode server (install/cache)', () => { ensureSystemPackages(); vscodeDir = ensureServer(); return true; }, true);
 }
 if (vscodeDir) {
@@ -68,6 +69,12 @@ if (vscodeDir) {
   await phase('ui end-to-end (chromium)', async () => {
     const ws = freshWorkspace();
     const { code } = await withServer(vscodeDir, {}, (server) => runUiTests({ server, root, folder: ws, shots: join(root, 'test-results', 'screenshots'), grep }));
+    return code === 0;
+  });
+  await phase('vsix (package, install, activate)', async () => {
+    const vsix = packageVsix(root);
+    const ws = freshWorkspace();
+    const code = await withServer(vscodeDir, {}, (server) => checkInstalledVsix({ server, vsix, folder: ws, shots: join(root, 'test-results', 'screenshots') }));
     return code === 0;
   });
 }
