@@ -131,6 +131,8 @@ function step(view: MappingView, root: Node, state: Where, seg: string | number,
       const r = resolveAttribute(state.rt, `${state.extension}:${seg}`);
       return r && !seg.includes('.') ? refState({ rt: state.rt, extension: state.extension, attr: r.def }) : { at: 'none' };
     }
+    case 'schemas':
+      return typeof seg === 'number' ? state : { at: 'none' };
     case 'multi':
       if (typeof seg !== 'number') return { at: 'none' };
       return state.ref.attr.type === 'complex' ? { at: 'complex', ref: state.ref } : { at: 'scalar', ref: state.ref };
@@ -255,6 +257,20 @@ const OP_DESCRIPTIONS = [
  * a PATCH path or op, or a schema URN. Undefined elsewhere.
  */
 export function describeAttributeAt(text: string, offset: number, options: AssistOptions = {}): HoverInfo | undefined {
+  return guardDepth(() => hover(text, offset, options), undefined);
+}
+
+/** jsonc-parser's tree functions recurse: on a document nested beyond the stack, hover and completion offer nothing. */
+function guardDepth<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) return fallback;
+    throw e;
+  }
+}
+
+function hover(text: string, offset: number, options: AssistOptions): HoverInfo | undefined {
   const root = parseTree(text);
   if (root?.type !== 'object') return undefined;
   const node = findNodeAtOffset(root, offset);
@@ -393,10 +409,15 @@ function existingKeys(root: Node | undefined, path: JSONPath): Set<string> {
  * URNs, PATCH ops and paths, canonical values (emails type), scimTypes.
  */
 export function completionsAt(text: string, offset: number, options: AssistOptions = {}): CompletionResult {
+  return guardDepth(() => complete(text, offset, options), { items: [], offset, length: 0 });
+}
+
+function complete(text: string, offset: number, options: AssistOptions): CompletionResult {
   const view = mappingView(options.mapping ?? MURAL_MAPPING);
   const loc = getLocation(text, offset);
   const prev = loc.previousNode;
-  const replace = prev && offset >= prev.offset && offset <= prev.offset + prev.length && prev.type === 'string'
+  // previousNode is the key ('property') or string value the cursor is in, quotes included.
+  const replace = prev && offset > prev.offset && offset <= prev.offset + prev.length && (prev.type === 'string' || prev.type === 'property')
     ? { offset: prev.offset, length: prev.length }
     : { offset, length: 0 };
   const root = parseTree(text);

@@ -90,19 +90,45 @@ export function rangeInString(text: string, node: Node, start: number, length: n
   return { offset: rawStart, length: Math.max(raw - rawStart, 0) };
 }
 
+/** Case-insensitive equality of attribute names without allocating (ASCII fast path). */
+export function sameKey(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x > 127 || y > 127) return a.toLowerCase() === b.toLowerCase();
+    const lx = x >= 65 && x <= 90 ? x + 32 : x;
+    const ly = y >= 65 && y <= 90 ? y + 32 : y;
+    if (lx !== ly) return false;
+  }
+  return true;
+}
+
+/** Objects larger than this find duplicate keys through a Map instead of comparing pairs. */
+const SMALL_OBJECT = 24;
+
 /**
  * The properties of an object node, reporting keys that appear twice (exactly, or in another letter case:
  * SCIM attribute names are case-insensitive). The first occurrence is the one returned.
  */
 export function entries(r: Reporter, obj: Node): Prop[] {
   const out: Prop[] = [];
-  const seen = new Map<string, string>();
-  for (const node of obj.children ?? []) {
+  const children = obj.children ?? [];
+  const seen = children.length > SMALL_OBJECT ? new Map<string, string>() : undefined;
+  for (const node of children) {
     const keyNode = node.children?.[0];
     if (!keyNode || typeof keyNode.value !== 'string') continue;
     const key = keyNode.value;
-    const lower = key.toLowerCase();
-    const prior = seen.get(lower);
+    let prior: string | undefined;
+    if (seen) {
+      const lower = key.toLowerCase();
+      prior = seen.get(lower);
+      if (prior === undefined) seen.set(lower, key);
+    } else {
+      for (let i = 0; i < out.length && prior === undefined; i++) if (sameKey(out[i].key, key)) prior = out[i].key;
+    }
     const prop: Prop = { key, keyNode, value: node.children?.[1], node };
     if (prior !== undefined) {
       r.report('SCIM002', keyRange(prop), prior === key
@@ -111,7 +137,6 @@ export function entries(r: Reporter, obj: Node): Prop[] {
       if (prop.value) skip(r, prop.value);
       continue;
     }
-    seen.set(lower, key);
     out.push(prop);
   }
   return out;
@@ -129,8 +154,8 @@ export function plainEntries(obj: Node): Prop[] {
 
 /** The property named `name` (case-insensitively) among `props`. */
 export function prop(props: readonly Prop[], name: string): Prop | undefined {
-  const lower = name.toLowerCase();
-  return props.find((p) => p.key.toLowerCase() === lower);
+  for (const p of props) if (sameKey(p.key, name)) return p;
+  return undefined;
 }
 
 /**

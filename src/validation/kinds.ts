@@ -36,8 +36,11 @@ export const KIND_URN: Readonly<Record<KnownKind, string>> = {
 
 const MESSAGE_KINDS: ReadonlySet<PayloadKind> = new Set(['PatchOp', 'ListResponse', 'Error', 'SearchRequest']);
 
+const EXACT_URN_KINDS = new Map<string, KnownKind | null>(Object.values(URN).map((u) => [u, URN_KINDS.get(u.toLowerCase()) ?? null]));
+
 export function urnKind(urn: string): KnownKind | null | undefined {
-  return URN_KINDS.get(urn.toLowerCase());
+  const exact = EXACT_URN_KINDS.get(urn);
+  return exact !== undefined ? exact : URN_KINDS.get(urn.toLowerCase());
 }
 
 /** A kind guessed from the keys of an object without a usable `schemas`. */

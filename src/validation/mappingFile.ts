@@ -1,12 +1,13 @@
 // A workspace's own attribute-mapping table (.vscode/scim-mapping.json, schema in
 // schemas/scim-mapping.schema.json), the way an admin edits Entra's attribute mappings: checked by the core's
 // parseMappingTable, with each problem placed in the file.
-import { findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
 import { normalizeTarget, parseMappingTable, type MappingTable } from '../scim/mapping';
 import { Reporter, startRange, valueRange, type Range } from './json';
 import { syntaxProblems } from './syntax';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
+import { readTree } from './tree';
 
 export interface LoadedMapping {
   /** The table, when the file is usable (warnings aside). */
@@ -25,12 +26,20 @@ function rangeAt(root: Node, path: JSONPath): Range {
 
 /** Parses and checks a mapping file's text. */
 export function loadMappingTable(text: string): LoadedMapping {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
+  const { root, errors, tooDeep } = readTree(text, { allowTrailingComma: true });
   const r = new Reporter(text, errors.length > 0);
   syntaxProblems(r, errors, 'Until the mapping file is valid JSON the workbench uses MURAL\'s default table.');
+  if (tooDeep) r.report('SCIM080', { offset: 0, length: 0 }, 'The mapping file nests too deeply to be read; it is a list of flat entries.');
   if (!root || errors.length > 0) return { problems: r.problems };
-  const parsed = parseMappingTable(getNodeValue(root));
+  let value: unknown;
+  try {
+    value = getNodeValue(root);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    r.report('SCIM080', { offset: 0, length: 0 }, 'The mapping file nests too deeply to be read; it is a list of flat entries.');
+    return { problems: r.problems };
+  }
+  const parsed = parseMappingTable(value);
   for (const p of parsed.problems) {
     r.report('SCIM080', rangeAt(root, p.path), `${p.message} Until this is fixed the workbench checks payloads against MURAL's default table.`);
   }

@@ -9,7 +9,7 @@ import {
   type Prop, type Range, type Reporter,
 } from './json';
 import { checkElement, checkExtension, checkScalar, checkValue, isMembers, type Loc, type Scope } from './resource';
-import { isTarget, resolvePath, tryParsePath, type MappingView, type Target } from './targets';
+import { isTarget, resolvePath, tryParsePath, type MappingView, type ParsedPath, type Target } from './targets';
 
 const OPS = new Set(['add', 'replace', 'remove']);
 const OP_KEYS = new Set(['op', 'path', 'value']);
@@ -34,6 +34,7 @@ interface Op {
 
 /** The extension schema a key names as a whole (`urn:…:enterprise:2.0:User`), if any. */
 export function bareExtension(key: string): string | undefined {
+  if (!/^urn:/i.test(key)) return undefined;
   const lower = key.toLowerCase();
   for (const rt of Object.values(RESOURCE_TYPES)) {
     const ext = rt.schemaExtensions.find((e) => e.schema.toLowerCase() === lower);
@@ -43,10 +44,14 @@ export function bareExtension(key: string): string | undefined {
 }
 
 /** Parses a path string, reporting syntax errors inside the string. */
-function pathRef(r: Reporter, node: Node, text: string): PathRef {
+function pathRef(r: Reporter, node: Node, text: string, cache: Map<string, ParsedPath>): PathRef {
   const extension = bareExtension(text);
   if (extension) return { node, text, extension };
-  const parsed = tryParsePath(text);
+  let parsed = cache.get(text);
+  if (!parsed) {
+    parsed = tryParsePath(text);
+    cache.set(text, parsed);
+  }
   if (parsed.ok) return { node, text, parsed: parsed.path };
   r.report('SCIM043', inString(r, node, parsed.offset, parsed.length), `Invalid path "${text}": ${parsed.message}`);
   return { node, text };
@@ -97,7 +102,7 @@ function* opRefs(ops: readonly Op[]): Iterable<PathLike> {
   }
 }
 
-function readOp(r: Reporter, node: Node): Op | undefined {
+function readOp(r: Reporter, node: Node, cache: Map<string, ParsedPath>): Op | undefined {
   if (node.type !== 'object') {
     r.report('SCIM041', nodeRange(node), `Each operation is an object {"op": "replace", "path": "…", "value": …}, not ${jsonType(node)}.`);
     skip(r, node);
@@ -118,6 +123,7 @@ function readOp(r: Reporter, node: Node): Op | undefined {
     if (!r.hasSyntaxErrors) r.report('SCIM041', startRange(node), 'This operation has no "op": add "op": "add", "replace" or "remove".');
   } else if (op.value.type !== 'string') {
     r.report('SCIM041', nodeRange(op.value), `"op" is a string: "add", "replace" or "remove", not ${jsonType(op.value)}.`);
+    skip(r, op.value);
   } else {
     const text = op.value.value as string;
     if (!OPS.has(text.toLowerCase())) {
@@ -139,13 +145,13 @@ function readOp(r: Reporter, node: Node): Op | undefined {
       r.report('SCIM030', nodeRange(path.value), `"path" is a string such as "name.givenName" or "emails[type eq \\"work\\"].value", not ${jsonType(path.value)}.`);
       skip(r, path.value);
     } else {
-      ref = pathRef(r, path.value, path.value.value as string);
+      ref = pathRef(r, path.value, path.value.value as string, cache);
     }
   }
   const keys: { prop: Prop; ref: PathRef }[] = [];
   if (!path && value?.value?.type === 'object' && (lower === 'add' || lower === 'replace')) {
     for (const p of entries(r, value.value)) {
-      if (p.value) keys.push({ prop: p, ref: pathRef(r, p.keyNode, p.key) });
+      if (p.value) keys.push({ prop: p, ref: pathRef(r, p.keyNode, p.key, cache) });
     }
   }
   return { node, props, ...(op ? { op } : {}), ...(lower ? { lower } : {}), ...(path ? { path } : {}), ...(ref ? { ref } : {}), ...(value ? { value } : {}), keys };
@@ -283,8 +289,10 @@ export function checkPatch(r: Reporter, view: MappingView, obj: Node, props: rea
     return;
   }
   const ops: Op[] = [];
+  // Entra repeats the same paths (one operation per attribute, per user): parse each text once.
+  const cache = new Map<string, ParsedPath>();
   for (const el of list.children ?? []) {
-    const op = readOp(r, el);
+    const op = readOp(r, el, cache);
     if (op) ops.push(op);
   }
   const s: Scope = { r, view, rt: inferResourceType(view, opRefs(ops)), mode: 'request' };

@@ -8,10 +8,10 @@ import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type At
 import { parseDateTime } from '../scim/values';
 import {
   entries, insertElementEdit, insertPropertyEdit, jsonType, keyRange, nodeRange, prop, removePropertyEdits,
-  replaceEdit, skip, startRange, valueRange, type Prop, type Reporter,
+  replaceEdit, sameKey, skip, startRange, valueRange, type Prop, type Reporter,
 } from './json';
 import type { Fix } from './rules';
-import { findSub, type MappedEntry, type MappingView } from './targets';
+import { extensionAttribute, findSub, topAttribute, type MappedEntry, type MappingView } from './targets';
 
 /** Where values are checked: a request a client sends (MURAL's rules apply), or a server's response. */
 export type Mode = 'request' | 'response';
@@ -57,8 +57,13 @@ function elementGetter(node: Node | undefined): (() => unknown) | undefined {
   let done = false;
   return () => {
     if (!done) {
-      cached = getNodeValue(node);
       done = true;
+      try {
+        cached = getNodeValue(node);
+      } catch (e) {
+        // jsonc-parser's getNodeValue recurses: a value nested beyond the stack matches no filter.
+        if (!(e instanceof RangeError)) throw e;
+      }
     }
     return cached;
   };
@@ -101,7 +106,7 @@ export function checkElement(s: Scope, loc: Loc, el: Node): void {
   const { attr } = loc;
   if (el.type === 'null') return;
   if (attr.type !== 'complex') {
-    checkScalar(s, { ...loc, element: el }, el);
+    checkScalar(s, { attr, extension: loc.extension, element: el, pathFilter: loc.pathFilter }, el);
     return;
   }
   if (el.type !== 'object') {
@@ -114,8 +119,7 @@ export function checkElement(s: Scope, loc: Loc, el: Node): void {
     return;
   }
   const props = entries(s.r, el);
-  const element = elementGetter(el);
-  if (s.mode === 'request' && !loc.pathFilter && !s.view.mapsElement(s.rt, attr, element as () => unknown) && s.view.mapsAttr(s.rt, attr)) {
+  if (s.mode === 'request' && !loc.pathFilter && s.view.mapsAttr(s.rt, attr) && !s.view.mapsElement(s.rt, attr, elementGetter(el) as () => unknown)) {
     const type = prop(props, 'type');
     s.r.report('SCIM024', type?.value ? valueRange(type.value) : startRange(el),
       `MURAL maps only ${s.view.describeMapped(s.rt, attr)}; Entra may send other ${attr.name} but MURAL ignores this one.`);
@@ -140,7 +144,7 @@ export function checkElement(s: Scope, loc: Loc, el: Node): void {
       reportReadOnlySub(s, attr, sub, p);
       continue;
     }
-    checkScalar(s, { ...loc, sub, element: el }, p.value);
+    checkScalar(s, { attr, extension: loc.extension, sub, element: el, pathFilter: loc.pathFilter }, p.value);
   }
 }
 
@@ -168,7 +172,7 @@ function checkComplex(s: Scope, loc: Loc, node: Node): void {
     if (s.mode === 'request' && mapped && !s.view.mapsSub(s.rt, attr, sub) && isSent(p.value)) {
       s.r.report('SCIM024', keyRange(p), `MURAL does not map ${attr.name}.${sub.name} (it maps ${s.view.describeMapped(s.rt, attr)}). Entra may send it, but MURAL ignores it.`);
     }
-    checkScalar(s, { ...loc, sub }, p.value);
+    checkScalar(s, { attr, extension: loc.extension, sub, element: loc.element, pathFilter: loc.pathFilter }, p.value);
   }
 }
 
@@ -192,30 +196,29 @@ const BOOLEAN_STRING = /^(true|false)$/i;
 export function checkScalar(s: Scope, loc: Loc, node: Node): void {
   if (node.type === 'null') return;
   const def = loc.sub ?? loc.attr;
-  const name = locName(loc);
   switch (def.type) {
     case 'boolean':
       if (node.type === 'boolean') return;
       if (node.type === 'string' && BOOLEAN_STRING.test(node.value as string)) {
         const b = (node.value as string).toLowerCase();
         s.r.report('SCIM021', valueRange(node),
-          `${name} is a boolean but this is the string "${node.value as string}". MURAL accepts Entra's string booleans ("True"/"False"), `
-          + `but the SCIM schema types ${name} as a boolean and strict servers reject the string. Entra's default PATCH sends "False"; `
+          `${locName(loc)} is a boolean but this is the string "${node.value as string}". MURAL accepts Entra's string booleans ("True"/"False"), `
+          + `but the SCIM schema types ${locName(loc)} as a boolean and strict servers reject the string. Entra's default PATCH sends "False"; `
           + `with the aadOptscim062020 flag it sends false. Write ${b}.`,
           [{ title: `Convert "${node.value as string}" to ${b}`, kind: 'quickfix', edits: [replaceEdit(node, b)] }]);
         return;
       }
-      s.r.report('SCIM030', valueRange(node), `${name} is a boolean: write true or false, not ${jsonType(node)}${node.type === 'string' ? ` "${node.value as string}"` : ''}.`);
+      s.r.report('SCIM030', valueRange(node), `${locName(loc)} is a boolean: write true or false, not ${jsonType(node)}${node.type === 'string' ? ` "${node.value as string}"` : ''}.`);
       skip(s.r, node);
       return;
     case 'integer':
       if (node.type === 'number' && Number.isInteger(node.value)) return;
-      s.r.report('SCIM030', valueRange(node), `${name} is an integer, not ${jsonType(node)}.`);
+      s.r.report('SCIM030', valueRange(node), `${locName(loc)} is an integer, not ${jsonType(node)}.`);
       skip(s.r, node);
       return;
     case 'decimal':
       if (node.type === 'number') return;
-      s.r.report('SCIM030', valueRange(node), `${name} is a number, not ${jsonType(node)}.`);
+      s.r.report('SCIM030', valueRange(node), `${locName(loc)} is a number, not ${jsonType(node)}.`);
       skip(s.r, node);
       return;
     case 'complex':
@@ -225,13 +228,13 @@ export function checkScalar(s: Scope, loc: Loc, node: Node): void {
       break;
   }
   if (node.type !== 'string') {
-    s.r.report('SCIM030', valueRange(node), `${name} is a ${def.type === 'string' ? 'string' : `${def.type} (a string)`}, not ${jsonType(node)}.${node.type === 'number' ? ' Quote it.' : ''}`);
+    s.r.report('SCIM030', valueRange(node), `${locName(loc)} is a ${def.type === 'string' ? 'string' : `${def.type} (a string)`}, not ${jsonType(node)}.${node.type === 'number' ? ' Quote it.' : ''}`);
     skip(s.r, node);
     return;
   }
   const value = node.value as string;
   if (def.type === 'dateTime' && parseDateTime(value) === undefined) {
-    s.r.report('SCIM030', valueRange(node), `${name} is a dateTime: write it like "2024-05-13T04:42:34Z" (xsd:dateTime), not "${value}".`);
+    s.r.report('SCIM030', valueRange(node), `${locName(loc)} is a dateTime: write it like "2024-05-13T04:42:34Z" (xsd:dateTime), not "${value}".`);
     return;
   }
   if (isEmailValue(loc) && value !== '' && !EMAIL.test(value)) {
@@ -274,13 +277,13 @@ export function checkExtension(s: Scope, extension: string, node: Node): void {
   }
   for (const p of entries(s.r, node)) {
     if (!p.value) continue;
-    const resolved = resolveAttribute(s.rt, `${extension}:${p.key}`);
-    if (!resolved || p.key.includes('.')) {
+    const def = extensionAttribute(extension, p.key);
+    if (!def) {
       s.r.report('SCIM031', keyRange(p), `The ${schema.name} extension has no attribute "${p.key}"; it has ${schema.attributes.map((a) => a.name).join(', ')}.`);
       skip(s.r, p.value);
       continue;
     }
-    checkAttribute(s, { attr: resolved.def, extension }, p);
+    checkAttribute(s, { attr: def, extension }, p);
   }
 }
 
@@ -321,9 +324,9 @@ function checkMetaInRequest(s: Scope, p: Prop): void {
 export function checkResource(s: Scope, obj: Node, props: readonly Prop[], declared: ReadonlySet<string>, schemasProp: Prop | undefined): void {
   const type = RESOURCE_TYPES[s.rt];
   for (const p of props) {
-    if (!p.value || p.key.toLowerCase() === 'schemas') continue;
-    if (/^urn:/i.test(p.key)) {
-      const ext = type.schemaExtensions.find((e) => e.schema.toLowerCase() === p.key.toLowerCase());
+    if (!p.value || sameKey(p.key, 'schemas')) continue;
+    if (isUrn(p.key)) {
+      const ext = type.schemaExtensions.find((e) => sameKey(e.schema, p.key));
       if (!ext) {
         s.r.report('SCIM031', keyRange(p), resolveAttribute(s.rt, p.key)
           ? `In a ${s.rt} resource, extension attributes go inside the extension object: {"${p.key.slice(0, p.key.lastIndexOf(':'))}": {"${p.key.slice(p.key.lastIndexOf(':') + 1)}": …}}. URN-qualified keys belong in PATCH path-less values.`
@@ -335,15 +338,14 @@ export function checkResource(s: Scope, obj: Node, props: readonly Prop[], decla
       checkExtension(s, ext.schema, p.value);
       continue;
     }
-    const resolved = p.key.includes('.') ? undefined : resolveAttribute(s.rt, p.key);
-    if (!resolved) {
+    const def = topAttribute(s.rt, p.key);
+    if (!def) {
       s.r.report('SCIM031', keyRange(p), p.key.includes('.') && resolveAttribute(s.rt, p.key)
         ? `"${p.key}" is a path, not an attribute name: in a resource write nested objects ({"${p.key.split('.')[0]}": {"${p.key.split('.')[1]}": …}}). Dotted keys belong in PATCH path-less values.`
         : `${s.rt} has no attribute "${p.key}" in the core or enterprise schema (it has ${topLevelNames(s.rt)}). A server ignores or rejects it.`);
       skip(s.r, p.value);
       continue;
     }
-    const def = resolved.def;
     if (s.mode === 'request' && def.mutability === 'readOnly') {
       if (def.name === 'meta') {
         checkMetaInRequest(s, p);
@@ -377,24 +379,29 @@ function reportUndeclaredExtension(s: Scope, urn: string, p: Prop, schemasProp: 
   s.r.report('SCIM012', keyRange(p), `The payload uses the extension ${urn} but "schemas" does not list it; RFC 7643 §3 requires every extension used to be listed. Add it to "schemas".`, fixes);
 }
 
-/** Whether a node holds a value (RFC 7644 `pr`). */
+/** Whether a key starts with "urn:" (any case). */
+function isUrn(key: string): boolean {
+  return key.length > 4 && key.charCodeAt(3) === 58 && sameKey(key.slice(0, 3), 'urn');
+}
+
+/** Whether a node holds a value (RFC 7644 `pr`): anything but null, "", and containers of only those. */
 function present(node: Node | undefined): boolean {
-  if (!node) return false;
-  switch (node.type) {
-    case 'null': return false;
-    case 'string': return node.value !== '';
-    case 'array': return (node.children ?? []).some(present);
-    case 'object': return (node.children ?? []).some((c) => present(c.children?.[1]));
-    default: return true;
+  const stack: (Node | undefined)[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n || n.type === 'null' || (n.type === 'string' && n.value === '')) continue;
+    if (n.type === 'array') for (const c of n.children ?? []) stack.push(c);
+    else if (n.type === 'object') for (const c of n.children ?? []) stack.push(c.children?.[1]);
+    else return true;
   }
+  return false;
 }
 
 function childProp(obj: Node | undefined, name: string): Node | undefined {
   if (obj?.type !== 'object') return undefined;
-  const lower = name.toLowerCase();
   for (const c of obj.children ?? []) {
     const k = c.children?.[0];
-    if (typeof k?.value === 'string' && k.value.toLowerCase() === lower) return c.children?.[1];
+    if (typeof k?.value === 'string' && sameKey(k.value, name)) return c.children?.[1];
   }
   return undefined;
 }
@@ -409,7 +416,7 @@ function satisfied(m: MappedEntry, container: Node | undefined): boolean {
     return present(childProp(value, sub.name));
   }
   if (value?.type !== 'array') return false;
-  return (value.children ?? []).some((el) => m.matches?.(getNodeValue(el)) && (!sub || present(childProp(el, sub.name))));
+  return (value.children ?? []).some((el) => m.matches?.((elementGetter(el) as () => unknown)()) && (!sub || present(childProp(el, sub.name))));
 }
 
 /** The `attr eq "literal"` conjuncts of a value filter: the sub-attributes an element needs to match it. */

@@ -5,7 +5,7 @@
 import { compileValueFilter, formatAttrPath, formatFilter, type AttrPath, type FilterNode } from '../scim/filter';
 import { parsePath, type PatchPath } from '../scim/path';
 import { isScimError } from '../scim/errors';
-import { RESOURCE_TYPES, resolveAttribute, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
+import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
 import type { MappingEntry, MappingRule, MappingTable } from '../scim/mapping';
 
 /** A resolved attribute path: the top-level attribute, an optional sub-attribute and value filter. */
@@ -41,9 +41,53 @@ export function tryParsePath(text: string): ParsedPath {
   }
 }
 
+/** Attribute definitions by exact and lower-case name (the validator looks one up per key it reads). */
+function index(defs: readonly AttributeDef[]): Map<string, AttributeDef> {
+  const m = new Map<string, AttributeDef>();
+  for (const d of defs) {
+    m.set(d.name, d);
+    m.set(d.name.toLowerCase(), d);
+  }
+  return m;
+}
+
+function lookup(m: Map<string, AttributeDef>, name: string): AttributeDef | undefined {
+  return m.get(name) ?? m.get(name.toLowerCase());
+}
+
+const subIndexes = new WeakMap<AttributeDef, Map<string, AttributeDef>>();
+
+/** A sub-attribute of a complex attribute, by case-insensitive name. */
 export function findSub(def: AttributeDef, name: string): AttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return def.subAttributes?.find((s) => s.name.toLowerCase() === lower);
+  if (!def.subAttributes) return undefined;
+  let m = subIndexes.get(def);
+  if (!m) {
+    m = index(def.subAttributes);
+    subIndexes.set(def, m);
+  }
+  return lookup(m, name);
+}
+
+const topIndexes: Record<ResourceTypeName, Map<string, AttributeDef>> = {
+  User: index([...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES.User.schema)?.attributes ?? [])]),
+  Group: index([...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES.Group.schema)?.attributes ?? [])]),
+};
+
+/** A top-level attribute of a resource type (common and core schema), by case-insensitive plain name. */
+export function topAttribute(rt: ResourceTypeName, name: string): AttributeDef | undefined {
+  return lookup(topIndexes[rt], name);
+}
+
+const extensionIndexes = new Map<string, Map<string, AttributeDef>>();
+
+/** An attribute of an extension schema, by case-insensitive plain name. */
+export function extensionAttribute(extension: string, name: string): AttributeDef | undefined {
+  let m = extensionIndexes.get(extension);
+  if (!m) {
+    m = index(schemaFor(extension)?.attributes ?? []);
+    extensionIndexes.set(extension, m);
+  }
+  return lookup(m, name);
 }
 
 function describeSubs(def: AttributeDef): string {
@@ -90,8 +134,19 @@ function checkValueFilter(rt: ResourceTypeName, path: PatchPath, attr: Attribute
   return undefined;
 }
 
-/** Resolves a parsed path for a resource type, or says which part of it is unknown. */
+const resolved = new WeakMap<PatchPath, Partial<Record<ResourceTypeName, Target | Unresolved>>>();
+
+/** Resolves a parsed path for a resource type, or says which part of it is unknown (memoized per parsed path). */
 export function resolvePath(rt: ResourceTypeName, path: PatchPath): Target | Unresolved {
+  let byType = resolved.get(path);
+  if (!byType) {
+    byType = {};
+    resolved.set(path, byType);
+  }
+  return (byType[rt] ??= resolveUncached(rt, path));
+}
+
+function resolveUncached(rt: ResourceTypeName, path: PatchPath): Target | Unresolved {
   const a = path.attr;
   const head = resolveAttribute(rt, formatAttrPath({ urn: a.urn, name: a.name }));
   if (!head) {

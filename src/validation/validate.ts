@@ -1,5 +1,5 @@
 // validatePayload: one parse (jsonc-parser's tree, comments tolerated), one walk of the tree by payload kind.
-import { parseTree, type ParseError } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { syntaxProblems } from './syntax';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
 import { entries, Reporter, skip, startRange } from './json';
@@ -9,6 +9,7 @@ import { checkPatch } from './patch';
 import { checkResource } from './resource';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
+import { readTree } from './tree';
 
 export interface ValidateOptions {
   /** The attribute-mapping table to check against; MURAL's (from the seed tutorial) by default. */
@@ -26,10 +27,10 @@ export interface ValidationResult {
  * SearchRequest) as MURAL would receive it from Entra, against the mapping table. Never throws.
  */
 export function validatePayload(text: string, options: ValidateOptions = {}): ValidationResult {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: false, allowEmptyContent: false });
-  const r = new Reporter(text, errors.length > 0);
+  const { root, errors, tooDeep } = readTree(text, { allowTrailingComma: false });
+  const r = new Reporter(text, errors.length > 0 || tooDeep === true);
   syntaxProblems(r, errors, 'A SCIM server answers 400 invalidSyntax.');
+  if (tooDeep) r.report('SCIM001', { offset: 0, length: 0 }, 'The document nests arrays or objects too deeply to be checked; no SCIM payload nests more than a few levels.');
   let kind: PayloadKind = 'unknown';
   if (root) {
     if (root.type !== 'object') {
@@ -42,7 +43,7 @@ export function validatePayload(text: string, options: ValidateOptions = {}): Va
   return { kind, problems: r.problems };
 }
 
-function checkObject(r: Reporter, root: NonNullable<ReturnType<typeof parseTree>>, table: MappingTable): PayloadKind {
+function checkObject(r: Reporter, root: Node, table: MappingTable): PayloadKind {
   const view = mappingView(table);
   const props = entries(r, root);
   const { kind, declared, schemasProp } = checkSchemas(r, root, props);
