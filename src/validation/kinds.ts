@@ -112,7 +112,7 @@ export function checkSchemas(r: Reporter, obj: Node, props: readonly Prop[]): Sc
     declared.add(urn.toLowerCase());
     const kind = urnKind(urn);
     if (kind === undefined) {
-      r.report('SCIM013', valueRange(el), `"${urn}" is not a schema MURAL or Entra uses (core User/Group, the enterprise extension, Entra's group schema, or a SCIM message). Check its spelling; a server rejects or ignores it.`);
+      r.report('SCIM013', valueRange(el), `"${urn}" is not a schema MURAL or Entra uses (core User/Group, the enterprise extension, Entra's group schema, or a SCIM message). Check its spelling: a server that checks schemas (the workbench\'s mock MURAL does) answers 400 invalidSyntax.`);
     }
     listed.push({ node: el, kind });
   }

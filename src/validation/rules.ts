@@ -25,7 +25,7 @@ export const RULES = {
   SCIM010: rule('SCIM010', 'Missing schemas', 'error', 'The payload has no `schemas` attribute, so its kind is unknown.'),
   SCIM011: rule('SCIM011', 'Schemas is not an array of URNs', 'error', '`schemas` must be an array of URN strings.'),
   SCIM012: rule('SCIM012', 'Schema URN missing', 'error', '`schemas` lacks the core URN of the resource, or the URN of an extension the payload uses.'),
-  SCIM013: rule('SCIM013', 'Unknown schema URN', 'warning', '`schemas` holds a URN neither MURAL nor Entra uses.'),
+  SCIM013: rule('SCIM013', 'Unknown schema URN', 'error', '`schemas` holds a URN neither MURAL nor Entra uses.'),
   SCIM014: rule('SCIM014', 'Schema URN does not fit the payload', 'error', '`schemas` mixes URNs of different kinds of payload.'),
   SCIM020: rule('SCIM020', 'Required attribute missing', 'error', 'An attribute the mapping table marks as required by MURAL is missing or empty.'),
   SCIM021: rule('SCIM021', 'Boolean sent as a string', 'warning', 'A boolean attribute holds Entra\'s string form ("True"/"False").'),

@@ -102,10 +102,10 @@ describe('validation: schemas and kinds', () => {
     assert.deepEqual(codes(after), ['SCIM024'], 'department is valid but not mapped by MURAL');
   });
 
-  it('SCIM013: unknown URNs are warnings', () => {
+  it('SCIM013: unknown URNs are errors', () => {
     const text = `{"schemas": ["${URNS.Group}", "urn:example:custom:Group"], "displayName": "Eng"}`;
     const p = expectOne(text, 'SCIM013', 'urn:example:custom:Group');
-    assert.equal(p.severity, 'warning');
+    assert.equal(p.severity, 'error');
   });
 
   it('SCIM013 + SCIM012: only unknown URNs, but the keys show a user', () => {
