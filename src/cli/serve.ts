@@ -148,7 +148,13 @@ export const serveCommand: CliCommand = {
       '',
     ].join('\n'));
     if (!values.quiet) {
-      server.on('request', (e) => out.write(`${time(e.time)} ${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)} ms\n`));
+      // One write per turn of the event loop, however many requests it answered: logging stays off the hot path.
+      let pending = '';
+      const flush = () => { out.write(pending); pending = ''; };
+      server.on('request', (e) => {
+        if (pending === '') setImmediate(flush);
+        pending += `${time(e.time)} ${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)} ms\n`;
+      });
     }
 
     await new Promise<void>((resolve) => {

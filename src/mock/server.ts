@@ -1,7 +1,7 @@
 // The mock MURAL SCIM server over node:http (no framework: the routes are few and speed comes from doing
 // little per request). It authenticates, reads and checks the body, injects the faults it is told to, calls
 // ScimService, and answers application/scim+json — errors included — logging every request in a ring buffer.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { isObject } from '../scim/values';
 import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from './discovery';
 import { RingBuffer, capBody, redactAuthorization, type RequestLogEntry } from './requestLog';
 import { etagMatches, type ListQuery, type ResourceView, type ScimService } from './service';
+import { isoTime } from './time';
 
 /** MURAL's path first; the second is the usual SCIM 2 path, accepted as an alias. */
 export const BASE_PATHS = ['/enterprise/v1/scim', '/scim/v2'] as const;
@@ -67,7 +68,8 @@ class HttpError extends ScimError {
   }
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
+const NO_QUERY = new URLSearchParams();
 
 /** Deepest nesting of objects/arrays in JSON text, scanning strings correctly; stops early past `limit`. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
@@ -222,11 +224,17 @@ export class MockServer extends EventEmitter<ServerEvents> {
   // Request handling
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const ctx: Ctx = { req, res, started: performance.now(), time: new Date().toISOString(), requestBody: '' };
-    this.handle(ctx).catch((e: unknown) => this.fail(ctx, e));
+    const ctx: Ctx = { req, res, started: performance.now(), time: isoTime(), requestBody: '' };
+    try {
+      const pending = this.handle(ctx);
+      if (pending) pending.catch((e: unknown) => this.fail(ctx, e));
+    } catch (e) {
+      this.fail(ctx, e);
+    }
   }
 
-  private async handle(ctx: Ctx): Promise<void> {
+  /** Synchronous for requests without a body or injected latency (most of Entra's), a promise otherwise. */
+  private handle(ctx: Ctx): Promise<void> | void {
     const { req } = ctx;
     const url = req.url ?? '/';
     const qi = url.indexOf('?');
@@ -246,11 +254,17 @@ export class MockServer extends EventEmitter<ServerEvents> {
     if (!route.allow.includes(method)) {
       throw new HttpError(405, `${method} is not supported on ${rest || '/'}; use ${route.allow.join(', ')}.`, { Allow: route.allow.join(', ') });
     }
-    let body: unknown;
-    if (method === 'POST' || method === 'PUT' || method === 'PATCH') body = await this.readBody(ctx);
-    await this.injectFaults();
-    const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
-    await route.handle(ctx, query, { body, params });
+    const query = qi < 0 ? NO_QUERY : new URLSearchParams(url.slice(qi + 1));
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      return this.readBody(ctx).then((body) => this.dispatch(ctx, route, query, { body, params }));
+    }
+    return this.dispatch(ctx, route, query, { body: undefined, params });
+  }
+
+  private dispatch(ctx: Ctx, route: Route, query: URLSearchParams, input: Input): Promise<void> | void {
+    const latency = this.injectFaults();
+    if (latency > 0) return new Promise<void>((res) => setTimeout(res, latency)).then(() => route.handle(ctx, query, input));
+    return route.handle(ctx, query, input);
   }
 
   private authenticate(req: IncomingMessage): void {
@@ -301,6 +315,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
   }
 
   private decodeSegment(s: string): string {
+    if (!s.includes('%')) return s;
     try {
       return decodeURIComponent(s);
     } catch {
@@ -370,8 +385,8 @@ export class MockServer extends EventEmitter<ServerEvents> {
     return new HttpError(413, `The body is larger than ${this.maxBody} bytes; SCIM requests are small — send one resource per request.`, { Connection: 'close' });
   }
 
-  /** Rate limit, random throttling, fault bursts and latency, as the options say. */
-  private async injectFaults(): Promise<void> {
+  /** Rate limit, random throttling and fault bursts, as the options say; returns the latency to add (ms). */
+  private injectFaults(): number {
     const o = this.service.options;
     if (o.rateLimitPerSecond > 0) {
       const now = Date.now();
@@ -392,7 +407,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
         throw new HttpError(o.faultStatus, `Injected fault (fault simulation: ${Math.round(o.faultShare * 100)}% of requests, bursts of ${o.faultBurst}).`, headers);
       }
     }
-    if (o.latencyMs > 0) await new Promise<void>((res) => setTimeout(res, o.latencyMs));
+    return o.latencyMs;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -457,14 +472,15 @@ export class MockServer extends EventEmitter<ServerEvents> {
     for (const rt of ['User', 'Group'] as const) {
       routes[`${rt}:list`] = {
         allow: ['GET', 'POST'],
-        handle: async (ctx, query, input) => {
+        handle: (ctx, query, input) => {
           if (ctx.req.method === 'GET') {
             const q = listQuery(query);
             this.sendList(ctx, svc.query(rt, q), q);
-            return;
+            return undefined;
           }
-          const view = await svc.create(rt, input.body);
-          this.sendResource(ctx, 201, view, query, view.location ? { Location: view.location } : {});
+          return svc.create(rt, input.body).then((view) => {
+            this.sendResource(ctx, 201, view, query, view.location ? { Location: view.location } : {});
+          });
         },
       };
       routes[`${rt}:search`] = {
@@ -476,33 +492,27 @@ export class MockServer extends EventEmitter<ServerEvents> {
       };
       routes[`${rt}:one`] = {
         allow: ['GET', 'PUT', 'PATCH', 'DELETE'],
-        handle: async (ctx, query, { body, params }) => {
+        handle: (ctx, query, { body, params }) => {
           const id = params[0] as string;
           const ifMatch = ctx.req.headers['if-match'];
           switch (ctx.req.method) {
             case 'GET': {
               const view = svc.read(rt, id);
               const none = ctx.req.headers['if-none-match'];
-              if (none !== undefined && etagMatches(none, view.version)) {
-                this.send(ctx, 304, '', { ETag: view.version });
-                return;
-              }
-              this.sendResource(ctx, 200, view, query);
-              return;
+              if (none !== undefined && etagMatches(none, view.version)) this.send(ctx, 304, '', { ETag: view.version });
+              else this.sendResource(ctx, 200, view, query);
+              return undefined;
             }
             case 'PUT':
-              this.sendResource(ctx, 200, await svc.replace(rt, id, body, { ifMatch }), query);
-              return;
-            case 'PATCH': {
-              const view = await svc.patch(rt, id, body, { ifMatch });
-              // Groups answer 204 (their member lists can be long) unless the client asks for attributes.
-              if (rt === 'Group' && !projection(query)) this.send(ctx, 204, '', { ETag: view.version });
-              else this.sendResource(ctx, 200, view, query);
-              return;
-            }
+              return svc.replace(rt, id, body, { ifMatch }).then((view) => this.sendResource(ctx, 200, view, query));
+            case 'PATCH':
+              return svc.patch(rt, id, body, { ifMatch }).then((view) => {
+                // Groups answer 204 (their member lists can be long) unless the client asks for attributes.
+                if (rt === 'Group' && !projection(query)) this.send(ctx, 204, '', { ETag: view.version });
+                else this.sendResource(ctx, 200, view, query);
+              });
             default:
-              await svc.delete(rt, id, { ifMatch });
-              this.send(ctx, 204, '');
+              return svc.delete(rt, id, { ifMatch }).then(() => this.send(ctx, 204, ''));
           }
         },
       };

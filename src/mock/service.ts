@@ -3,7 +3,6 @@
 // throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, parseFilter, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
@@ -16,6 +15,7 @@ import { Journal } from './journal';
 import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
 import { MuralRules } from './rules';
 import { UserGenerator, workspaceName } from './seed';
+import { isoTime, randomId } from './time';
 import {
   checkRecord, DirectoryStore, userDisplay,
   type DirectoryRecord, type Entry, type GroupEntry, type GroupRecord, type LostWorkspace, type UserEntry,
@@ -108,8 +108,9 @@ export function etagMatches(header: string, version: string): boolean {
   return header.split(',').some((t) => { const o = opaque(t); return o === '*' || o === want; });
 }
 
+/** MURAL-shaped ids: users `u` + 24 hex characters (as MURAL's), groups `g` + 24 (our choice). */
 function newId(rt: ResourceTypeName): string {
-  return (rt === 'User' ? 'u' : 'g') + randomBytes(12).toString('hex');
+  return randomId(rt === 'User' ? 'u' : 'g');
 }
 
 const RESOLVED = Promise.resolve();
@@ -390,7 +391,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   // Writes
 
   private nextRecordBase(): { seq: number; at: string } {
-    return { seq: this.store.seq + 1, at: new Date().toISOString() };
+    return { seq: this.store.seq + 1, at: isoTime() };
   }
 
   /** Applies a record to memory now and resolves when it is in the data file. */

@@ -113,6 +113,7 @@ export class DirectoryStore {
   private readonly userByEmail = new MultiIndex<UserEntry>();
   private readonly groupByName = new Map<string, GroupEntry>();
   private readonly groupByExternalId = new MultiIndex<GroupEntry>();
+  private readonly schemaLists = new Map<string, readonly unknown[]>();
   /** Highest sequence number applied. */
   seq = 0;
 
@@ -162,6 +163,7 @@ export class DirectoryStore {
   // Applying records
 
   apply(rec: DirectoryRecord): void {
+    if (rec.t !== 'D' && rec.t !== 'R' && rec.data) this.internSchemas(rec.data);
     switch (rec.t) {
       case 'U': this.putUser(rec.id, rec.data, rec.created, rec.at, rec.seq, rec.lost); break;
       case 'G': this.applyGroup(rec); break;
@@ -171,6 +173,16 @@ export class DirectoryStore {
       case 'SG': this.restoreGroup(rec); break;
     }
     if (rec.seq > this.seq) this.seq = rec.seq;
+  }
+
+  /** One shared, frozen `schemas` array per distinct list: 100k users then hold one copy, not 100k. */
+  private internSchemas(data: Resource): void {
+    const schemas = data.schemas;
+    if (!Array.isArray(schemas)) return;
+    const key = schemas.join(' ');
+    let shared = this.schemaLists.get(key);
+    if (!shared) this.schemaLists.set(key, (shared = Object.freeze([...schemas])));
+    data.schemas = shared;
   }
 
   private touch(e: Entry, seq: number, at: string): void {
