@@ -4,7 +4,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ScimError, isScimError } from '../scim/errors';
 import { URN, type ResourceTypeName } from '../scim/schemas';
@@ -114,6 +114,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export class MockServer extends EventEmitter<ServerEvents> {
   private server: Server | undefined;
   private tokenDigest: Buffer;
+  /** The Authorization header each open connection was last admitted with. */
+  private admitted = new WeakMap<Socket, string>();
   private readonly log: RingBuffer<RequestLogEntry>;
   private nextId = 1;
   private readonly host: string;
@@ -147,6 +149,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
   /** Replaces the token; requests with the old one get 401 from now on. */
   setToken(token: string): void {
     this.tokenDigest = MockServer.checkToken(token);
+    this.admitted = new WeakMap();
   }
 
   /** The port listened on, once started. */
@@ -269,6 +272,9 @@ export class MockServer extends EventEmitter<ServerEvents> {
 
   private authenticate(req: IncomingMessage): void {
     const header = req.headers.authorization;
+    // A keep-alive connection re-sends the header it was already admitted with: skip the digest then. Only a
+    // connection that itself sent the right token has an entry, so comparing against it reveals nothing.
+    if (header !== undefined && this.admitted.get(req.socket) === header) return;
     const challenge = { 'WWW-Authenticate': 'Bearer realm="scim-workbench"' };
     if (!header) throw new HttpError(401, 'Authentication required: send "Authorization: Bearer <token>" (or MURAL\'s "apikey <token>") with the server\'s token.', challenge);
     const space = header.indexOf(' ');
@@ -279,6 +285,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
     if (!timingSafeEqual(digest(header.slice(space + 1).trim()), this.tokenDigest)) {
       throw new HttpError(401, 'The token is not valid for this server: copy the token the server printed (or the one set with --token / SCIM_WORKBENCH_TOKEN).', challenge);
     }
+    this.admitted.set(req.socket, header);
   }
 
   private resolve(segments: string[]): { route: Route; params: string[] } {

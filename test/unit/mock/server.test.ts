@@ -114,6 +114,13 @@ describe('mock server over HTTP', () => {
       }
     });
 
+    it('checks every request on a keep-alive connection, not only the first', async () => {
+      for (const [auth, status] of [[`Bearer ${TOKEN}`, 200], [`Bearer ${TOKEN}x`, 401], [`Bearer ${TOKEN}`, 200], [`apikey ${TOKEN}`, 200], [undefined, 401]] as const) {
+        const r = await h.raw('GET', `${BASE}/Users`, undefined, auth === undefined ? {} : { authorization: auth });
+        assert.equal(r.status, status, `${auth}`);
+      }
+    });
+
     it('guards discovery endpoints too, and a new token replaces the old one', async () => {
       assert.equal((await h.raw('GET', `${BASE}/Schemas`, undefined, {})).status, 401);
       h.server.setToken('rotated');
