@@ -136,6 +136,16 @@ export const serveCommand: CliCommand = {
       throw e;
     }
 
+    // Listen for Ctrl-C before saying it stops the server, so a quick one still closes the data file cleanly.
+    const stopRequested = new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
     const stats = service.stats();
     out.write([
       'SCIM Workbench: mock MURAL SCIM server',
@@ -158,15 +168,7 @@ export const serveCommand: CliCommand = {
       });
     }
 
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await stopRequested;
     await server.stop();
     await service.close();
     flush();
