@@ -438,7 +438,11 @@ export class MockServer extends EventEmitter<ServerEvents> {
       responseBody: capBody(body, this.logBodyLimit),
     };
     this.log.push(entry);
-    this.emit('request', entry);
+    try {
+      this.emit('request', entry);
+    } catch (e) {
+      this.service.emit('warning', e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private fail(ctx: Ctx, e: unknown): void {

@@ -70,7 +70,7 @@ export type ChangeEvent =
 
 export interface ServiceEvents {
   change: [ChangeEvent];
-  /** Something went wrong in the background (a compaction of the data file); the directory keeps working. */
+  /** Something went wrong beside the request (a compaction of the data file, a throwing listener); the directory keeps working. */
   warning: [Error];
 }
 
@@ -575,8 +575,14 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     return rt === 'User' ? userDisplay(e.data) : String(e.data.displayName ?? '');
   }
 
+  /** A listener that throws (a bug in a view) must not fail a change that is already made: it becomes a warning. */
   private emitChange(ev: ChangeEvent): void {
-    if (this.listenerCount('change') > 0) this.emit('change', ev);
+    if (this.listenerCount('change') === 0) return;
+    try {
+      this.emit('change', ev);
+    } catch (e) {
+      this.emit('warning', e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------

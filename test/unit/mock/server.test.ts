@@ -1,6 +1,8 @@
 // The HTTP surface of the mock: MURAL's rules as a client sees them, auth, ETags, every error status, discovery,
 // search/paging/sorting/projection, the request log, events and fault injection.
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
 import { URN } from '../../../src/scim/schemas';
 import type { RequestLogEntry } from '../../../src/mock/requestLog';
 import type { ChangeEvent } from '../../../src/mock/service';
@@ -170,6 +172,16 @@ describe('mock server over HTTP', () => {
       const r = await h.raw('POST', `${BASE}/Users`, big, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' });
       assertScimError(r, 413);
       assert.equal((await h.call('GET', `${BASE}/Users`)).json.totalResults, 0);
+    });
+
+    it('stops reading a streamed body once it passes the limit', async () => {
+      const chunks = Readable.from((function* () { for (let i = 0; i < 64; i++) yield Buffer.alloc(1024, 0x20); })());
+      const res = await request(`${new URL(h.url).origin}${BASE}/Users`, {
+        method: 'POST', body: chunks, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+      });
+      assertScimError({ status: res.statusCode, headers: res.headers, json: await res.body.json() }, 413);
+      assert.equal((await h.call('GET', `${BASE}/Users`)).status, 200);
+      assert.equal(h.server.requests().find((e) => e.status === 413)?.requestBody, '[body not read: over the 4096-byte limit]');
     });
 
     it('answers 415 to a wrong content type but tolerates a missing one', async () => {
@@ -350,6 +362,17 @@ describe('mock server over HTTP', () => {
       } finally {
         await small.close();
       }
+    });
+
+    it('keeps answering when a listener throws, reporting it as a warning', async () => {
+      const warnings: Error[] = [];
+      h.service.on('warning', (e) => warnings.push(e));
+      h.service.on('change', () => { throw new Error('tree bug'); });
+      h.server.on('request', () => { throw new Error('log bug'); });
+      const r = await h.call('POST', `${BASE}/Users`, entraUser('safe@example.com', 'Safe', 'Listener'));
+      assert.equal(r.status, 201);
+      assert.equal((await h.call('GET', `${BASE}/Users/${r.json.id}`)).status, 200);
+      assert.deepEqual([...new Set(warnings.map((w) => w.message))].sort(), ['log bug', 'tree bug']);
     });
 
     it('emits change events for what a request changed', async () => {
