@@ -79,6 +79,37 @@ export class JournalError extends Error {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<file>.lock` (holding this process's id) so that two servers never append to one data file; a lock
+ * whose process is gone (killed) is taken over.
+ */
+async function acquireLock(file: string): Promise<string> {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await fs.promises.writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const pid = Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+      throw new JournalError(`${file} is in use by another SCIM Workbench server (process ${pid}${pid === process.pid ? ', this one' : ''}). Stop that server first, or use another data file.`);
+    }
+    await fs.promises.rm(lock, { force: true });
+  }
+  throw new JournalError(`Could not lock ${file}: another server keeps taking ${lock}. Stop it, or use another data file.`);
+}
+
 export class Journal {
   private batch: Batch | undefined;
   private writing = false;
@@ -99,7 +130,7 @@ export class Journal {
   private compaction: Promise<void> | undefined;
   private readonly compactAfter: number;
 
-  private constructor(readonly file: string, private fd: number, private readonly options: JournalOptions, size: number) {
+  private constructor(readonly file: string, private fd: number, private readonly options: JournalOptions, size: number, private readonly lock: string) {
     this.bytes = size;
     this.snapshotBytes = size;
     this.compactAfter = options.compactAfterBytes ?? 4 * 1024 * 1024;
@@ -107,6 +138,17 @@ export class Journal {
 
   /** Opens (or creates) the data file, replays it through options.onRecord, and returns the journal and the highest seq seen. */
   static async open(file: string, options: JournalOptions): Promise<{ journal: Journal; seq: number }> {
+    await fs.promises.mkdir(dirname(file), { recursive: true });
+    const lock = await acquireLock(file);
+    try {
+      return await Journal.load(file, options, lock);
+    } catch (e) {
+      await fs.promises.rm(lock, { force: true });
+      throw e;
+    }
+  }
+
+  private static async load(file: string, options: JournalOptions, lock: string): Promise<{ journal: Journal; seq: number }> {
     await fs.promises.rm(`${file}.compacting`, { force: true });
     let data: Buffer;
     try {
@@ -125,7 +167,7 @@ export class Journal {
       const header = headerLine(0);
       await fs.promises.writeFile(file, header, { mode: 0o600 });
       const fd = await openFd(file, 'a');
-      return { journal: new Journal(file, fd, options, Buffer.byteLength(header)), seq };
+      return { journal: new Journal(file, fd, options, Buffer.byteLength(header), lock), seq };
     }
     const lines = data.toString('utf8', 0, end).split('\n');
     lines.pop();
@@ -153,7 +195,7 @@ export class Journal {
     }
     if (end < data.length) await fs.promises.truncate(file, end);
     const fd = await openFd(file, 'a');
-    return { journal: new Journal(file, fd, options, end), seq };
+    return { journal: new Journal(file, fd, options, end, lock), seq };
   }
 
   private static parseLine(file: string, line: string, n: number): Record<string, unknown> {
@@ -319,6 +361,7 @@ export class Journal {
     await this.compaction?.catch(() => undefined);
     await this.flush();
     await closeFd(this.fd).catch(() => undefined);
+    await fs.promises.rm(this.lock, { force: true });
   }
 
   /**
@@ -328,6 +371,11 @@ export class Journal {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    try {
+      fs.rmSync(this.lock, { force: true });
+    } catch {
+      // the lock only guards against a second server; a leftover one is taken over once this process is gone
+    }
     if (this.writing || this.switching) {
       this.closeWhenIdle = true;
       return;

@@ -84,6 +84,7 @@ describe('persistence', () => {
     lines[2] = '{"t":"U", this is not json';
     writeFileSync(file, lines.join('\n'));
     await assert.rejects(ScimService.open({ dataFile: file }), (e: unknown) => e instanceof JournalError && /line 3 is damaged/.test(e.message));
+    assert.throws(() => statSync(`${file}.lock`), /ENOENT/);
 
     const foreign = join(dir, 'notes.txt');
     writeFileSync(foreign, 'shopping list\nmilk\n');
@@ -119,6 +120,20 @@ describe('persistence', () => {
     assert.deepEqual(dump(again), before);
     assert.equal((again.getUser(ids[0] as string).title), 'Title 4');
     await again.close();
+  });
+
+  it('locks the data file against a second server, takes over a stale lock, and creates missing folders', async () => {
+    const nested = join(dir, 'new', 'folder', 'directory.jsonl');
+    const svc = await ScimService.open({ dataFile: nested });
+    assert.equal(readFileSync(`${nested}.lock`, 'utf8'), String(process.pid));
+    await assert.rejects(ScimService.open({ dataFile: nested }), (e: unknown) => e instanceof JournalError && /in use by another SCIM Workbench server/.test(e.message));
+    await svc.close();
+    assert.throws(() => statSync(`${nested}.lock`), /ENOENT/);
+    writeFileSync(`${nested}.lock`, '2147483646');
+    const again = await ScimService.open({ dataFile: nested });
+    assert.equal(readFileSync(`${nested}.lock`, 'utf8'), String(process.pid));
+    again.dispose();
+    assert.throws(() => statSync(`${nested}.lock`), /ENOENT/);
   });
 
   it('writes what was acknowledged when disposed synchronously', async () => {
