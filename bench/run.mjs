@@ -66,7 +66,7 @@ const settings = {
   duration: numberOption('duration', options.duration ?? process.env.BENCH_DURATION ?? (quick ? '1' : '10'), 0.5),
   warmup: numberOption('warmup', options.warmup ?? process.env.BENCH_WARMUP ?? (quick ? '0.5' : '2'), 0),
   connections: Math.round(numberOption('connections', options.connections ?? process.env.BENCH_CONNECTIONS ?? '32', 1)),
-  quietWaitMs: quick ? 2000 : 15_000,
+  quietWaitMs: quick ? 2000 : 10_000,
 };
 const kinds = (options.servers ?? 'bare,scimmy,mock').split(',').map((s) => s.trim()).filter(Boolean);
 for (const kind of kinds) {
@@ -241,7 +241,7 @@ const body = [
     '`POST /Users`. GET by id and `userName eq` hits rotate over about 256 users spread across the directory (a hit must ' +
     'answer `totalResults` 1); misses ask for a new GUID each time (must answer 0).',
   '- Every server is a fresh child process per directory size; the mock always runs with persistence on (`--data`). ' +
-    'Before each measurement the driver waits (up to 15 s) for other processes to leave the CPU alone.',
+    `Before each measurement the driver waits (up to ${settings.quietWaitMs / 1000} s) for other processes to leave the CPU alone.`,
   ...(report.problems.length ? ['', '## Problems in this run', '', 'These runs had failed or wrong answers; their figures are not trustworthy:', '', ...report.problems] : []),
   ...(report.disturbed.length ? ['', '## Disturbed runs', '', 'Other processes competed for the CPU during these runs:', '', ...report.disturbed] : []),
 ];
