@@ -43,6 +43,11 @@ export class RingBuffer<T> {
     return out;
   }
 
+  /** The most recently pushed item. */
+  newest(): T | undefined {
+    return this.count === 0 ? undefined : this.items[(this.next - 1 + this.capacity) % this.capacity];
+  }
+
   get size(): number {
     return this.count;
   }

@@ -30,6 +30,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Requests kept in the request log (default 500). */
   requestLogSize?: number;
+  /** A request log to append to instead of a new one (the extension keeps its log across restarts). */
+  requestLog?: RingBuffer<RequestLogEntry>;
   /** Characters of each body kept in the request log (default 64 KiB). */
   logBodyLimit?: number;
 }
@@ -135,7 +137,9 @@ export class MockServer extends EventEmitter<ServerEvents> {
     this.port = options.port ?? 0;
     this.maxBody = options.maxBodyBytes ?? 1024 * 1024;
     this.logBodyLimit = options.logBodyLimit ?? 64 * 1024;
-    this.log = new RingBuffer(options.requestLogSize ?? 500);
+    this.log = options.requestLog ?? new RingBuffer(options.requestLogSize ?? 500);
+    // Entry ids stay unique in a log that outlives a server.
+    this.nextId = (this.log.newest()?.id ?? 0) + 1;
     this.routes = this.buildRoutes();
   }
 

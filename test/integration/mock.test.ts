@@ -251,7 +251,11 @@ describe('mock server in the extension host', function () {
   it('keeps the directory across a restart (persisted in workspace storage)', async () => {
     const a = await api();
     const before = a.mock.service?.stats().users;
+    await scim('GET', '/Users?count=1');
+    const logged = a.log.entries().length;
+    assert.ok(logged > 0);
     await vscode.commands.executeCommand('scimWorkbench.stopMockServer');
+    assert.equal(a.log.entries().length, logged, 'the provisioning log outlives the server');
     assert.equal(a.mock.state.status, 'stopped');
     assert.deepEqual(await children(), [], 'a stopped mock shows the welcome view');
     await vscode.commands.executeCommand('scimWorkbench.startMockServer');

@@ -101,7 +101,7 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
 
   /** Entries as kept by the server, newest first, filtered. */
   entries(): RequestLogEntry[] {
-    const all = this.mock.httpServer?.requests() ?? [];
+    const all = this.mock.requests();
     const out: RequestLogEntry[] = [];
     for (let i = all.length - 1; i >= 0; i--) {
       const e = all[i] as RequestLogEntry;
@@ -142,7 +142,7 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const id = Number(uri.path.split('/')[1]);
-    const entry = (this.mock.httpServer?.requests() ?? []).find((e) => e.id === id);
+    const entry = this.mock.requests().find((e) => e.id === id);
     return entry ? renderEntry(entry) : 'This request is no longer in the log (it keeps the most recent requests; the size is the "scimWorkbench.mock.requestLogSize" setting).';
   }
 
@@ -187,7 +187,7 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, mock: 
       updateMessage();
     }),
     vscode.commands.registerCommand(`${SECTION}.log.clearFilter`, () => { provider.setFilter(NO_FILTER); updateMessage(); }),
-    vscode.commands.registerCommand(`${SECTION}.log.clear`, () => { mock.httpServer?.clearRequests(); provider.refresh(); }),
+    vscode.commands.registerCommand(`${SECTION}.log.clear`, () => { mock.clearRequests(); provider.refresh(); }),
     vscode.commands.registerCommand(`${SECTION}.log.export`, async () => {
       const entries = provider.entries();
       if (entries.length === 0) {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MockServer } from '../../mock/server';
 import { ScimService, type ChangeEvent } from '../../mock/service';
-import type { RequestLogEntry } from '../../mock/requestLog';
+import { RingBuffer, type RequestLogEntry } from '../../mock/requestLog';
 import { readMockConfig, type MockConfig } from '../config';
 
 export type MockState =
@@ -31,6 +31,8 @@ export class MockServerController implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<MockState>();
   private readonly changeEmitter = new vscode.EventEmitter<ChangeEvent>();
   private readonly requestEmitter = new vscode.EventEmitter<RequestLogEntry>();
+  /** Outlives each server so the provisioning log survives a stop or restart. */
+  private requestLog: RingBuffer<RequestLogEntry> | undefined;
 
   /** Fires on every state change (stopped, starting, running, error). */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -50,9 +52,27 @@ export class MockServerController implements vscode.Disposable {
     return this.svc;
   }
 
-  /** The running HTTP server (its request log), or undefined. */
+  /** The running HTTP server, or undefined. */
   get httpServer(): MockServer | undefined {
     return this.server;
+  }
+
+  /** Requests served since the extension started (bounded by the requestLogSize setting), oldest first. */
+  requests(): RequestLogEntry[] {
+    return this.requestLog?.toArray() ?? [];
+  }
+
+  clearRequests(): void {
+    this.requestLog?.clear();
+  }
+
+  /** The log for the next server: the current one, or a copy holding its newest entries when the size setting changed. */
+  private logFor(size: number): RingBuffer<RequestLogEntry> {
+    if (this.requestLog?.capacity === size) return this.requestLog;
+    const next = new RingBuffer<RequestLogEntry>(size);
+    for (const e of this.requestLog?.toArray() ?? []) next.push(e);
+    this.requestLog = next;
+    return next;
   }
 
   /** The secret clients must send; generated and stored in SecretStorage on first use. */
@@ -124,7 +144,7 @@ export class MockServerController implements vscode.Disposable {
     try {
       if (dataFile) await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(dataFile)));
       service = await ScimService.open({ dataFile, options: config.options });
-      const server = new MockServer(service, { token: await this.token(), host: config.host, port, requestLogSize: config.requestLogSize });
+      const server = new MockServer(service, { token: await this.token(), host: config.host, port, requestLog: this.logFor(config.requestLogSize) });
       const { port: actual, url } = await server.start();
       service.on('change', (e) => this.changeEmitter.fire(e));
       service.on('warning', (e) => this.log.warn(`Mock directory: ${e.message}`));

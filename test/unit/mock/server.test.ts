@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { URN } from '../../../src/scim/schemas';
-import type { RequestLogEntry } from '../../../src/mock/requestLog';
+import { RingBuffer, type RequestLogEntry } from '../../../src/mock/requestLog';
 import type { ChangeEvent } from '../../../src/mock/service';
 import { TOKEN, entraGroup, entraUser, filterQuery, patchOp, startServer, type Harness } from './helpers';
 
@@ -361,6 +361,24 @@ describe('mock server over HTTP', () => {
         assert.deepEqual(small.server.requests().map((e) => e.path), [2, 3, 4].map((i) => `${BASE}/Users?n=${i}`));
       } finally {
         await small.close();
+      }
+    });
+
+    it('appends to a log handed in, continuing its ids, so a log can outlive a server', async () => {
+      const log = new RingBuffer<RequestLogEntry>(10);
+      const first = await startServer({}, { requestLog: log });
+      try {
+        await first.call('GET', `${BASE}/Users?n=1`);
+      } finally {
+        await first.close();
+      }
+      const second = await startServer({}, { requestLog: log });
+      try {
+        await second.call('GET', `${BASE}/Users?n=2`);
+        assert.deepEqual(log.toArray().map((e) => [e.id, e.path]), [[1, `${BASE}/Users?n=1`], [2, `${BASE}/Users?n=2`]]);
+        assert.equal(log.newest()?.id, 2);
+      } finally {
+        await second.close();
       }
     });
 
