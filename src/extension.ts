@@ -1,6 +1,7 @@
 // Composition root: builds the services and registers every command, view and provider. Everything
 // registered is a Disposable on context.subscriptions; the mock server closes synchronously on dispose.
 import * as vscode from 'vscode';
+import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
@@ -13,6 +14,7 @@ export interface ScimWorkbenchApi {
   readonly mock: MockServerController;
   readonly directory: DirectoryTreeProvider;
   readonly log: ProvisioningLogProvider;
+  readonly diagnostics: PayloadDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
@@ -22,7 +24,8 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   registerMockCommands(context, mock, output);
   const directory = registerDirectory(context, mock);
   const log = registerProvisioningLog(context, mock);
-  return { version: String(context.extension.packageJSON.version), mock, directory, log };
+  const diagnostics = registerPayloadDiagnostics(context, output);
+  return { version: String(context.extension.packageJSON.version), mock, directory, log, diagnostics };
 }
 
 export function deactivate(): void {}
