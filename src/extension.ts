@@ -1,12 +1,14 @@
 // Composition root: builds the services and registers every command, view and provider. Everything
 // registered is a Disposable on context.subscriptions; the mock server closes synchronously on dispose.
 import * as vscode from 'vscode';
+import { registerConnections, type ConnectionsFeature } from './vscode/connections/register';
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
 import { registerMockCommands } from './vscode/mock/commands';
 import { MockServerController } from './vscode/mock/controller';
+import { registerRequests, type RequestsFeature } from './vscode/requests/register';
 
 /** What activate() returns: used by the extension-host tests and by other extensions. */
 export interface ScimWorkbenchApi {
@@ -14,6 +16,8 @@ export interface ScimWorkbenchApi {
   readonly mock: MockServerController;
   readonly directory: DirectoryTreeProvider;
   readonly log: ProvisioningLogProvider;
+  readonly connections: ConnectionsFeature;
+  readonly requests: RequestsFeature;
   readonly diagnostics: PayloadDiagnostics;
 }
 
@@ -24,8 +28,10 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   registerMockCommands(context, mock, output);
   const directory = registerDirectory(context, mock);
   const log = registerProvisioningLog(context, mock);
+  const connections = registerConnections(context, mock, directory, output);
+  const requests = registerRequests(context, connections, output);
   const diagnostics = registerPayloadDiagnostics(context, output);
-  return { version: String(context.extension.packageJSON.version), mock, directory, log, diagnostics };
+  return { version: String(context.extension.packageJSON.version), mock, directory, log, connections, requests, diagnostics };
 }
 
 export function deactivate(): void {}

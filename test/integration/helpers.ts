@@ -1,4 +1,5 @@
 // Shared helpers of the extension-host tests: the extension's API, stubs for dialogs, polling, HTTP.
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { ScimWorkbenchApi } from '../../src/extension';
@@ -89,4 +90,79 @@ export function entraUser(email: string, given = 'Ada', family = 'Lovelace'): Re
     name: { formatted: `${given} ${family}`, familyName: family, givenName: given },
     roles: [],
   };
+}
+
+/** Every message shown by recordMessages() stubs in this run, to scan for secrets. */
+export const shownMessages: string[] = [];
+
+/**
+ * Stubs the three notification kinds: records every message (with its buttons) in `messages` and in
+ * shownMessages, and answers from the queues given (undefined when a queue is empty). Restored by restoreAll().
+ */
+export function recordMessages(answers: Partial<Record<'info' | 'warning' | 'error', unknown[]>> = {}): { messages: { kind: string; text: string; items: unknown[] }[] } {
+  const record = { messages: [] as { kind: string; text: string; items: unknown[] }[] };
+  const kinds = { info: 'showInformationMessage', warning: 'showWarningMessage', error: 'showErrorMessage' } as const;
+  for (const [kind, key] of Object.entries(kinds) as [keyof typeof kinds, (typeof kinds)[keyof typeof kinds]][]) {
+    const queue = [...(answers[kind] ?? [])];
+    restorers.push(stub(vscode.window, key, ((text: string, ...rest: unknown[]) => {
+      const items = rest.filter((r) => typeof r === 'string' || (typeof r === 'object' && r !== null && 'title' in r));
+      const options = rest.find((r) => typeof r === 'object' && r !== null && !('title' in r)) as { detail?: string } | undefined;
+      record.messages.push({ kind, text, items });
+      shownMessages.push(text, ...(options?.detail ? [options.detail] : []));
+      return Promise.resolve(queue.shift());
+    }) as never));
+  }
+  return record;
+}
+
+/**
+ * Stubs showQuickPick: each call resolves its items and returns the first item the next predicate accepts
+ * (undefined when none does or the predicates ran out). `calls` keeps each call's items and options.
+ */
+export function choose(...predicates: ((item: any) => boolean)[]): { calls: { items: any[]; options: vscode.QuickPickOptions | undefined }[] } {
+  const record = { calls: [] as { items: any[]; options: vscode.QuickPickOptions | undefined }[] };
+  restorers.push(stub(vscode.window, 'showQuickPick', (async (items: unknown, options?: vscode.QuickPickOptions) => {
+    const list = (await items) as any[];
+    record.calls.push({ items: list, options });
+    const accept = predicates.shift();
+    return accept ? list.find((i) => accept(i)) : undefined;
+  }) as never));
+  return record;
+}
+
+/** A plain HTTP server on 127.0.0.1:0 for one test; close() ends its connections too. */
+export async function stubServer(handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<{ url: string; requests: { method: string; url: string; headers: http.IncomingHttpHeaders }[]; close(): Promise<void> }> {
+  const requests: { method: string; url: string; headers: http.IncomingHttpHeaders }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      handler(req, Buffer.concat(chunks).toString('utf8'), res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** Where `secret` occurs among the texts given: a list of places, empty when nowhere. */
+export function placesHolding(secret: string, texts: Record<string, string>): string[] {
+  const forms = [secret, encodeURIComponent(secret)];
+  return Object.entries(texts).filter(([, text]) => forms.some((f) => text.includes(f))).map(([where]) => where);
+}
+
+/**
+ * The text of the extension's output channel, once it shows `expected` (shown, so that VS Code hands its
+ * document to extensions; the document fills in asynchronously).
+ */
+export async function outputText(expected: RegExp): Promise<string> {
+  await vscode.commands.executeCommand('scimWorkbench.showOutput');
+  const doc = await waitFor(`the output channel to show ${expected}`, () =>
+    vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('SCIM Workbench') && expected.test(d.getText())));
+  return doc.getText();
 }

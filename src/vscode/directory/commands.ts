@@ -92,8 +92,10 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     cmd('directory.clearFilter', () => { tree.setFilter(undefined); updateFilterUi(); }),
     cmd('openResource', async (node?: DirectoryNode) => {
       const n = target(node, 'user', 'group', 'member');
-      if (!n || !serviceFor(n)) return;
-      const uri = n.type === 'member' ? resourceUri('Users', n.member.value) : resourceUri(n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string);
+      if (!n) return;
+      const [kind, id] = n.type === 'member' ? ['Users', n.member.value] as const : [n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string] as const;
+      if (!n.source.documentUri && !serviceFor(n)) return;
+      const uri = n.source.documentUri ? n.source.documentUri(kind, id) : resourceUri(kind, id);
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
       await vscode.window.showTextDocument(doc, { preview: true });

@@ -37,6 +37,8 @@ export interface DirectorySource {
   members(groupId: string): Promise<readonly GroupMember[]>;
   /** Workspaces a deactivated user lost (MURAL's soft delete); empty where the source cannot tell. */
   lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]>;
+  /** The document a resource opens as; absent: the mock server's editable resource documents. */
+  documentUri?(kind: CollectionKind, id: string): vscode.Uri;
 }
 
 /** What a user is called in the tree: displayName, else given + family name, else userName. */

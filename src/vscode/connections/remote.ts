@@ -1,0 +1,292 @@
+// Browsing a real endpoint in the Directory view: a DirectorySource over HTTP (pages with startIndex/count,
+// the view's filter passed through, members read with ?attributes=members), read-only JSON documents of its
+// users and groups, and the only writes allowed — deactivate, reactivate, delete — each confirmed in a modal
+// dialog that names the endpoint. Which connections are browsed is kept per workspace.
+import * as vscode from 'vscode';
+import type { Connection, HttpClient } from '../../client/http';
+import { isHttpError } from '../../client/httpError';
+import { get, listPage, patch, remove, ScimRequestError, type ResourceKind } from '../../client/scim';
+import { SECTION } from '../config';
+import { userLabel, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from '../directory/source';
+import type { DirectoryNode, DirectoryTreeProvider } from '../directory/tree';
+import { errorAdvice } from '../requests/render';
+import type { ConnectionService } from './service';
+import { MOCK_CONNECTION_ID } from './store';
+import type { BrowsingView } from './tree';
+
+export const REMOTE_SCHEME = 'scim-remote';
+const BROWSING_KEY = 'scimWorkbench.browsing';
+
+function timeoutMs(): number {
+  return Math.max(1, vscode.workspace.getConfiguration(SECTION).get<number>('requests.timeoutSeconds', 30)) * 1000;
+}
+
+/** A failed call to `name`, in words that say what to do. Tokens never reach these messages: the client redacts. */
+export function explainFailure(e: unknown, name: string): string {
+  if (isHttpError(e)) return e.message;
+  if (e instanceof ScimRequestError) {
+    const where = `right-click "${name}" in the Connections view`;
+    switch (e.status) {
+      case 401: return `${e.summary}. The endpoint refused the token: ${where} › Set Secret Token… (or check its auth scheme).`;
+      case 403: return `${e.summary}. The token may not read this: use a token of an account allowed to provision users (${where} › Set Secret Token…).`;
+      case 404: return `${e.summary}. Check the tenant URL: it must be the SCIM base that /Users is appended to (${where} › Edit Connection…).`;
+      case 429: return `${e.summary}. Rate limited${e.response.retryAfterSeconds !== undefined ? `: retry after ${e.response.retryAfterSeconds} s` : ''} — refresh the view then.`;
+      default:
+        if (e.status === 400 && e.scimType === 'invalidFilter') return `${e.summary}. This endpoint does not support the filter: change or clear it (Clear Directory Filter).`;
+        return `${e.summary}.${errorAdvice(e.status, e.scimType) ? ` ${errorAdvice(e.status, e.scimType)}` : ''}`;
+    }
+  }
+  return (e as Error).message ?? String(e);
+}
+
+export function remoteResourceUri(connectionId: string, kind: ResourceKind, id: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: REMOTE_SCHEME, path: `/${connectionId}/${kind}/${encodeURIComponent(id)}.json` });
+}
+
+type Call = { readonly client: HttpClient; readonly timeoutMs: number };
+
+/** A saved connection's directory, read over HTTP a page at a time. */
+export class RemoteDirectorySource implements DirectorySource, vscode.Disposable {
+  readonly kind = 'remote' as const;
+  readonly id: string;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(readonly connectionId: string, private readonly service: ConnectionService) {
+    this.id = `remote:${connectionId}`;
+  }
+
+  get label(): string {
+    return this.service.store.info(this.connectionId)?.name ?? 'Removed connection';
+  }
+
+  get description(): string {
+    return (this.service.store.info(this.connectionId)?.tenantUrl ?? '').replace(/^https?:\/\//, '');
+  }
+
+  /** Tells the tree to read again (after a write, or when the connection changed). */
+  changed(): void {
+    this.emitter.fire();
+  }
+
+  async call<T>(fn: (connection: Connection, options: Call) => Promise<T>): Promise<T> {
+    const name = this.label;
+    const connection = await this.service.store.connection(this.connectionId);
+    if (!connection) throw new Error(`The connection "${name}" no longer exists: stop browsing it.`);
+    try {
+      return await fn(connection, { client: await this.service.network.client(), timeoutMs: timeoutMs() });
+    } catch (e) {
+      throw new Error(explainFailure(e, name));
+    }
+  }
+
+  list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage> {
+    const projection = kind === 'Groups' ? { excludedAttributes: ['members'] } : {};
+    const query = { ...projection, ...(filter ? { filter } : {}) };
+    return this.call(async (connection, options) => {
+      if (count <= 0) {
+        // count=1, not 0: some servers ignore count=0 and send everything.
+        const page = await listPage(connection, kind, { ...query, startIndex: 1, count: 1 }, options);
+        return { totalResults: page.totalResults, resources: [] };
+      }
+      // Servers may cap a page below `count`: read on until the page is full or the directory ends.
+      const resources: DirectoryPage['resources'][number][] = [];
+      let total = 0;
+      let start = startIndex;
+      while (resources.length < count) {
+        const page = await listPage(connection, kind, { ...query, startIndex: start, count: count - resources.length }, options);
+        total = page.totalResults;
+        resources.push(...page.resources.slice(0, count - resources.length));
+        if (page.resources.length === 0 || start - 1 + page.resources.length >= total) break;
+        start += page.resources.length;
+      }
+      return { totalResults: total, resources };
+    });
+  }
+
+  members(groupId: string): Promise<readonly GroupMember[]> {
+    return this.call(async (connection, options) => {
+      const group = await get(connection, 'Groups', groupId, { attributes: ['members'] }, options);
+      const members = Array.isArray(group.members) ? (group.members as { value?: unknown; display?: unknown }[]) : [];
+      return members
+        .filter((m) => typeof m.value === 'string')
+        .map((m) => ({ value: m.value as string, ...(typeof m.display === 'string' && m.display ? { display: m.display } : {}) }));
+    });
+  }
+
+  /** A real endpoint does not say which workspaces a deactivated user lost. */
+  async lostWorkspaces(): Promise<readonly LostWorkspaceInfo[]> {
+    return [];
+  }
+
+  documentUri(kind: CollectionKind, id: string): vscode.Uri {
+    return remoteResourceUri(this.connectionId, kind, id);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+/** `scim-remote:/<connection>/Users/<id>.json`: a resource read from the endpoint when opened; read-only. */
+export class RemoteResourceDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly browsing: RemoteBrowsing) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const m = /^\/([^/]+)\/(Users|Groups)\/([^/]+)\.json$/.exec(uri.path);
+    if (!m) throw new Error(`${uri.toString()} is not a resource of a browsed connection.`);
+    const [, connectionId, kind, id] = m as unknown as [string, string, ResourceKind, string];
+    const source = this.browsing.sourceFor(connectionId);
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      const resource = await source.call((connection, options) => get(connection, kind, decodeURIComponent(id), {}, { ...options, signal: abort.signal }));
+      return JSON.stringify(resource, null, 2) + '\n';
+    } finally {
+      sub.dispose();
+    }
+  }
+}
+
+/** The connections browsed in the Directory view. */
+export class RemoteBrowsing implements BrowsingView, vscode.Disposable {
+  private readonly sources = new Map<string, RemoteDirectorySource>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly state: vscode.Memento, private readonly service: ConnectionService, private readonly directory: DirectoryTreeProvider) {
+    this.subscription = service.store.onDidChange(() => {
+      for (const [id, source] of this.sources) {
+        if (service.store.get(id)) source.changed();
+        else void this.stop(id);
+      }
+    });
+    for (const id of state.get<string[]>(BROWSING_KEY, [])) {
+      if (service.store.get(id)) this.add(id);
+    }
+  }
+
+  isBrowsing(connectionId: string): boolean {
+    return this.sources.has(connectionId);
+  }
+
+  /** Ids of the browsed connections. */
+  browsed(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** The source of a browsed connection; a connection not browsed gets a source outside the tree (for documents). */
+  sourceFor(connectionId: string): RemoteDirectorySource {
+    return this.sources.get(connectionId) ?? new RemoteDirectorySource(connectionId, this.service);
+  }
+
+  private add(connectionId: string): RemoteDirectorySource {
+    let source = this.sources.get(connectionId);
+    if (!source) {
+      source = new RemoteDirectorySource(connectionId, this.service);
+      this.sources.set(connectionId, source);
+      this.directory.addSource(source);
+    }
+    return source;
+  }
+
+  /** Adds the connection to the Directory view (the mock server is there whenever it runs). */
+  async browse(connectionId: string): Promise<RemoteDirectorySource | undefined> {
+    if (connectionId === MOCK_CONNECTION_ID) {
+      if (!(await this.service.use(connectionId))) return undefined;
+      await vscode.commands.executeCommand(`${SECTION}.directory.focus`);
+      return undefined;
+    }
+    if (!this.service.store.get(connectionId)) throw new Error('That connection no longer exists.');
+    const source = this.add(connectionId);
+    await this.persist();
+    this.emitter.fire();
+    await vscode.commands.executeCommand(`${SECTION}.directory.focus`);
+    return source;
+  }
+
+  async stop(connectionId: string): Promise<void> {
+    const source = this.sources.get(connectionId);
+    if (!source) return;
+    this.sources.delete(connectionId);
+    this.directory.removeSource(source.id);
+    source.dispose();
+    await this.persist();
+    this.emitter.fire();
+  }
+
+  private persist(): Thenable<void> {
+    return this.state.update(BROWSING_KEY, [...this.sources.keys()]);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const s of this.sources.values()) s.dispose();
+    this.sources.clear();
+    this.emitter.dispose();
+  }
+}
+
+type RemoteNode = DirectoryNode & { readonly source: RemoteDirectorySource };
+
+function remoteNode(node: DirectoryNode | undefined, types: readonly DirectoryNode['type'][]): RemoteNode | undefined {
+  if (node && node.source instanceof RemoteDirectorySource && types.includes(node.type)) return node as RemoteNode;
+  void vscode.window.showInformationMessage('Select a user or group of a browsed connection in the Directory view first.');
+  return undefined;
+}
+
+/** Deactivate, reactivate and delete on a browsed endpoint: each names the endpoint and waits for a modal confirmation. */
+export function registerRemoteWrites(context: vscode.ExtensionContext, service: ConnectionService, directory: DirectoryTreeProvider): void {
+  const write = async (node: RemoteNode, confirm: { message: string; detail: string; button: string }, fn: (c: Connection, o: Call) => Promise<unknown>, done: string) => {
+    const choice = await vscode.window.showWarningMessage(confirm.message, { modal: true, detail: confirm.detail }, confirm.button);
+    if (choice !== confirm.button) return false;
+    try {
+      await node.source.call(fn);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${confirm.button} failed: ${(e as Error).message}`);
+      return false;
+    }
+    node.source.changed();
+    directory.refreshNow();
+    vscode.window.setStatusBarMessage(`$(check) ${done}`, 5000);
+    return true;
+  };
+  const where = (node: RemoteNode) => `${node.source.label} (${service.store.info(node.source.connectionId)?.tenantUrl ?? ''})`;
+  const active = (value: boolean) => [{ op: 'replace', path: 'active', value }];
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(`${SECTION}.remote.deactivateUser`, async (arg?: DirectoryNode) => {
+      const node = remoteNode(arg, ['user']);
+      if (!node || node.type !== 'user') return false;
+      const id = node.resource.id as string;
+      return write(node, {
+        message: `Deactivate ${userLabel(node.resource)} on ${node.source.label}?`,
+        detail: `This sends PATCH /Users/${id} with active=false to ${where(node)}. In MURAL a deactivated user loses every workspace, and reactivating does not give them back.`,
+        button: 'Deactivate',
+      }, (c, o) => patch(c, 'Users', id, active(false), o), `${userLabel(node.resource)} deactivated on ${node.source.label}`);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.remote.reactivateUser`, async (arg?: DirectoryNode) => {
+      const node = remoteNode(arg, ['user']);
+      if (!node || node.type !== 'user') return false;
+      const id = node.resource.id as string;
+      return write(node, {
+        message: `Reactivate ${userLabel(node.resource)} on ${node.source.label}?`,
+        detail: `This sends PATCH /Users/${id} with active=true to ${where(node)}. In MURAL the user does not get the lost workspaces back: a workspace admin must approve each reactivation request.`,
+        button: 'Reactivate',
+      }, (c, o) => patch(c, 'Users', id, active(true), o), `${userLabel(node.resource)} reactivated on ${node.source.label}`);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.remote.deleteResource`, async (arg?: DirectoryNode) => {
+      const node = remoteNode(arg, ['user', 'group']);
+      if (!node || (node.type !== 'user' && node.type !== 'group')) return false;
+      const kind: ResourceKind = node.type === 'user' ? 'Users' : 'Groups';
+      const id = node.resource.id as string;
+      const name = node.type === 'user' ? userLabel(node.resource) : String(node.resource.displayName ?? id);
+      return write(node, {
+        message: `Delete ${node.type} ${name} on ${node.source.label}?`,
+        detail: `This sends DELETE /${kind}/${id} to ${where(node)}: a hard delete on the real endpoint that cannot be undone.${node.type === 'user' ? ' To keep the user, deactivate instead.' : ''}`,
+        button: 'Delete',
+      }, (c, o) => remove(c, kind, id, o), `${name} deleted on ${node.source.label}`);
+    }),
+  );
+}

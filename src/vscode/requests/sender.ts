@@ -1,0 +1,197 @@
+// Sends one request to a connection and shows what came back: the status bar follows the request (sending,
+// status, error; click to cancel or to reopen the response), a request still running after a second gets a
+// cancellable notification, the response opens read-only beside the request, the exchange goes to the
+// history and the output channel. Everything shown or stored comes from the client already redacted.
+import * as vscode from 'vscode';
+import type { HttpResponse } from '../../client/http';
+import { HttpError } from '../../client/httpError';
+import { credentialOf, redact, redactHeaders, secretsOf } from '../../client/redact';
+import { parseTenantUrl } from '../../client/tenantUrl';
+import { SECTION } from '../config';
+import type { NetworkClient } from '../connections/network';
+import type { Target } from '../connections/service';
+import { ReadOnlyDocuments } from '../connections/documents';
+import type { HistoryEntry, RequestHistory } from './history';
+import { renderResponse, statusSummary } from './render';
+
+export const RESPONSE_SCHEME = 'scim-response';
+/** A request running longer than this gets a notification with a Cancel button. */
+const NOTIFY_AFTER_MS = 1000;
+
+export interface OutgoingRequest {
+  readonly method: string;
+  /** Absolute, or relative to the connection's tenant URL (`/Users`). */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** The request's name in its file. */
+  readonly name?: string;
+}
+
+export interface SendResult {
+  readonly response?: HttpResponse;
+  readonly error?: HttpError | Error;
+  /** The response editor. */
+  readonly editor?: vscode.TextEditor;
+  readonly entry?: HistoryEntry;
+}
+
+function timeoutMs(): number {
+  return Math.max(1, vscode.workspace.getConfiguration(SECTION).get<number>('requests.timeoutSeconds', 30)) * 1000;
+}
+
+/** `Users`, `u1a2b3…` or `Users?filter…`: the end of a URL, for titles. */
+function shortPath(url: string): string {
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0] ?? '';
+  const last = path.split('/').filter(Boolean).pop() ?? '/';
+  return last.length > 24 ? `${last.slice(0, 23)}…` : last;
+}
+
+export class RequestSender implements vscode.Disposable {
+  readonly documents = new ReadOnlyDocuments(RESPONSE_SCHEME);
+  private readonly statusBar = vscode.window.createStatusBarItem('scimWorkbench.request', vscode.StatusBarAlignment.Left, 49);
+  private readonly pending = new Set<AbortController>();
+  private seq = 0;
+  private last: vscode.Uri | undefined;
+  /** The response document of each history entry sent in this session. */
+  private readonly responses = new Map<string, vscode.Uri>();
+
+  constructor(private readonly network: NetworkClient, private readonly history: RequestHistory, private readonly log: vscode.LogOutputChannel) {
+    this.statusBar.name = 'SCIM Request';
+  }
+
+  /** The response document of a history entry, while this session still has it. */
+  responseOf(entryId: string): vscode.Uri | undefined {
+    const uri = this.responses.get(entryId);
+    return uri && this.documents.has(uri) ? uri : undefined;
+  }
+
+  get lastResponse(): vscode.Uri | undefined {
+    return this.last && this.documents.has(this.last) ? this.last : undefined;
+  }
+
+  /** Cancels every request in flight. */
+  cancelAll(): number {
+    const n = this.pending.size;
+    for (const c of this.pending) c.abort();
+    return n;
+  }
+
+  async send(request: OutgoingRequest, target: Target | undefined, source?: vscode.Uri): Promise<SendResult> {
+    const abort = new AbortController();
+    this.pending.add(abort);
+    const label = `${request.method} ${shortPath(request.url)}`;
+    this.showState(`$(sync~spin) ${label}`, `Sending ${request.method} ${request.url}${target ? ` to ${target.name}` : ''} — click to cancel`, `${SECTION}.requests.cancel`);
+    let work: Promise<HttpResponse>;
+    try {
+      const client = await this.network.client();
+      work = client.send(
+        { method: request.method, url: request.url, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) },
+        { ...(target ? { connection: target.connection } : {}), signal: abort.signal, timeoutMs: timeoutMs() },
+      );
+    } catch (e) {
+      work = Promise.reject(e);
+    }
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Sending ${label}${target ? ` to ${target.name}` : ''}…`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          return work.then(() => undefined, () => undefined);
+        });
+    }, NOTIFY_AFTER_MS);
+    try {
+      const response = await work;
+      return await this.received(request, target, source, response);
+    } catch (e) {
+      return await this.failed(request, target, source, e as Error);
+    } finally {
+      clearTimeout(timer);
+      this.pending.delete(abort);
+    }
+  }
+
+  private async received(request: OutgoingRequest, target: Target | undefined, source: vscode.Uri | undefined, response: HttpResponse): Promise<SendResult> {
+    const at = new Date();
+    const icon = response.status === 429 ? '$(watch)' : response.status >= 400 ? '$(warning)' : '$(check)';
+    this.log.info(`${response.request.method} ${response.request.url} → ${response.status} ${response.statusText} (${Math.round(response.durationMs)} ms)${target ? ` [${target.name}]` : ''}`);
+    const entry = await this.record(request, target, source, { status: response.status, statusText: response.statusText, durationMs: Math.round(response.durationMs) });
+    const uri = vscode.Uri.from({ scheme: RESPONSE_SCHEME, path: `/${++this.seq}/${response.status} ${response.request.method} ${shortPath(response.request.url)}` });
+    this.documents.set(uri, renderResponse(response, { at, ...(target ? { connectionName: target.name } : {}), ...(request.name ? { requestName: request.name } : {}) }));
+    this.last = uri;
+    if (entry) this.responses.set(entry.id, uri);
+    this.showState(`${icon} ${statusSummary(response)}`, `${response.request.method} ${response.request.url}\n${response.status} ${response.statusText} in ${Math.round(response.durationMs)} ms — click to show the response`, `${SECTION}.requests.showResponse`);
+    const editor = await this.documents.show(uri, 'http', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+    return { response, editor, ...(entry ? { entry } : {}) };
+  }
+
+  private async failed(request: OutgoingRequest, target: Target | undefined, source: vscode.Uri | undefined, e: Error): Promise<SendResult> {
+    const cancelled = e instanceof HttpError && e.kind === 'aborted';
+    const secrets = secretsOf([target?.connection.token]);
+    const message = redact(e.message, secrets);
+    const entry = await this.record(request, target, source, { error: cancelled ? 'Cancelled' : message });
+    if (cancelled) {
+      this.showState('$(circle-slash) Cancelled', `${request.method} ${request.url} was cancelled`, undefined);
+      return { error: e, ...(entry ? { entry } : {}) };
+    }
+    this.log.warn(`${request.method} ${redact(request.url, secrets)}: ${message}${target ? ` [${target.name}]` : ''}`);
+    this.showState(`$(error) ${request.method} failed`, message, `${SECTION}.showOutput`);
+    const actions = target ? ['Test Connection', 'Show Output'] : ['Show Output'];
+    void vscode.window.showErrorMessage(`${request.method} ${shortPath(request.url)} failed: ${message}`, ...actions).then((choice) => {
+      if (choice === 'Test Connection' && target) void vscode.commands.executeCommand(`${SECTION}.connections.test`, target.id);
+      if (choice === 'Show Output') void vscode.commands.executeCommand(`${SECTION}.showOutput`);
+    });
+    return { error: e, ...(entry ? { entry } : {}) };
+  }
+
+  /** Records the request as it was asked for (not after redirects), redacted, so it can be sent again. */
+  private record(request: OutgoingRequest, target: Target | undefined, source: vscode.Uri | undefined,
+    outcome: Pick<HistoryEntry, 'status' | 'statusText' | 'durationMs' | 'error'>): Promise<HistoryEntry | undefined> {
+    const headers = request.headers ?? {};
+    const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    const secrets = secretsOf([target?.connection.token, auth === undefined ? undefined : credentialOf(auth)]);
+    let url = request.url;
+    let path: string | undefined;
+    if (target) {
+      const base = safeBase(target.connection.tenantUrl);
+      if (base && !/^https?:\/\//i.test(url)) {
+        path = `/${url.replace(/^\/+/, '')}`;
+        url = `${base}${path}`;
+      } else if (base && url.startsWith(`${base}/`)) {
+        path = url.slice(base.length);
+      }
+    }
+    return this.history.add({
+      ...(target ? { connectionId: target.id, connectionName: target.name } : {}),
+      ...(request.name ? { name: request.name } : {}),
+      method: request.method.toUpperCase(),
+      url: redact(url, secrets),
+      ...(path !== undefined ? { path: redact(path, secrets) } : {}),
+      headers: redactHeaders(headers, secrets),
+      ...(request.body !== undefined ? { body: redact(request.body, secrets) } : {}),
+      ...outcome,
+      ...(source ? { source: source.toString() } : {}),
+    });
+  }
+
+  private showState(text: string, tooltip: string, command: string | undefined): void {
+    this.statusBar.text = text;
+    this.statusBar.tooltip = tooltip;
+    this.statusBar.command = command;
+    this.statusBar.show();
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    this.statusBar.dispose();
+    this.documents.dispose();
+  }
+}
+
+function safeBase(tenantUrl: string): string | undefined {
+  try {
+    return parseTenantUrl(tenantUrl).base;
+  } catch {
+    return undefined;
+  }
+}

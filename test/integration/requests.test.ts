@@ -1,0 +1,267 @@
+// Sending in the extension host: a request file's CodeLenses and diagnostics, Send Request to the running mock
+// (response beside, 201, then a 409 summarised on top), Send Payload… for POST and PATCH, the history and
+// re-sending it, cancellation, timeouts, 429 with Retry-After, the proxy setting — and a scan for tokens.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SendResult } from '../../src/vscode/requests/sender';
+import { api, choose, outputText, placesHolding, recordMessages, restoreAll, setSetting, shownMessages, stubServer, waitFor } from './helpers';
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run in the fixture workspace');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+/** http.proxy is an application setting: only user settings take it. */
+async function setProxy(value: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('http').update('proxy', value, vscode.ConfigurationTarget.Global);
+}
+
+async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc);
+}
+
+function responseText(result: SendResult | undefined): string {
+  assert.ok(result?.editor, `a response editor opened${result?.error ? ` (error: ${result.error.message})` : ''}`);
+  assert.equal(result.editor.document.uri.scheme, 'scim-response');
+  return result.editor.document.getText();
+}
+
+describe('requests', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    const a = await api();
+    const started = await a.mock.start();
+    assert.ok(started.ok, 'the mock server starts');
+    await a.mock.service?.reset();
+    await a.requests.history.clear();
+  });
+
+  afterEach(() => restoreAll());
+
+  after(async () => {
+    await setSetting('scimWorkbench.requests.timeoutSeconds', undefined);
+    await setProxy(undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows a Send Request CodeLens above each request of a .http file, and the file\'s connection beside it', async () => {
+    const editor = await open(workspaceFile('requests', 'provisioning.http'));
+    assert.equal(editor.document.languageId, 'http', '.http files get the http language');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const send = lenses.filter((l) => l.command?.command === 'scimWorkbench.sendRequest');
+    assert.deepEqual(send.map((l) => l.range.start.line), [5, 23, 26]);
+    assert.equal(send[0]?.command?.title, '$(play) Send Request');
+    const choice = lenses.filter((l) => l.command?.command === 'scimWorkbench.requests.chooseConnection');
+    assert.equal(choice.length, 3);
+    assert.equal(choice[0]?.command?.title, '$(plug) Choose connection');
+    assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), [], 'the fixture has no problems');
+  });
+
+  it('sends a request file to the running mock: asks for the connection once, opens the response beside with 201, then summarises a 409 on top', async () => {
+    const a = await api();
+    const editor = await open(workspaceFile('requests', 'provisioning.http'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const create = lenses.find((l) => l.command?.command === 'scimWorkbench.sendRequest');
+    assert.ok(create?.command);
+    const picks = choose((i) => i.connectionId === 'mock');
+    const first = await vscode.commands.executeCommand<SendResult>(create.command.command, ...(create.command.arguments ?? []));
+    assert.equal(picks.calls.length, 1, 'asked which connection');
+    assert.equal(picks.calls[0]?.items[0]?.connectionId, 'mock', 'the mock server is offered first');
+    assert.ok(picks.calls[0]?.items.some((i) => /Add Connection/.test(i.label)), 'adding a connection is offered');
+    const text = responseText(first);
+    assert.match(text, /^HTTP\/1\.1 201 Created$/m);
+    assert.match(text, /^content-type: application\/scim\+json/m);
+    assert.match(text, /^ {2}"userName": "dorothy\.vaughan@contoso\.com",$/m, 'the body is pretty-printed JSON');
+    assert.match(text, /^# Create a user as Entra does \(a second send answers 409 uniqueness\): POST http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim\/Users · \d+ ms · .* · Mock MURAL server · /m);
+    assert.match(text, /^# {3}Authorization: Bearer \*\*\*$/m, 'the token was sent, and is shown redacted');
+    assert.equal(first?.editor?.document.languageId, 'http');
+    assert.equal(first?.editor?.viewColumn, vscode.ViewColumn.Two, 'beside the request file');
+    assert.ok(a.mock.service?.listUsers({ filter: 'userName eq "dorothy.vaughan@contoso.com"' }).resources.length === 1);
+
+    restoreAll();
+    const again = choose();
+    const second = await vscode.commands.executeCommand<SendResult>(create.command.command, ...(create.command.arguments ?? []));
+    assert.equal(again.calls.length, 0, 'the file remembers its connection');
+    const conflict = responseText(second);
+    assert.match(conflict, /^# Error 409 Conflict \(uniqueness\): /);
+    assert.match(conflict, /^# {3}scimType: uniqueness$/m);
+    assert.match(conflict, /look it up with a filter and PATCH it/);
+    assert.match(conflict, /^HTTP\/1\.1 409 Conflict$/m);
+
+    const lensesAfter = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.equal(lensesAfter.find((l) => l.command?.command === 'scimWorkbench.requests.chooseConnection')?.command?.title, '$(plug) Mock MURAL server');
+
+    const [latest, previous] = a.requests.history.entries();
+    assert.equal(latest?.status, 409);
+    assert.equal(previous?.status, 201);
+    assert.equal(latest?.connectionName, 'Mock MURAL server');
+    assert.equal(latest?.path, '/Users');
+    assert.equal(latest?.source, editor.document.uri.toString());
+    const histItem = await a.connections.tree.getTreeItem({ type: 'request', entry: latest! });
+    assert.equal(histItem.label, '409 POST /Users');
+    assert.ok(a.connections.tree.getChildren().some((n) => n.type === 'history'), 'the history shows in the Connections view');
+  });
+
+  it('reports a file\'s problems as diagnostics with exact ranges and refuses to send a request that has one', async () => {
+    const text = [
+      'GET {{tenantUrl}}/Users/{{missing}}', // 0
+      '', //                                    1
+      '###', //                                 2
+      'POST {{tenantUrl}}/Users', //            3
+      'Authorization: Bearer abc123', //        4
+      '{"userName": "x"}', //                   5
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'http', content: text });
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(doc.uri);
+      return d.length >= 3 ? d : undefined;
+    });
+    const at = (line: number) => diagnostics.find((d) => d.range.start.line === line);
+    assert.match(String(at(0)?.message), /\{\{missing\}\} is not defined/);
+    assert.deepEqual([at(0)?.range.start.character, at(0)?.range.end.character], [24, 35]);
+    assert.equal(at(0)?.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(String(at(4)?.message), /credential in plain text/);
+    assert.equal(at(4)?.severity, vscode.DiagnosticSeverity.Warning);
+    assert.deepEqual([at(4)?.range.start.character, at(4)?.range.end.character], [15, 28]);
+    assert.match(String(at(5)?.message), /blank line between the headers and the body/);
+
+    const shown = recordMessages();
+    choose((i) => i.connectionId === 'mock');
+    const result = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.sendRequest', doc.uri, 0);
+    assert.equal(result, undefined, 'nothing sent');
+    assert.match(shown.messages[0]?.text ?? '', /^Not sent: \{\{missing\}\} is not defined: define it in the file with "@missing = value"\. \(line 1\)$/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('sends a *.scim.json payload with Send Payload…: POST for a new user, PATCH with a target picked from the connection', async () => {
+    const a = await api();
+    const payload = workspaceFile('requests', 'annie-easley.scim.json');
+    const picks = choose((i) => i.label === 'POST /Users', (i) => i.connectionId === 'mock');
+    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendPayload', payload);
+    assert.equal(picks.calls[0]?.items[0]?.label, 'POST /Users', 'POST is suggested for a new user');
+    assert.equal(picks.calls[0]?.items[0]?.description, 'suggested');
+    assert.match(responseText(created), /^HTTP\/1\.1 201 Created$/m);
+    const annie = a.mock.service?.listUsers({ filter: 'userName eq "annie.easley@contoso.com"' }).resources[0];
+    assert.ok(annie, 'the user was created');
+    const sent = a.log.entries()[0];
+    assert.equal(sent?.method, 'POST');
+    assert.equal(JSON.parse(sent?.requestBody ?? '{}').externalId, 'annie.easley', 'the file was sent as written');
+
+    restoreAll();
+    const patchFile = workspaceFile('requests', 'deactivate-test.scim.json');
+    await fs.writeFile(patchFile.fsPath, JSON.stringify({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    }, null, 2));
+    try {
+      const patchPicks = choose(
+        (i) => i.label === 'PATCH /Users/{id}',
+        (i) => i.connectionId === 'mock',
+        (i) => i.id === annie.id,
+      );
+      const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendPayload', patchFile);
+      assert.equal(patchPicks.calls[0]?.items[0]?.label, 'PATCH /Users/{id}', 'a PatchOp on active targets Users');
+      assert.ok(patchPicks.calls[2]?.items.some((i) => i.label === 'annie.easley@contoso.com'), 'users of the connection are offered');
+      assert.match(responseText(patched), /^HTTP\/1\.1 (200 OK|204 No Content)$/m);
+      assert.equal(a.mock.service?.getUser(annie.id as string).active, false);
+    } finally {
+      await fs.rm(patchFile.fsPath, { force: true });
+    }
+
+    restoreAll();
+    const shown = recordMessages();
+    const list = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] }) });
+    await vscode.window.showTextDocument(list);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.sendPayload'), undefined);
+    assert.match(shown.messages[0]?.text ?? '', /ListResponse — an answer a server sends, not a request/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('sends a history entry again with its connection\'s token, which the history never holds', async () => {
+    const a = await api();
+    const entry = a.requests.history.entries().find((e) => e.method === 'POST' && e.name === 'annie-easley.scim.json');
+    assert.ok(entry);
+    assert.deepEqual(Object.keys(entry.headers).map((h) => h.toLowerCase()), ['content-type']);
+    const before = a.requests.history.entries().length;
+    const again = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.resend', entry.id);
+    assert.equal(again.response?.status, 409, 'authorised (not 401), and the user exists already');
+    assert.equal(a.requests.history.entries().length, before + 1);
+    const picked = choose((i) => i.entry?.id === entry.id);
+    const fromPick = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.history');
+    assert.ok(picked.calls[0]?.items.length);
+    assert.equal(fromPick.response?.status, 409);
+  });
+
+  it('cancels a request that hangs, times out after the configured seconds, and shows a 429\'s Retry-After without retrying', async () => {
+    const a = await api();
+    const hanging = await stubServer((req, _body, res) => {
+      if (req.url?.includes('throttled')) {
+        res.writeHead(429, { 'Retry-After': '7', 'Content-Type': 'application/scim+json' });
+        res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'Too many requests' }));
+      }
+      // anything else never answers
+    });
+    try {
+      const target = { id: 'stub', name: 'Hanging stub', connection: { tenantUrl: `${hanging.url}/scim`, authScheme: 'Bearer' as const, token: 'hang-token-5e6f7a8b' } };
+      recordMessages();
+      const pending = a.requests.sender.send({ method: 'GET', url: '/Users' }, target);
+      await waitFor('the request to arrive', () => hanging.requests.length === 1);
+      await vscode.commands.executeCommand('scimWorkbench.requests.cancel');
+      const cancelled = await pending;
+      assert.match(String(cancelled.error?.message), /was cancelled/);
+      assert.equal(a.requests.history.entries()[0]?.error, 'Cancelled');
+
+      await setSetting('scimWorkbench.requests.timeoutSeconds', 1);
+      restoreAll();
+      const shown = recordMessages();
+      const timedOut = await a.requests.sender.send({ method: 'GET', url: '/Users' }, target);
+      assert.match(String(timedOut.error?.message), /No complete answer from 127\.0\.0\.1:\d+ within 1 s/);
+      assert.match(shown.messages[0]?.text ?? '', /^GET Users failed: No complete answer/);
+      assert.deepEqual(shown.messages[0]?.items, ['Test Connection', 'Show Output']);
+
+      const throttled = await a.requests.sender.send({ method: 'GET', url: '/Users?throttled=1' }, target);
+      const text = responseText(throttled);
+      assert.match(text, /^# Retry after 7 s \(Retry-After\)\. Nothing was retried automatically/m);
+      assert.equal(hanging.requests.filter((r) => r.url.includes('throttled')).length, 1, 'no automatic retry');
+    } finally {
+      await hanging.close();
+      await setSetting('scimWorkbench.requests.timeoutSeconds', undefined);
+    }
+  });
+
+  it('uses VS Code\'s http.proxy setting and says which setting to fix when it is not a URL', async () => {
+    const a = await api();
+    await setProxy('not a proxy url');
+    const shown = recordMessages();
+    const target = await a.connections.service.use('mock');
+    assert.ok(target);
+    const failed = await a.requests.sender.send({ method: 'GET', url: '/Users?count=1' }, target);
+    assert.match(String(failed.error?.message), /The proxy setting is not a URL\. Write it as http:\/\/host:port .* "http\.proxy" setting/);
+    assert.match(shown.messages[0]?.text ?? '', /proxy setting is not a URL/);
+    await setProxy(undefined);
+    const ok = await a.requests.sender.send({ method: 'GET', url: '/Users?count=1' }, target);
+    assert.equal(ok.response?.status, 200, 'the client is rebuilt when the setting changes');
+  });
+
+  it('never writes a token into a response, the history, the state, a setting or a message', async () => {
+    const a = await api();
+    const token = await a.mock.token();
+    const texts: Record<string, string> = {};
+    for (const d of vscode.workspace.textDocuments) texts[`document ${d.uri.toString()}`] = d.getText();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
+    texts['workspace settings.json'] = await fs.readFile(path.join(folder, '.vscode', 'settings.json'), 'utf8').catch(() => '');
+    const state = a.connections.persisted();
+    texts.state = JSON.stringify(state);
+    texts.history = JSON.stringify(a.requests.history.entries());
+    texts.messages = shownMessages.join('\n');
+    texts.output = await outputText(/POST http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim\/Users → 201 Created/);
+    for (const secret of [token, 'hang-token-5e6f7a8b']) assert.deepEqual(placesHolding(secret, texts), []);
+    assert.ok(a.requests.history.entries().length >= 5, 'the scan saw the history');
+  });
+});
