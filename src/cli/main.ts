@@ -1,9 +1,10 @@
 // scim-workbench: the headless faces of the extension's modules, for CI pipelines and terminals.
+import { checkCommand } from './check';
 import { CliError, type CliCommand } from './command';
 import { lint } from './lint';
 import { serveCommand } from './serve';
 
-const commands: readonly CliCommand[] = [lint, serveCommand];
+const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

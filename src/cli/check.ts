@@ -1,0 +1,152 @@
+// scim-workbench check: the Entra provisioning check for CI pipelines of teams that build SCIM endpoints.
+// The report goes to stdout (or --output), a progress line per step to stderr; exit code 1 when a step failed.
+// Ctrl-C cancels the run, and the users and group it created are still deleted before the process ends.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AuthScheme } from '../client/http';
+import {
+  DEFAULT_EMAIL_DOMAIN, emailDomainProblem, formatReport, REPORT_FORMATS, RULE_SETS, runEntraCheck,
+  verdictLine, type ReportFormat, type RuleSet, type StepProgress,
+} from '../client/entraCheck';
+import { MURAL_TENANT_URL, parseTenantUrl, TenantUrlError } from '../client/tenantUrl';
+import { CliError, parseOptions, type CliCommand } from './command';
+
+export const TOKEN_ENV = 'SCIM_WORKBENCH_TOKEN';
+
+export interface CheckIo {
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Calls `cancel` on Ctrl-C (or SIGTERM) until the returned function is called. */
+  readonly onInterrupt?: (cancel: () => void) => () => void;
+}
+
+const MARK = { pass: '✔', fail: '✘', warn: '!', skip: '-' } as const;
+
+const HELP = `Usage: scim-workbench check --url <tenant URL> [--token <token>] [options]
+
+Replays Microsoft Entra's provisioning cycle against a SCIM endpoint, in Entra's order and with Entra's exact
+request shapes — Test Connection, match and create users, both PATCH shapes (default and ?aadOptscim062020),
+groups and memberships, disable and enable with Entra's string booleans, deletes, and the error answers Entra
+relies on — and judges every answer as Entra would. With --rules mural, MURAL's documented rules are checked too.
+
+The check creates three users and a group whose names are unique to the run (emails @${DEFAULT_EMAIL_DOMAIN})
+and deletes them at the end, even when steps fail or the run is interrupted with Ctrl-C.
+
+Options:
+  --url URL              The tenant URL (SCIM base), e.g. ${MURAL_TENANT_URL}
+  --token TOKEN          The secret token. Better: set ${TOKEN_ENV} instead, so the token stays
+                         out of your shell history and process list
+  --auth bearer|apikey   How the token is sent (default bearer, as Entra sends it; apikey as MURAL's examples)
+  --rules mural|scim     mural (default): what Entra needs plus MURAL's rules (lowercasing, no digits in names,
+                         workspaces lost on deactivation); scim: what Entra needs from any SCIM endpoint
+  --format FORMAT        text (default), json, junit (JUnit XML for CI test reports) or markdown
+  --output FILE          Write the report to FILE; stdout then gets one summary line
+  --timeout MS           Time allowed per request (default 30000)
+  --email-domain DOMAIN  Domain of the test users' emails (default ${DEFAULT_EMAIL_DOMAIN})
+  --insecure             Accept any TLS certificate (self-signed test servers); Entra itself does not
+  -h, --help             This help
+
+Progress (a line per step) goes to stderr. Tokens never appear in reports: they are shown as ***.
+Exit code: 0 when no step failed (warnings do not fail), 1 when a step failed or the run was interrupted,
+2 for usage errors.`;
+
+function parseTimeout(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new CliError(`--timeout must be a number of milliseconds from 1 to 600000, not "${text}".`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new CliError(`--${flag} must be ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}, not "${value}".`);
+  return value as T;
+}
+
+/** The check command, writing to `io` (tests pass buffers; the CLI passes the process). */
+export function createCheckCommand(io: CheckIo): CliCommand {
+  return {
+    name: 'check',
+    summary: 'Replay Entra\'s provisioning cycle against a SCIM endpoint and judge every answer (CI friendly)',
+    help: HELP,
+    async run(args: string[]): Promise<number> {
+      const { values } = parseOptions('check', args, {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        auth: { type: 'string', default: 'bearer' },
+        rules: { type: 'string', default: 'mural' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        timeout: { type: 'string' },
+        'email-domain': { type: 'string', default: DEFAULT_EMAIL_DOMAIN },
+        insecure: { type: 'boolean', default: false },
+      });
+      if (!values.url) throw new CliError(`Give the tenant URL with --url, e.g. --url ${MURAL_TENANT_URL}.\nRun "scim-workbench check --help" for the options.`);
+      try {
+        parseTenantUrl(values.url);
+      } catch (e) {
+        if (e instanceof TenantUrlError) throw new CliError(`--url: ${e.message}`);
+        throw e;
+      }
+      const token = values.token ?? io.env[TOKEN_ENV];
+      if (!token) throw new CliError(`Give the secret token: set ${TOKEN_ENV} (keeps it out of your shell history) or pass --token.`);
+      const authScheme: AuthScheme = oneOf('auth', (values.auth as string).toLowerCase(), ['bearer', 'apikey']) === 'apikey' ? 'apikey' : 'Bearer';
+      const rules = oneOf<RuleSet>('rules', values.rules as string, RULE_SETS);
+      const format = oneOf<ReportFormat>('format', values.format as string, REPORT_FORMATS);
+      const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
+      const domain = values['email-domain'] as string;
+      const domainProblem = emailDomainProblem(domain);
+      if (domainProblem) throw new CliError(`--email-domain: ${domainProblem}`);
+
+      const abort = new AbortController();
+      const release = io.onInterrupt?.(() => {
+        io.stderr.write('Interrupted: cancelling and deleting what the check created…\n');
+        abort.abort();
+      });
+      const onStep = (p: StepProgress) => {
+        if (p.result) io.stderr.write(`[${String(p.index).padStart(String(p.total).length)}/${p.total}] ${MARK[p.result.verdict]} ${p.title}${p.result.verdict === 'pass' ? '' : ` — ${p.result.summary}`}\n`);
+      };
+      let report;
+      try {
+        report = await runEntraCheck({ tenantUrl: values.url, token, authScheme }, {
+          rules, onStep, signal: abort.signal, emailDomain: domain,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(values.insecure ? { network: { strictSSL: false } } : {}),
+        });
+      } finally {
+        release?.();
+      }
+      const text = formatReport(report, format);
+      if (values.output) {
+        const file = resolve(io.cwd, values.output);
+        await writeFile(file, text, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new CliError(`Cannot write the report to ${values.output}: ${e.code === 'ENOENT' ? 'its directory does not exist' : e.message}.`);
+        });
+        io.stdout.write(`${verdictLine(report)} Report written to ${values.output}.\n`);
+      } else {
+        io.stdout.write(text);
+      }
+      return report.failed > 0 || report.cancelled ? 1 : 0;
+    },
+  };
+}
+
+function interruptHandler(cancel: () => void): () => void {
+  let interrupted = false;
+  const handler = () => {
+    // A second Ctrl-C leaves at once (the cleanup is then skipped).
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    cancel();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export const checkCommand: CliCommand = createCheckCommand({
+  stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), onInterrupt: interruptHandler,
+});
