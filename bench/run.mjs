@@ -156,8 +156,10 @@ async function lookups(kind, population) {
     let users;
     if (kind === 'mock') {
       entry.seedMs = server.startMs;
+      entry.busyAfterStartMs = await load.waitForQuiet(server, 0, progress);
       entry.rssAfterSeed = residentBytes(server.pid);
-      progress(`  serve --seed ${population}: URL printed after ${fmtSeconds(entry.seedMs)}, RSS ${fmtBytes(entry.rssAfterSeed)}\n`);
+      progress(`  serve --seed ${population}: URL printed after ${fmtSeconds(entry.seedMs)}, then busy ${fmtSeconds(entry.busyAfterStartMs)} more; ` +
+        `RSS ${fmtBytes(entry.rssAfterSeed)}\n`);
       users = await load.sampleUsers(server, population);
     } else {
       const t0 = performance.now();
@@ -241,7 +243,8 @@ const body = [
     '`POST /Users`. GET by id and `userName eq` hits rotate over about 256 users spread across the directory (a hit must ' +
     'answer `totalResults` 1); misses ask for a new GUID each time (must answer 0).',
   '- Every server is a fresh child process per directory size; the mock always runs with persistence on (`--data`). ' +
-    `Before each measurement the driver waits (up to ${settings.quietWaitMs / 1000} s) for other processes to leave the CPU alone.`,
+    'Before each measurement the driver waits until the server is idle (after seeding, the mock writes a snapshot of ' +
+    `its directory in the background) and up to ${settings.quietWaitMs / 1000} s for other processes to leave the CPU alone.`,
   ...(report.problems.length ? ['', '## Problems in this run', '', 'These runs had failed or wrong answers; their figures are not trustworthy:', '', ...report.problems] : []),
   ...(report.disturbed.length ? ['', '## Disturbed runs', '', 'Other processes competed for the CPU during these runs:', '', ...report.disturbed] : []),
 ];

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
-import { assertAlive, call, cpuTicks, foreignCores, TOKEN } from './servers.mjs';
+import { assertAlive, call, coresUsed, cpuTicks, TOKEN } from './servers.mjs';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -11,6 +11,8 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** Other processes may use this much CPU during a measurement before it is marked as disturbed. */
 export const DISTURBED_CORES = 0.25;
+/** A server using less CPU than this without load is idle. */
+const SERVER_IDLE_CORES = 0.05;
 
 /**
  * @typedef {object} Measurement
@@ -91,11 +93,11 @@ export async function measure(server, settings, requests, progress) {
   if (settings.warmup > 0) await run(settings.warmup);
   const samples = new Samples();
   recording = true;
-  const cpuBefore = cpuTicks([server.pid]);
+  const cpuBefore = cpuTicks(server.pid);
   const instance = run(settings.duration);
   instance.on('response', (_client, _status, _bytes, responseTime) => samples.add(responseTime));
   const result = await instance;
-  m.otherCores = foreignCores(cpuBefore, cpuTicks([server.pid]));
+  m.otherCores = coresUsed(cpuBefore, cpuTicks(server.pid))?.others;
   recording = false;
   [m.p50, m.p99] = samples.percentiles(50, 99);
   m.count = samples.length;
@@ -106,15 +108,28 @@ export async function measure(server, settings, requests, progress) {
   return m;
 }
 
-async function waitForQuiet(server, maxWaitMs, progress) {
-  const deadline = performance.now() + maxWaitMs;
+/**
+ * Waits until the server is idle (work left over from its start, such as writing a snapshot after seeding)
+ * and, for at most `maxOthersMs`, until other processes leave the CPU alone. Resolves to the milliseconds the
+ * server itself was still busy.
+ */
+export async function waitForQuiet(server, maxOthersMs, progress) {
+  const started = performance.now();
+  const serverDeadline = started + 120_000;
+  let serverBusyMs = 0;
   let announced = false;
   for (;;) {
-    const before = cpuTicks([server.pid]);
-    await new Promise((r) => setTimeout(r, 500));
-    const cores = foreignCores(before, cpuTicks([server.pid]));
-    if (cores === undefined || cores < DISTURBED_CORES || performance.now() > deadline) return;
-    if (!announced) progress(`(other processes use ${cores.toFixed(1)} cores; waiting up to ${maxWaitMs / 1000} s) `);
+    const before = cpuTicks(server.pid);
+    await new Promise((r) => setTimeout(r, 250));
+    const used = coresUsed(before, cpuTicks(server.pid));
+    if (!used) return 0;
+    const now = performance.now();
+    if (used.server >= SERVER_IDLE_CORES && now < serverDeadline) {
+      serverBusyMs = now - started;
+      continue;
+    }
+    if (used.others < DISTURBED_CORES || now > started + serverBusyMs + maxOthersMs) return serverBusyMs;
+    if (!announced) progress(`(other processes use ${used.others.toFixed(1)} cores; waiting up to ${maxOthersMs / 1000} s) `);
     announced = true;
   }
 }

@@ -87,7 +87,10 @@ export function buildReport(results, plan) {
   const other = ['| figure | value |', '|---|---|'];
   for (const p of mockPops) {
     const e = mock.populations[p];
-    if (e) other.push(`| mock \`serve --seed ${p}\`: until the URL is printed; RSS then | ${fmtSeconds(e.seedMs)}; ${fmtBytes(e.rssAfterSeed)} |`);
+    if (e) {
+      other.push(`| mock \`serve --seed ${p}\`: until the URL is printed; busy after that; RSS once idle | ` +
+        `${fmtSeconds(e.seedMs)}; ${fmtSeconds(e.busyAfterStartMs)}; ${fmtBytes(e.rssAfterSeed)} |`);
+    }
   }
   for (const p of scimmyPops) {
     const e = scimmy.populations[p];

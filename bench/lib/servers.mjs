@@ -140,32 +140,38 @@ export function residentBytes(pid) {
   }
 }
 
+/** User + system CPU ticks a process has used, from /proc/<pid>/stat. */
+function processTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /**
- * Machine-wide busy CPU time and the part of it used by this process and `pids` (Linux /proc, clock ticks),
- * to tell how much other processes (a test run, a compiler) competed with a measurement.
- * @returns {{total: number, busy: number, own: number} | undefined}
+ * Machine-wide CPU ticks (all, busy) and those of this process and of the server (Linux /proc), to tell how
+ * much the server works and how much other processes (a test run, a compiler) compete with a measurement.
+ * @returns {{total: number, busy: number, self: number, server: number} | undefined}
  */
-export function cpuTicks(pids) {
+export function cpuTicks(serverPid) {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
     const total = fields.reduce((a, b) => a + b, 0);
-    let own = 0;
-    for (const pid of ['self', ...pids]) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      own += Number(rest[11]) + Number(rest[12]);
-    }
-    return { total, busy: total - fields[3] - fields[4], own };
+    return { total, busy: total - fields[3] - fields[4], self: processTicks('self'), server: processTicks(serverPid) };
   } catch {
     return undefined;
   }
 }
 
-/** Cores' worth of CPU that other processes used between two cpuTicks snapshots. */
-export function foreignCores(before, after) {
+/**
+ * Cores' worth of CPU used between two cpuTicks snapshots by the server and by every other process but the
+ * server and this one; undefined without /proc.
+ */
+export function coresUsed(before, after) {
   if (!before || !after || after.total <= before.total) return undefined;
-  const foreign = after.busy - before.busy - (after.own - before.own);
-  return (Math.max(0, foreign) / (after.total - before.total)) * cpus().length;
+  const perTick = cpus().length / (after.total - before.total);
+  const server = after.server - before.server;
+  const others = after.busy - before.busy - server - (after.self - before.self);
+  return { server: server * perTick, others: Math.max(0, others) * perTick };
 }
 
 const setupAgent = new Agent({ keepAlive: true, maxSockets: 32 });
