@@ -1,0 +1,80 @@
+// Payload diagnostics as a user meets them: open a bad payload with Quick Open, read its problems in the
+// Problems panel, follow a rule's code to its docs section, and apply a quick fix from the lightbulb menu.
+export default async function (ui, step) {
+  const { page } = ui;
+  const editor = page.locator('.editor-group-container .monaco-editor', { hasText: 'Ada.Lovelace' }).first();
+  const problemRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+
+  await step('Quick Open: bad-user.scim.json → the payload opens with squiggles', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('bad-user.scim.json');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad-user.scim.json' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await editor.waitFor({ state: 'visible' });
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'visible' });
+    await editor.locator('.squiggly-warning').first().waitFor({ state: 'visible' });
+  });
+
+  await step('Problems: Focus on Problems View → rows show the SCIM codes and what MURAL does', async () => {
+    const rows = await ui.problems();
+    await rows.first().waitFor({ state: 'visible' });
+    for (const [code, text] of [
+      ['SCIM022', 'MURAL rejects digits in name.givenName'],
+      ['SCIM023', 'MURAL stores userName in lower case'],
+      ['SCIM021', 'active is a boolean but this is the string "True"'],
+      ['SCIM025', 'id is read-only'],
+    ]) {
+      const row = problemRow(code);
+      await row.waitFor({ state: 'visible' });
+      const rowText = await row.innerText();
+      if (!rowText.includes(text)) throw new Error(`the ${code} row reads "${rowText}"`);
+      if (!rowText.includes('SCIM Workbench')) throw new Error(`the ${code} row does not name its source: "${rowText}"`);
+    }
+  });
+
+  await step('the SCIM022 code links to its section of docs/diagnostics.md', async () => {
+    const link = problemRow('SCIM022').locator('.monaco-link', { hasText: 'SCIM022' }).first();
+    await link.waitFor({ state: 'visible' });
+    await link.click();
+    const docs = page.locator('.editor-group-container .monaco-editor', { hasText: '## SCIM022 Digits in a name' }).first();
+    await docs.waitFor({ state: 'visible' });
+    const tab = page.locator('.tabs-container .tab.active', { hasText: 'diagnostics.md' });
+    await tab.waitFor({ state: 'visible' });
+  });
+
+  await step('lightbulb on the upper-case userName → Lowercase quick fix rewrites it', async () => {
+    await page.locator('.tabs-container .tab', { hasText: 'bad-user.scim.json' }).first().click();
+    await editor.locator('.view-line span', { hasText: 'Ada.Lovelace@Contoso.com' }).first().click();
+    // As a user does: the lightbulb shows, then Ctrl+. opens its menu.
+    await editor.locator('.lightBulbWidget').waitFor({ state: 'visible' });
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Lowercase to "ada.lovelace@contoso.com"' }).first();
+    await fix.waitFor({ state: 'visible' });
+    // The only fix is focused, as a user sees it; Enter applies it.
+    await page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Lowercase to' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-group-container .monaco-editor .view-line', { hasText: '"userName": "ada.lovelace@contoso.com"' }).first().waitFor({ state: 'visible' });
+    await ui.until('the SCIM023 row to go', async () => (await problemRow('SCIM023').count()) === 0);
+    await problemRow('SCIM022').waitFor({ state: 'visible' });
+  });
+
+  await step('hover on "userName" shows its schema characteristics and MURAL\'s rule', async () => {
+    const key = page.locator('.editor-group-container .monaco-editor .view-line span', { hasText: /^"userName"$/ }).first();
+    await key.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'MURAL' }).first();
+    await hover.waitFor({ state: 'visible' });
+    const text = await hover.innerText();
+    if (!/userName/.test(text) || !/required/.test(text)) throw new Error(`hover reads "${text}"`);
+  });
+
+  await step('Undo puts the upper case back, and its problem', async () => {
+    await page.keyboard.press('Escape');
+    await editor.locator('.view-line span', { hasText: 'ada.lovelace@contoso.com' }).first().click();
+    await page.keyboard.press('Control+Z');
+    await editor.locator('.view-line', { hasText: '"userName": "Ada.Lovelace@Contoso.com"' }).waitFor({ state: 'visible' });
+    await problemRow('SCIM023').waitFor({ state: 'visible' });
+  });
+}
