@@ -1,8 +1,8 @@
 // scim-workbench check: the Entra provisioning check for CI pipelines of teams that build SCIM endpoints.
 // The report goes to stdout (or --output), a progress line per step to stderr; exit code 1 when a step failed.
 // Ctrl-C cancels the run, and the users and group it created are still deleted before the process ends.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { AuthScheme } from '../client/http';
 import {
   DEFAULT_EMAIL_DOMAIN, emailDomainProblem, formatReport, REPORT_FORMATS, RULE_SETS, runEntraCheck,
@@ -98,6 +98,11 @@ export function createCheckCommand(io: CheckIo): CliCommand {
       const domainProblem = emailDomainProblem(domain);
       if (domainProblem) throw new CliError(`--email-domain: ${domainProblem}`);
 
+      const file = values.output !== undefined ? resolve(io.cwd, values.output) : undefined;
+      if (file && !(await stat(dirname(file)).catch(() => undefined))?.isDirectory()) {
+        throw new CliError(`Cannot write the report to ${values.output}: its directory does not exist.`);
+      }
+
       const abort = new AbortController();
       const release = io.onInterrupt?.(() => {
         io.stderr.write('Interrupted: cancelling and deleting what the check created…\n');
@@ -117,10 +122,9 @@ export function createCheckCommand(io: CheckIo): CliCommand {
         release?.();
       }
       const text = formatReport(report, format);
-      if (values.output) {
-        const file = resolve(io.cwd, values.output);
-        await writeFile(file, text, 'utf8').catch((e: NodeJS.ErrnoException) => {
-          throw new CliError(`Cannot write the report to ${values.output}: ${e.code === 'ENOENT' ? 'its directory does not exist' : e.message}.`);
+      if (file) {
+        await writeFile(file, text, 'utf8').catch((e: Error) => {
+          throw new CliError(`Cannot write the report to ${values.output}: ${e.message}`);
         });
         io.stdout.write(`${verdictLine(report)} Report written to ${values.output}.\n`);
       } else {
