@@ -1,6 +1,7 @@
 // Composition root: builds the services and registers every command, view and provider. Everything
 // registered is a Disposable on context.subscriptions; the mock server closes synchronously on dispose.
 import * as vscode from 'vscode';
+import { registerEntraCheck } from './vscode/check/register';
 import { registerConnections, type ConnectionsFeature } from './vscode/connections/register';
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   const directory = registerDirectory(context, mock);
   const log = registerProvisioningLog(context, mock);
   const connections = registerConnections(context, mock, directory, output);
+  registerEntraCheck(context, connections.service);
   const requests = registerRequests(context, connections, output);
   const diagnostics = registerPayloadDiagnostics(context, output);
   return { version: String(context.extension.packageJSON.version), mock, directory, log, connections, requests, diagnostics };
