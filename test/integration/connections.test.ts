@@ -3,7 +3,10 @@
 // Directory view with paging, filter, read-only documents and confirmed writes — and, at the end, a scan of
 // everything written during the suite for the tokens used.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionNode } from '../../src/vscode/connections/tree';
@@ -65,7 +68,7 @@ describe('connections', function () {
     assert.equal(item.label, 'Mock MURAL server');
     const s = a.mock.state;
     assert.ok(s.status === 'running');
-    assert.match(String(item.description), new RegExp(`^running · ${s.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.equal(item.description, `running · ${s.url}`);
     assert.equal(item.contextValue, 'scim:connection:mock:running');
     if (a.connections.service.store.saved().length === 0) {
       assert.ok(roots.some((n) => n.type === 'add'), 'an empty list offers "Add Connection…"');
@@ -151,7 +154,7 @@ describe('connections', function () {
     assert.deepEqual(pass?.items, ['Show Report']);
     const item = await connectionItem('mock');
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
-    assert.match(String(item.description), /· passed \d\d:\d\d$/);
+    assert.match(String(item.description), /^running · passed \d\d:\d\d · http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim$/);
     assert.equal(item.contextValue, 'scim:connection:mock:running:report');
     const probes = a.log.entries().slice(0, 2).map((e) => `${e.method} ${decodeURIComponent(e.path.replace(/\+/g, ' '))}`);
     assert.match(probes[1] ?? '', /^GET \/.*\/Users\?filter=userName eq "[0-9a-f-]{36}"$/);
@@ -162,7 +165,7 @@ describe('connections', function () {
     assert.equal(report.languageId, 'markdown');
     const text = report.getText();
     assert.match(text, /^# Test Connection: Mock MURAL server$/m);
-    assert.match(text, /\*\*Passed\.\*\*/);
+    assert.match(text, /^\*\*Passed:\*\* \/Users and \/Groups answered Entra's probes as Entra expects\.$/m);
     assert.match(text, /## 1\. GET \/Users — passed/);
     assert.match(text, /## 2\. GET \/Groups — passed/);
     assert.match(text, /Authorization: Bearer \*\*\*/);
@@ -191,10 +194,43 @@ describe('connections', function () {
       assert.ok(!String(error?.text).includes(STUB_TOKEN));
       const item = await connectionItem(c.id);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
-      assert.match(String(item.description), /failed \d\d:\d\d$/);
+      assert.match(String(item.description), /^failed \d\d:\d\d · http:\/\/127\.0\.0\.1:\d+\/scim$/);
       assert.equal(a.connections.service.store.lastTest(c.id)?.ok, false);
     } finally {
       await server.close();
+    }
+  });
+
+  it('explains an untrusted certificate and trusts it once scimWorkbench.network.extraCaCertificates names its CA', async () => {
+    const a = await api();
+    const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'client');
+    const server = https.createServer({ cert: readFileSync(path.join(fixtures, 'localhost.crt')), key: readFileSync(path.join(fixtures, 'localhost.key')) }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/scim+json' });
+      res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [], startIndex: 1, itemsPerPage: 0 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const c = await a.connections.service.store.add({ name: 'Private CA', tenantUrl: `https://127.0.0.1:${port}/scim`, authScheme: 'Bearer', token: STUB_TOKEN });
+      added.push(c.id);
+      const shown = recordMessages();
+      assert.equal((await a.connections.service.test(c.id))?.ok, false);
+      const error = shown.messages.find((m) => m.kind === 'error');
+      assert.match(String(error?.text), /The certificate of 127\.0\.0\.1:\d+ was issued by a CA that is not trusted here/);
+      assert.deepEqual(error?.items, ['Show Report', 'Trust a CA Certificate…']);
+
+      await setSetting('scimWorkbench.network.extraCaCertificates', path.join(fixtures, 'ca.crt'));
+      assert.equal((await a.connections.service.test(c.id))?.ok, true, 'trusted after the setting names the CA (the client was rebuilt)');
+
+      await setSetting('scimWorkbench.network.extraCaCertificates', path.join(fixtures, 'missing-ca.crt'));
+      restoreAll();
+      const unreadable = recordMessages();
+      assert.equal(await a.connections.service.test(c.id), undefined);
+      assert.match(unreadable.messages[0]?.text ?? '', /^Test Connection could not start: Cannot read the CA certificates in .*missing-ca\.crt \(the "scimWorkbench\.network\.extraCaCertificates" setting\).*Fix the path or clear the setting\.$/);
+    } finally {
+      await setSetting('scimWorkbench.network.extraCaCertificates', undefined);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 
@@ -215,7 +251,9 @@ describe('connections', function () {
     assert.equal((await connectionItem(c.id)).contextValue, 'scim:connection:saved:browsing');
     const remote = (await a.directory.getChildren()).find((n) => n.type === 'source' && n.source.id === `remote:${c.id}`);
     assert.ok(remote, 'the connection is a source of the Directory view');
-    assert.equal((await a.directory.getTreeItem(remote)).contextValue, 'scim:source:remote');
+    const sourceItem = await a.directory.getTreeItem(remote);
+    assert.equal(sourceItem.contextValue, 'scim:source:remote');
+    assert.equal(sourceItem.description, `${new URL(s.url).host} · read-only`);
     const [usersCol, groupsCol] = await a.directory.getChildren(remote);
     assert.ok(usersCol && groupsCol);
     a.log.setFilter({ statusClasses: [], methods: [] });

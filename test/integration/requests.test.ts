@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { planPayload } from '../../src/vscode/requests/payload';
 import type { SendResult } from '../../src/vscode/requests/sender';
 import { api, choose, outputText, placesHolding, recordMessages, restoreAll, setSetting, shownMessages, stubServer, waitFor } from './helpers';
 
@@ -88,9 +89,7 @@ describe('requests', function () {
     const second = await vscode.commands.executeCommand<SendResult>(create.command.command, ...(create.command.arguments ?? []));
     assert.equal(again.calls.length, 0, 'the file remembers its connection');
     const conflict = responseText(second);
-    assert.match(conflict, /^# Error 409 Conflict \(uniqueness\): /);
-    assert.match(conflict, /^# {3}scimType: uniqueness$/m);
-    assert.match(conflict, /look it up with a filter and PATCH it/);
+    assert.match(conflict, /^# SCIM error: 409 Conflict\n# {3}scimType: {3}uniqueness\n# {3}detail: {5}.*dorothy\.vaughan@contoso\.com.*\n# {3}what to do: A resource with this unique value .* look it up with a filter and PATCH it/);
     assert.match(conflict, /^HTTP\/1\.1 409 Conflict$/m);
 
     const lensesAfter = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
@@ -181,6 +180,23 @@ describe('requests', function () {
     assert.equal(await vscode.commands.executeCommand('scimWorkbench.sendPayload'), undefined);
     assert.match(shown.messages[0]?.text ?? '', /ListResponse — an answer a server sends, not a request/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('suggests the request a payload stands for: POST a new resource, PUT one with its id, PATCH the kind its paths name', () => {
+    const labels = (payload: unknown, file = 'x.scim.json') => {
+      const plan = planPayload(payload, file);
+      return 'problem' in plan ? plan.problem : plan.options.map((o) => `${o.method} /${o.kind}${o.needsId ? `/${o.id ?? '{id}'}` : ''}`);
+    };
+    const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Eng' };
+    assert.deepEqual(labels(group), ['POST /Groups', 'PUT /Groups/{id}']);
+    assert.deepEqual(labels({ ...group, id: 'g1' }), ['PUT /Groups/g1', 'POST /Groups']);
+    const patch = (Operations: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations });
+    assert.deepEqual(labels(patch([{ op: 'Add', path: 'members', value: [{ value: 'u1' }] }])), ['PATCH /Groups/{id}', 'PATCH /Users/{id}']);
+    assert.deepEqual(labels(patch([{ op: 'replace', value: { 'name.givenName': 'Ada', active: true } }])), ['PATCH /Users/{id}', 'PATCH /Groups/{id}'], 'path-less keys count');
+    assert.deepEqual(labels(patch([{ op: 'Replace', path: 'displayName', value: 'x' }]), 'group-rename.scim.json'), ['PATCH /Groups/{id}', 'PATCH /Users/{id}']);
+    assert.match(String(labels({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' })), /SCIM error — an answer a server sends/);
+    assert.match(String(labels([1, 2])), /not a JSON object/);
+    assert.equal((labels({ userName: 'x' }) as string[]).length, 4, 'no schemas: every choice is offered');
   });
 
   it('sends a history entry again with its connection\'s token, which the history never holds', async () => {

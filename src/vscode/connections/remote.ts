@@ -60,8 +60,14 @@ export class RemoteDirectorySource implements DirectorySource, vscode.Disposable
     return this.service.store.info(this.connectionId)?.name ?? 'Removed connection';
   }
 
+  /** The host only: the tree adds "read-only", and the sidebar is narrow. */
   get description(): string {
-    return (this.service.store.info(this.connectionId)?.tenantUrl ?? '').replace(/^https?:\/\//, '');
+    const url = this.service.store.info(this.connectionId)?.tenantUrl;
+    try {
+      return url ? new URL(url).host : '';
+    } catch {
+      return '';
+    }
   }
 
   /** Tells the tree to read again (after a write, or when the connection changed). */

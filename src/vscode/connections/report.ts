@@ -46,7 +46,7 @@ export function renderTestReport(name: string, result: TestConnectionResult, at:
   const lines = [
     `# Test Connection: ${name}`,
     '',
-    result.ok ? `**Passed.** ${result.summary}` : `**Failed.** ${result.summary}`,
+    result.ok ? '**Passed:** /Users and /Groups answered Entra\'s probes as Entra expects.' : `**Failed:** ${result.summary}`,
     '',
     `- Tenant URL: \`${result.tenantUrl}\``,
     `- Entra's \`aadOptscim062020\` flag: ${result.aadOptscim062020

@@ -124,9 +124,14 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
     const item = new vscode.TreeItem(info.name);
     item.id = `connection/${info.id}`;
     const mock = info.id === MOCK_CONNECTION_ID;
-    const state = mock ? (info.tenantUrl ? `running · ${info.tenantUrl}` : 'stopped') : shortUrl(info.tenantUrl ?? '');
+    // What changes first (state, token, last test), the URL last: narrow sidebars cut the end off.
     const test = info.lastTest ? `${info.lastTest.ok ? 'passed' : 'failed'} ${shortTime(info.lastTest.at)}` : undefined;
-    item.description = [state, hasToken ? undefined : 'no token', test].filter(Boolean).join(' · ');
+    item.description = [
+      mock ? (info.tenantUrl ? 'running' : 'stopped') : undefined,
+      hasToken ? undefined : 'no token',
+      test,
+      info.tenantUrl ? shortUrl(info.tenantUrl) : undefined,
+    ].filter(Boolean).join(' · ');
     item.iconPath = info.lastTest
       ? new vscode.ThemeIcon(info.lastTest.ok ? 'pass' : 'error', new vscode.ThemeColor(info.lastTest.ok ? 'testing.iconPassed' : 'testing.iconFailed'))
       : new vscode.ThemeIcon(mock ? 'radio-tower' : 'cloud');

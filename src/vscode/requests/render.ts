@@ -61,11 +61,11 @@ export function renderResponse(response: HttpResponse, context: ResponseContext)
   const top: string[] = [];
   const error = scimErrorInfo(response);
   if (error) {
-    top.push(`# ${response.status >= 500 ? 'Server error' : 'Error'} ${error.summary}`);
-    if (error.scimType) top.push(`#   scimType: ${error.scimType}`);
-    if (error.detail) top.push(`#   detail:   ${error.detail}`);
+    top.push(`# ${response.status >= 500 ? 'Server error' : 'SCIM error'}: ${response.status} ${response.statusText}`.trimEnd());
+    if (error.scimType) top.push(`#   scimType:   ${error.scimType}`);
+    if (error.detail) top.push(`#   detail:     ${error.detail}`);
     const advice = errorAdvice(response.status, error.scimType);
-    if (advice) top.push(`#   ${advice}`);
+    if (advice) top.push(`#   what to do: ${advice}`);
   }
   if (response.retryAfterSeconds !== undefined && (response.status === 429 || response.status === 503)) {
     top.push(`# Retry after ${response.retryAfterSeconds} s (Retry-After). Nothing was retried automatically: send it again after that.`);
