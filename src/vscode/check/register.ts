@@ -33,11 +33,9 @@ interface CheckTarget {
 
 /** What is kept of the last run per target across reloads (no request bodies, no token). */
 export interface CheckSummary {
-  readonly name: string;
   readonly rules: RuleSet;
   readonly at: string;
   readonly ok: boolean;
-  readonly verdict: string;
 }
 
 /** The report of a run in this session, for the document and "Save Report…". */
@@ -98,7 +96,9 @@ export class EntraCheck implements vscode.Disposable {
       return undefined;
     }
     const run = await this.record(target, report);
-    await this.documents.show(run.uri, 'markdown', { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    // Beside the editor the user works in; with none open, in the editor area itself (no empty column left).
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    await this.documents.show(run.uri, 'markdown', { viewColumn: column, preview: false });
     void this.tell(run);
     return report;
   }
@@ -130,7 +130,7 @@ export class EntraCheck implements vscode.Disposable {
     this.runs.delete(target.key);
     this.runs.set(target.key, run);
     const summaries = { ...this.context.workspaceState.get<Record<string, CheckSummary>>(STATE_KEY, {}) };
-    summaries[target.key] = { name: target.name, rules: report.rules, at: report.startedAt, ok: report.failed === 0 && !report.cancelled, verdict: verdictLine(report) };
+    summaries[target.key] = { rules: report.rules, at: report.startedAt, ok: report.failed === 0 && !report.cancelled };
     await this.context.workspaceState.update(STATE_KEY, summaries);
     return run;
   }
