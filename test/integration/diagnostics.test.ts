@@ -325,21 +325,29 @@ describe('payload diagnostics', function () {
       await diagnosticsWhen(mappingUri(), (d) => d.length === 0, 'the mapping file\'s diagnostics to go with it');
     });
 
+    it('the mapping file gets its JSON schema from the JSON language service', async () => {
+      await write(mappingUri(), '{\n  "entries": [\n    { "resource": "Person", "target": "userName", "type": "String" }\n  ]\n}\n');
+      await vscode.window.showTextDocument(mappingUri(), { preview: false });
+      const fromSchema = await waitFor('a JSON schema diagnostic', () => vscode.languages.getDiagnostics(mappingUri()).find((d) => d.source !== SOURCE && /"User"/.test(d.message)), 30_000);
+      assert.equal(fromSchema.range.start.line, 2);
+    });
+
     it('SCIM: Create Attribute Mapping File writes MURAL\'s table and opens it, or opens the existing one', async () => {
       await vscode.commands.executeCommand('scimWorkbench.createMappingFile');
       const created = await waitFor('the mapping file in an editor', () => {
         const active = vscode.window.activeTextEditor;
         return active?.document.uri.toString() === mappingUri().toString() ? active : undefined;
       });
-      const written = JSON.parse(created.document.getText());
-      assert.deepEqual(written.entries, JSON.parse(JSON.stringify(MURAL_MAPPING.entries)));
+      const onDisk = Buffer.from(await vscode.workspace.fs.readFile(mappingUri())).toString('utf8');
+      assert.deepEqual(JSON.parse(onDisk).entries, JSON.parse(JSON.stringify(MURAL_MAPPING.entries)));
+      await waitFor('the editor to show the written file', () => created.document.getText() === onDisk);
       assert.equal(await source(scratch('x.scim.json')), 'workspace');
       await closeAll();
       await write(mappingUri(), JSON.stringify({ name: 'Mine', entries: [] }));
       await vscode.commands.executeCommand('scimWorkbench.createMappingFile');
       await waitFor('the existing file opened', () => vscode.window.activeTextEditor?.document.uri.toString() === mappingUri().toString());
-      const onDisk = Buffer.from(await vscode.workspace.fs.readFile(mappingUri())).toString('utf8');
-      assert.equal(JSON.parse(onDisk).name, 'Mine', 'an existing file is not overwritten');
+      const mine = Buffer.from(await vscode.workspace.fs.readFile(mappingUri())).toString('utf8');
+      assert.equal(JSON.parse(mine).name, 'Mine', 'an existing file is not overwritten');
     });
   });
 
@@ -373,6 +381,11 @@ describe('payload diagnostics', function () {
       await setSetting('scimWorkbench.diagnostics.include', ['diagnostics-it/bare.json']);
       await diagnosticsWhen(bare.document.uri, (d) => d.map(codeOf).join() === 'SCIM010', 'SCIM010 once the glob includes it');
     });
+  });
+
+  it('SCIM: Show Payload Rules opens the rules page rendered', async () => {
+    await vscode.commands.executeCommand('scimWorkbench.showPayloadRules');
+    await waitFor('the rules page preview', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Preview diagnostics\.md/.test(t.label)));
   });
 
   it('every contributed snippet, expanded in an editor, shows only its deliberate problems', async () => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { MappingTable } from '../../scim/mapping';
 import { loadMappingTable, validatePayload, type PayloadKind, type Problem } from '../../validation';
-import { positionsOf, toDiagnostic } from './convert';
+import { positionsOf, SOURCE, toDiagnostic } from './convert';
 import type { MappingInfo, WorkspaceMappings } from './mappings';
 import type { RuleDocs } from './ruleDocs';
 import { DIAGNOSTICS_KEYS, readDiagnosticsConfig } from './settings';
@@ -18,7 +18,7 @@ const SNIFF_CHARS = 4096;
 const SCIM_URN = /urn:ietf:params:scim:/i;
 const LANGUAGES: ReadonlySet<string> = new Set(['json', 'jsonc']);
 /** Documents a user edits; not git's or the directory's (`scim-mock:` resources are the server's answers). */
-const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
+const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote']);
 
 /** What a document is to this feature. */
 type Role = 'none' | 'mapping' | 'payload' | 'candidate';
@@ -161,7 +161,7 @@ export class PayloadLinter implements vscode.Disposable {
         `This file is ${formatSize(size)}, over the ${formatSize(maxFileSizeKB * 1024)} that SCIM Workbench checks while you type (setting scimWorkbench.diagnostics.maxFileSizeKB). `
         + 'Raise the setting, or check it once with `scim-workbench lint <file>`.',
         vscode.DiagnosticSeverity.Information);
-      d.source = 'SCIM Workbench';
+      d.source = SOURCE;
       this.collection.set(doc.uri, [d]);
       return { version: doc.version, payload: false, problems: [], mapping };
     }
