@@ -131,9 +131,10 @@ describe('requests', function () {
     assert.match(String(at(5)?.message), /blank line between the headers and the body/);
 
     const shown = recordMessages();
-    choose((i) => i.connectionId === 'mock');
+    const asked = choose((i) => i.connectionId === 'mock');
     const result = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.sendRequest', doc.uri, 0);
     assert.equal(result, undefined, 'nothing sent');
+    assert.equal(asked.calls.length, 0, 'no connection is asked for a request that cannot be sent anyway');
     assert.match(shown.messages[0]?.text ?? '', /^Not sent: \{\{missing\}\} is not defined: define it in the file with "@missing = value"\. \(line 1\)$/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -239,7 +240,7 @@ describe('requests', function () {
       const timedOut = await a.requests.sender.send({ method: 'GET', url: '/Users' }, target);
       assert.match(String(timedOut.error?.message), /No complete answer from 127\.0\.0\.1:\d+ within 1 s/);
       assert.match(shown.messages[0]?.text ?? '', /^GET Users failed: No complete answer/);
-      assert.deepEqual(shown.messages[0]?.items, ['Test Connection', 'Show Output']);
+      assert.deepEqual(shown.messages[0]?.items, ['Test Connection', 'Proxy Settings', 'Show Output']);
 
       const throttled = await a.requests.sender.send({ method: 'GET', url: '/Users?throttled=1' }, target);
       const text = responseText(throttled);
@@ -260,6 +261,7 @@ describe('requests', function () {
     const failed = await a.requests.sender.send({ method: 'GET', url: '/Users?count=1' }, target);
     assert.match(String(failed.error?.message), /The proxy setting is not a URL\. Write it as http:\/\/host:port .* "http\.proxy" setting/);
     assert.match(shown.messages[0]?.text ?? '', /proxy setting is not a URL/);
+    assert.deepEqual(shown.messages[0]?.items, ['Test Connection', 'Proxy Settings', 'Show Output']);
     await setProxy(undefined);
     const ok = await a.requests.sender.send({ method: 'GET', url: '/Users?count=1' }, target);
     assert.equal(ok.response?.status, 200, 'the client is rebuilt when the setting changes');

@@ -1,7 +1,8 @@
 // Saved SCIM endpoints, and the mock server, as connections. What describes a connection (name, tenant URL
 // with its ?aadOptscim062020 flag, auth scheme) and its last Test Connection result live in globalState, so
-// every window and workspace sees the same endpoints; the token lives ONLY in SecretStorage, under one key
-// per connection. Nothing written to state here can hold a token: the state's types have no place for one.
+// every window and workspace sees the same endpoints (the mock server's result, like the mock, belongs to the
+// workspace); the token lives ONLY in SecretStorage, under one key per connection. Nothing written to state
+// here can hold a token: the state's types have no place for one.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AuthScheme, Connection } from '../../client/http';

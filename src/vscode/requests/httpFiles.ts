@@ -33,6 +33,11 @@ export function needsConnection(file: HttpFile, request: HttpFileRequest): boole
   return texts.some((t) => /\{\{\s*(tenantUrl|token)\s*\}\}/.test(t));
 }
 
+/** The request's problems that no connection can fix (syntax, undefined variables): checked before asking for one. */
+export function problemsWithoutConnection(file: HttpFile, request: HttpFileRequest): readonly HttpFileProblem[] {
+  return resolveRequest(file, request, LINT_CONTEXT).problems;
+}
+
 /** Problems of the whole file: syntax, unresolvable variables, credentials in plain text. */
 export function fileProblems(file: HttpFile): HttpFileProblem[] {
   const out = [...file.problems];

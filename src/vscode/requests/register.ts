@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { requestAtLine, resolveRequest } from '../../client/httpFile';
+import { requestAtLine, resolveRequest, type HttpFileProblem } from '../../client/httpFile';
 import { listPage, type ResourceKind } from '../../client/scim';
 import { parseTenantUrl } from '../../client/tenantUrl';
 import { SECTION } from '../config';
@@ -13,7 +13,7 @@ import { explainFailure } from '../connections/remote';
 import type { Target } from '../connections/service';
 import { historyLabel, type ConnectionNode } from '../connections/tree';
 import { RequestHistory, requestOf, type HistoryEntry } from './history';
-import { HTTP_FILES, HTTP_LANGUAGE, RequestFiles, isRequestFile, needsConnection } from './httpFiles';
+import { HTTP_FILES, HTTP_LANGUAGE, RequestFiles, isRequestFile, needsConnection, problemsWithoutConnection } from './httpFiles';
 import { planPayload, type PayloadOption } from './payload';
 import { RequestSender, type SendResult } from './sender';
 
@@ -92,6 +92,14 @@ export function registerRequests(context: vscode.ExtensionContext, connections: 
       void vscode.window.showInformationMessage('Put the cursor inside a request (between ### separators) to send it.');
       return undefined;
     }
+    const notSent = async (p: HttpFileProblem | undefined): Promise<undefined> => {
+      files.lint(doc);
+      const choice = await vscode.window.showErrorMessage(`Not sent: ${p ? `${p.message} (line ${p.line + 1})` : 'the request has a problem.'}`, 'Go to Problem');
+      if (choice && p) await vscode.window.showTextDocument(doc, { selection: new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)) });
+      return undefined;
+    };
+    const early = problemsWithoutConnection(file, request);
+    if (early.length) return notSent(early[0]);
     // A request that names its full URL and no connection variable goes out as written, unless the file has a connection.
     const useConnection = files.connectionFor(doc.uri) !== undefined || needsConnection(file, request);
     const target = useConnection ? await connectionForFile(doc.uri, 'Send Request') : undefined;
@@ -100,16 +108,7 @@ export function registerRequests(context: vscode.ExtensionContext, connections: 
       ...(target ? { tenantUrl: parseTenantUrl(target.connection.tenantUrl).base } : {}),
       ...(target?.connection.token ? { token: target.connection.token } : {}),
     });
-    if (!resolved.request) {
-      files.lint(doc);
-      const p = resolved.problems[0];
-      const choice = await vscode.window.showErrorMessage(`Not sent: ${p ? `${p.message} (line ${p.line + 1})` : 'the request has a problem.'}`, 'Go to Problem');
-      if (choice && p) {
-        const pos = doc.positionAt(p.offset);
-        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, doc.positionAt(p.offset + p.length)) });
-      }
-      return undefined;
-    }
+    if (!resolved.request) return notSent(resolved.problems[0]);
     return sender.send({ ...resolved.request, ...(request.name ? { name: request.name } : {}) }, target, doc.uri);
   };
 

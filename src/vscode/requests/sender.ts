@@ -136,9 +136,14 @@ export class RequestSender implements vscode.Disposable {
     }
     this.log.warn(`${request.method} ${redact(request.url, secrets)}: ${message}${target ? ` [${target.name}]` : ''}`);
     this.showState(`$(error) ${request.method} failed`, message, `${SECTION}.showOutput`);
-    const actions = target ? ['Test Connection', 'Show Output'] : ['Show Output'];
+    const kind = e instanceof HttpError ? e.kind : undefined;
+    const settings = kind === 'tls' ? { title: 'Trust a CA Certificate…', key: `${SECTION}.network.extraCaCertificates` }
+      : kind === 'proxy' || kind === 'timeout' || kind === 'dns' || /proxy/i.test(message) ? { title: 'Proxy Settings', key: 'http.proxy' }
+        : undefined;
+    const actions = [...(target ? ['Test Connection'] : []), ...(settings ? [settings.title] : []), 'Show Output'];
     void vscode.window.showErrorMessage(`${request.method} ${shortPath(request.url)} failed: ${message}`, ...actions).then((choice) => {
       if (choice === 'Test Connection' && target) void vscode.commands.executeCommand(`${SECTION}.connections.test`, target.id);
+      if (settings && choice === settings.title) void vscode.commands.executeCommand('workbench.action.openSettings', settings.key);
       if (choice === 'Show Output') void vscode.commands.executeCommand(`${SECTION}.showOutput`);
     });
     return { error: e, ...(entry ? { entry } : {}) };
