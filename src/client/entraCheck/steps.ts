@@ -10,7 +10,7 @@ import { testConnection, type ProbeReport } from '../testConnection';
 import { URN } from '../../scim/schemas';
 import { findKey, getProp, isObject, type JsonObject } from '../../scim/values';
 import {
-  groupBody, lowercased, userBody, userTargetsWith, valuesAt, withValue, type Names, type PlannedUser,
+  groupBody, lowercased, userBody, userTargetsWith, valuesAt, withValue, type Names,
 } from './names';
 import {
   fail, filterQuery, isOutcome, listIn, literal, pass, quoted, resourceIn, serverSaid, skip, unexpected, warn,
@@ -359,11 +359,12 @@ const muralDigits: StepDef = {
     const targets = userTargetsWith('noDigits');
     for (const [i, entry] of targets.entries()) {
       const sent = valuesAt(base, entry.target)[0];
-      const planned: PlannedUser = { ...ctx.names.digits, userName: ctx.names.digits.userName.replace('@', `.${String.fromCharCode(97 + i)}@`) };
-      const body = withValue({ ...base, userName: planned.userName, emails: [{ primary: true, type: 'work', value: planned.userName }] },
+      // One user per target (…digits.a@, …digits.b@), so each refusal can only be for that target's digit.
+      const userName = ctx.names.digits.userName.replace('@', `.${String.fromCharCode(97 + i)}@`);
+      const body = withValue({ ...base, userName, emails: [{ primary: true, type: 'work', value: userName }] },
         entry.target, `${typeof sent === 'string' ? sent : 'Name'}2`);
       if (!body) continue;
-      const tracked = track(ctx.state, 'Users', planned.userName);
+      const tracked = track(ctx.state, 'Users', userName);
       const res = await s.send('POST', '/Users', body);
       if (res.status >= 200 && res.status < 300) {
         const created = resourceIn(res);
@@ -371,8 +372,8 @@ const muralDigits: StepDef = {
         accepted.push(`${entry.target} → ${res.status}`);
         continue;
       }
-      tracked.gone = true;
       if (res.status !== 400) return unexpected(s, res, '400 (invalidValue) for a name with a digit', 'MURAL refuses such users with 400.');
+      tracked.gone = true;
       refused.push(`${entry.target} → 400${scimErrorInfo(res)?.scimType ? ` ${scimErrorInfo(res)?.scimType}` : ''}`);
     }
     if (accepted.length) {
