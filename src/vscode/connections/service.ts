@@ -141,11 +141,12 @@ export class ConnectionService implements vscode.Disposable {
         progress.report({ message: 'GET /Users and /Groups, as Entra sends them' });
         return testConnection(target.connection, { client, signal: abort.signal });
       });
-    await this.store.recordTest(id, result, at);
-    this.log[result.ok ? 'info' : 'warn'](`Test Connection "${target.name}" (${result.tenantUrl}): ${result.ok ? 'passed' : 'failed'} — ${result.summary}`);
+    // The report first: recording the result repaints the view, whose menu offers the report.
     const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${id}/Test Connection – ${target.name}.md` });
     this.reports.set(uri, renderTestReport(target.name, result, at));
     this.reportUris.set(id, uri);
+    await this.store.recordTest(id, result, at);
+    this.log[result.ok ? 'info' : 'warn'](`Test Connection "${target.name}" (${result.tenantUrl}): ${result.ok ? 'passed' : 'failed'} — ${result.summary}`);
     void this.tell(target, result);
     return result;
   }
