@@ -4,6 +4,7 @@
 // globs or mentions a SCIM URN near its top and turns out to be a payload (its `schemas` names a kind).
 // "Closed" also means its last editor tab closed: VS Code keeps a TextDocument alive for a while after that
 // (onDidCloseTextDocument comes late), and the diagnostics of a file the user closed should not linger.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MappingTable } from '../../scim/mapping';
 import { loadMappingTable, validatePayload, type PayloadKind, type Problem } from '../../validation';
@@ -129,7 +130,7 @@ export class PayloadLinter implements vscode.Disposable {
   private included(doc: vscode.TextDocument, globs: readonly string[]): boolean {
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
     return globs.some((glob) => {
-      const pattern = folder && !glob.startsWith('**') && !glob.startsWith('/') ? new vscode.RelativePattern(folder, glob) : glob;
+      const pattern = folder && !glob.startsWith('**') && !path.isAbsolute(glob) ? new vscode.RelativePattern(folder, glob) : glob;
       return vscode.languages.match({ pattern }, doc) > 0;
     });
   }
