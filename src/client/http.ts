@@ -3,6 +3,7 @@
 // origin; a 429 is returned with its Retry-After, never retried; failures below HTTP become HttpErrors that
 // say what to do; every header, URL and body that leaves the client is redacted.
 import { STATUS_CODES } from 'node:http';
+import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { classifyError, HttpError } from './httpError';
 import { credentialOf, redact, redactHeaders, redactUrl, secretsOf } from './redact';
@@ -342,9 +343,11 @@ export class HttpClient {
   }
 
   private dispatcherFor(url: URL): Dispatcher {
+    // Node's `ca` option replaces its built-in list: add to it, so public endpoints stay trusted.
+    const extra = this.network.ca === undefined ? [] : Array.isArray(this.network.ca) ? this.network.ca : [this.network.ca];
     const tls = {
       rejectUnauthorized: this.network.strictSSL !== false,
-      ...(this.network.ca !== undefined ? { ca: this.network.ca as string | Buffer | Array<string | Buffer> } : {}),
+      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] as Array<string | Buffer> } : {}),
     };
     if (this.usesProxy(url)) {
       this.proxied ??= new ProxyAgent({

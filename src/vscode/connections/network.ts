@@ -3,7 +3,6 @@
 // does), http.noProxy (plus no_proxy), http.proxyStrictSSL and scimWorkbench.network.extraCaCertificates.
 // It is rebuilt when one of them changes; the old client finishes what it is sending before it closes.
 import * as path from 'node:path';
-import { rootCertificates } from 'node:tls';
 import * as vscode from 'vscode';
 import { HttpClient, type NetworkOptions } from '../../client/http';
 import { SECTION } from '../config';
@@ -77,8 +76,7 @@ export class NetworkClient implements vscode.Disposable {
         throw new Error(`${file} (the "${CA_SETTING}" setting) holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). Point it to the CA certificate in PEM format.`);
       }
     }
-    // A `ca` option replaces Node's built-in CAs: keep them, so public endpoints stay trusted.
-    return new HttpClient({ ...options, ...(ca ? { ca: [...rootCertificates, ca] } : {}) });
+    return new HttpClient({ ...options, ...(ca ? { ca } : {}) });
   }
 
   private reset(): void {
