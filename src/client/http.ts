@@ -4,10 +4,20 @@
 // say what to do; every header, URL and body that leaves the client is redacted.
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { classifyError, HttpError } from './httpError';
 import { credentialOf, redact, redactHeaders, redactUrl, secretsOf } from './redact';
 import { isLoopbackHost, parseTenantUrl, resourceUrl, TenantUrlError, type TenantUrl } from './tenantUrl';
+
+/**
+ * undici, loaded on the first request rather than with the module: it is most of the extension bundle, and
+ * the extension activates whenever a JSON file opens, long before (and often without) any request.
+ */
+let undiciModule: typeof import('undici') | undefined;
+function undici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (undiciModule ??= require('undici') as typeof import('undici'));
+}
 
 export type AuthScheme = 'Bearer' | 'apikey';
 
@@ -238,7 +248,7 @@ export class HttpClient {
         const proxy = this.usesProxy(url) ? this.proxyUrl : undefined;
         let res: Dispatcher.ResponseData;
         try {
-          res = await request(url, {
+          res = await undici().request(url, {
             method: method as Dispatcher.HttpMethod,
             headers: headers.toRecord(),
             body,
@@ -350,7 +360,7 @@ export class HttpClient {
       ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] as Array<string | Buffer> } : {}),
     };
     if (this.usesProxy(url)) {
-      this.proxied ??= new ProxyAgent({
+      this.proxied ??= new (undici().ProxyAgent)({
         uri: this.proxyUrl!.toString(),
         connect: { timeout: this.connectTimeoutMs },
         requestTls: tls,
@@ -358,7 +368,7 @@ export class HttpClient {
       });
       return this.proxied;
     }
-    this.direct ??= new Agent({ connect: { timeout: this.connectTimeoutMs, ...tls } });
+    this.direct ??= new (undici().Agent)({ connect: { timeout: this.connectTimeoutMs, ...tls } });
     return this.direct;
   }
 

@@ -15,6 +15,11 @@ interface MutableNode {
   colonOffset?: number;
 }
 
+/** Every node gets the same fields in the same order, so the walk sees one hidden class (monomorphic access). */
+function node(type: Node['type'], offset: number, length: number, parent: MutableNode | undefined, children: MutableNode[] | undefined, value: unknown, colonOffset: number | undefined): MutableNode {
+  return { type, offset, length, parent, children, value, colonOffset };
+}
+
 const enum C {
   Tab = 9, LineFeed = 10, CarriageReturn = 13, Space = 32, Quote = 34, Plus = 43, Comma = 44, Minus = 45, Dot = 46,
   Slash = 47, Zero = 48, Nine = 57, Colon = 58, UpperE = 69, OpenBracket = 91, Backslash = 92, CloseBracket = 93,
@@ -135,18 +140,18 @@ export function fastParseTree(text: string): Node | undefined {
     const offset = pos;
     if (c === C.Quote) {
       const value = readString();
-      return value === undefined ? undefined : { type: 'string', offset, length: pos - offset, parent, value };
+      return value === undefined ? undefined : node('string', offset, pos - offset, parent, undefined, value, undefined);
     }
     if (c === C.Minus || isDigit(c)) {
       const end = numberEnd();
       if (end < 0) return undefined;
       pos = end;
-      return { type: 'number', offset, length: end - offset, parent, value: Number(text.slice(offset, end)) };
+      return node('number', offset, end - offset, parent, undefined, Number(text.slice(offset, end)), undefined);
     }
     const word = c === 116 ? 'true' : c === 102 ? 'false' : c === 110 ? 'null' : undefined;
     if (word && text.startsWith(word, pos) && !isWordChar(text.charCodeAt(pos + word.length))) {
       pos += word.length;
-      return word === 'null' ? { type: 'null', offset, length: 4, parent, value: null } : { type: 'boolean', offset, length: word.length, parent, value: word === 'true' };
+      return word === 'null' ? node('null', offset, 4, parent, undefined, null, undefined) : node('boolean', offset, word.length, parent, undefined, word === 'true', undefined);
     }
     return undefined;
   }
@@ -155,7 +160,7 @@ export function fastParseTree(text: string): Node | undefined {
   // their container closes (fewer, smaller arrays: the tree of a 1 MB file is mostly what the GC sees).
   const pending: MutableNode[] = [];
   const starts: number[] = [];
-  const root: MutableNode = { type: 'array', offset: -1, length: -1, children: [] };
+  const root: MutableNode = node('array', -1, -1, undefined, [], undefined, undefined);
   let container: MutableNode = root;
 
   /** Adds a value to the open container: a property's value slot, or the children of an array or the root. */
@@ -173,8 +178,8 @@ export function fastParseTree(text: string): Node | undefined {
     if (key === undefined) return false;
     const keyLength = pos - offset;
     if (!skip() || text.charCodeAt(pos) !== C.Colon) return false;
-    const property: MutableNode = { type: 'property', offset, length: -1, parent: container, children: undefined, colonOffset: pos };
-    const keyNode: MutableNode = { type: 'string', value: key, offset, length: keyLength, parent: property };
+    const property = node('property', offset, -1, container, undefined, undefined, pos);
+    const keyNode = node('string', offset, keyLength, property, undefined, key, undefined);
     property.children = [keyNode, keyNode];
     pos++;
     if (!skip() || pos >= n) return false;
@@ -198,7 +203,7 @@ export function fastParseTree(text: string): Node | undefined {
     const c = text.charCodeAt(pos);
     let value: MutableNode;
     if (c === C.OpenBrace || c === C.OpenBracket) {
-      value = { type: c === C.OpenBrace ? 'object' : 'array', offset: pos, length: -1, parent: container, children: undefined };
+      value = node(c === C.OpenBrace ? 'object' : 'array', pos, -1, container, undefined, undefined, undefined);
       add(value);
       pos++;
       if (!skip()) return undefined;
@@ -227,7 +232,7 @@ export function fastParseTree(text: string): Node | undefined {
       if (container === root) {
         if (!skip() || pos < n) return undefined;
         const result = root.children?.[0] as MutableNode;
-        delete result.parent;
+        result.parent = undefined;
         return result as Node;
       }
       if (!skip() || pos >= n) return undefined;
