@@ -241,7 +241,8 @@ const body = [
     'Requests/second counts every request of the mix; latencies are over all of them.',
   '- **Lookups by directory size**: the mock starts with `serve --seed N --data <temp file>`; SCIMMY is filled through ' +
     '`POST /Users`. GET by id and `userName eq` hits rotate over about 256 users spread across the directory (a hit must ' +
-    'answer `totalResults` 1); misses ask for a new GUID each time (must answer 0).',
+    'answer `totalResults` 1); misses rotate over 256 GUIDs no user has, like Entra\'s probe (must answer 0). Each ' +
+    'request is built once, so the driver only sends.',
   '- Every server is a fresh child process per directory size; the mock always runs with persistence on (`--data`). ' +
     'Before each measurement the driver waits until the server is idle (after seeding, the mock writes a snapshot of ' +
     `its directory in the background) and up to ${settings.quietWaitMs / 1000} s for other processes to leave the CPU alone.`,

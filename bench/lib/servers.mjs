@@ -163,15 +163,15 @@ export function cpuTicks(serverPid) {
 }
 
 /**
- * Cores' worth of CPU used between two cpuTicks snapshots by the server and by every other process but the
- * server and this one; undefined without /proc.
+ * Cores' worth of CPU used between two cpuTicks snapshots by the server, by this process (the load driver) and
+ * by every other process; undefined without /proc.
  */
 export function coresUsed(before, after) {
   if (!before || !after || after.total <= before.total) return undefined;
   const perTick = cpus().length / (after.total - before.total);
   const server = after.server - before.server;
   const others = after.busy - before.busy - server - (after.self - before.self);
-  return { server: server * perTick, others: Math.max(0, others) * perTick };
+  return { server: server * perTick, driver: (after.self - before.self) * perTick, others: Math.max(0, others) * perTick };
 }
 
 const setupAgent = new Agent({ keepAlive: true, maxSockets: 32 });
