@@ -8,6 +8,7 @@ import { registerDirectory } from './vscode/directory/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
 import { registerMockCommands } from './vscode/mock/commands';
+import { registerFaultCommand } from './vscode/mock/faults';
 import { MockServerController } from './vscode/mock/controller';
 import { registerRequests, type RequestsFeature } from './vscode/requests/register';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   const mock = new MockServerController(context, output);
   context.subscriptions.push(output, mock);
   registerMockCommands(context, mock, output);
+  registerFaultCommand(context);
   const directory = registerDirectory(context, mock);
   const log = registerProvisioningLog(context, mock);
   const connections = registerConnections(context, mock, directory, output);

@@ -248,6 +248,23 @@ describe('mock server in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('injects faults from the palette: a rate limit answers 429 with Retry-After, "No faults" lifts it', async () => {
+    const a = await api();
+    if (a.mock.state.status !== 'running') await a.mock.start();
+    await vscode.commands.executeCommand('scimWorkbench.injectFaults', 'Rate limit at 25 requests/second');
+    assert.equal(vscode.workspace.getConfiguration('scimWorkbench').get('mock.rateLimitPerSecond'), 25);
+    await waitFor('the rate limit to apply', () => a.mock.service?.options.rateLimitPerSecond === 25);
+    const burst = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));
+    const limited = burst.filter((r) => r.status === 429);
+    assert.ok(limited.length > 0, 'some of 60 simultaneous requests are over 25/s');
+    assert.equal(limited[0]?.headers.get('retry-after'), '1');
+    await vscode.commands.executeCommand('scimWorkbench.injectFaults', 'No faults');
+    await waitFor('the rate limit to lift', () => a.mock.service?.options.rateLimitPerSecond === 0);
+    assert.equal(vscode.workspace.getConfiguration('scimWorkbench').inspect('mock.rateLimitPerSecond')?.workspaceValue, undefined);
+    const after = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));
+    assert.ok(after.every((r) => r.status === 200));
+  });
+
   it('keeps the directory across a restart (persisted in workspace storage)', async () => {
     const a = await api();
     const before = a.mock.service?.stats().users;

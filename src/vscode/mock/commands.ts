@@ -1,5 +1,6 @@
 // Palette commands, status-bar item and quick menu of the mock server.
 import * as vscode from 'vscode';
+import { DEFAULT_OPTIONS, MOCK_OPTION_TABLE } from '../../mock/options';
 import { RESTART_KEYS, SECTION, readMockConfig } from '../config';
 import type { MockServerController, MockState, StartResult } from './controller';
 
@@ -53,10 +54,12 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
   const render = (s: MockState) => {
     statusBar.backgroundColor = undefined;
     switch (s.status) {
-      case 'running':
-        statusBar.text = `$(radio-tower) SCIM mock :${s.port}`;
-        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}\n\nClick for the server menu.`);
+      case 'running': {
+        const faults = activeFaults();
+        statusBar.text = `$(radio-tower) SCIM mock :${s.port}${faults.length ? ' $(zap)' : ''}`;
+        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}${faults.length ? `\n\n$(zap) Fault injection: ${faults.join(', ')}` : ''}\n\nClick for the server menu.`, true);
         break;
+      }
       case 'starting':
         statusBar.text = '$(loading~spin) SCIM mock';
         statusBar.tooltip = 'Starting the mock SCIM server…';
@@ -74,6 +77,15 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
   };
   render(mock.state);
   statusBar.show();
+
+  /** Fault-injection switches that differ from their defaults, as `name=value`. */
+  function activeFaults(): string[] {
+    const { options } = readMockConfig();
+    return MOCK_OPTION_TABLE
+      .filter((spec) => ['rateLimitPerSecond', 'throttleShare', 'latencyMs', 'faultShare'].includes(spec.key))
+      .filter((spec) => options[spec.key] !== undefined && options[spec.key] !== DEFAULT_OPTIONS[spec.key])
+      .map((spec) => `${spec.key}=${String(options[spec.key])}`);
+  }
 
   const copy = async (what: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -135,6 +147,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
           ]
           : [{ label: '$(play) Start Mock SCIM Server', description: `port ${readMockConfig().port}`, command: `${SECTION}.startMockServer` }]),
         { label: '$(key) Copy Secret Token', command: `${SECTION}.copySecretToken` },
+        { label: '$(zap) Inject Faults…', description: activeFaults().join(', '), command: `${SECTION}.injectFaults` },
         { label: '$(output) Open Provisioning Log', command: `${SECTION}.log.focus` },
         { label: '$(book) How to Connect Microsoft Entra', command: `${SECTION}.connectEntra` },
         { label: '$(settings-gear) Mock Server Settings', command: 'workbench.action.openSettings' },
@@ -147,6 +160,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`${SECTION}.mock`)) return;
       if (mock.state.status !== 'running') return;
+      render(mock.state);
       try {
         mock.applySwitches();
       } catch (err) {
