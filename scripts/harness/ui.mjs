@@ -17,6 +17,8 @@ export async function runUiTests({ server, root, folder, shots, grep, log = cons
     page.setDefaultTimeout(20_000);
     await page.goto(await workbenchUrl(server, { folder, extensionPath: root }));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    // The extension's contributions (its container, its commands) are known once its icon shows.
+    await page.locator('.part.activitybar [aria-label*="SCIM Workbench"]').first().waitFor({ state: 'visible', timeout: 60_000 });
     const ui = createUi(page, { server, folder });
     for (const file of specs) {
       const spec = await import(pathToFileURL(join(root, 'test', 'ui', file)).href);

@@ -263,7 +263,7 @@ describe('connections', function () {
     assert.equal(page1.filter((n) => n.type === 'user').length, 10);
     const more = page1[page1.length - 1];
     assert.ok(more?.type === 'more' && more.remaining === 15);
-    await vscode.commands.executeCommand('scimWorkbench.directory.loadMore', more);
+    a.directory.loadMore(more);
     const page2 = await a.directory.getChildren(usersCol);
     assert.equal(page2.filter((n) => n.type === 'user').length, 20);
     const userItem = await a.directory.getTreeItem(page2[0] as DirectoryNode);

@@ -36,6 +36,13 @@ describe('mock server in the extension host', function () {
     await a.mock.stop();
   });
 
+  // Each test can run alone (--grep): it finds the server running unless it is about starting or stopping it.
+  beforeEach(async function () {
+    if (/^(starts from the palette|says when the port is taken)/.test(this.currentTest?.title ?? '')) return;
+    const a = await api();
+    if (a.mock.state.status !== 'running') assert.equal((await a.mock.start()).ok, true);
+  });
+
   afterEach(() => restoreAll());
 
   after(async () => {
@@ -171,7 +178,7 @@ describe('mock server in the extension host', function () {
     const more = users[users.length - 1];
     assert.equal(more?.type, 'more');
     assert.equal(users.length, 201, 'one page of 200 and the Load more item');
-    await vscode.commands.executeCommand('scimWorkbench.directory.loadMore', more);
+    a.directory.loadMore(more as DirectoryNode & { type: 'more' });
     const next = await collection('Users');
     assert.equal(next.filter((n) => n.type === 'user').length, 400);
     const ids = await Promise.all(next.map(async (n) => (await a.directory.getTreeItem(n)).id));
@@ -243,6 +250,15 @@ describe('mock server in the extension host', function () {
     a.log.setFilter({ statusClasses: [4], methods: [] });
     assert.ok(a.log.entries().length > 0 && a.log.entries().every((e) => e.status >= 400 && e.status < 500));
     a.log.setFilter({ statusClasses: [], methods: [] });
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri as vscode.Uri;
+    const exported = vscode.Uri.joinPath(folder, 'exported-log.json');
+    answer('showSaveDialog', exported);
+    answer('showInformationMessage', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.log.export');
+    const written = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(exported)).toString('utf8')) as { id: number; status: number }[];
+    assert.equal(written.length, a.log.entries().length);
+    assert.ok(written[0] && written[1] && written[0].id < written[1].id, 'exported oldest first');
+    assert.ok(!JSON.stringify(written).includes(token), 'the export holds no token');
     await vscode.commands.executeCommand('scimWorkbench.log.clear');
     assert.equal(a.log.entries().length, 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -250,7 +266,6 @@ describe('mock server in the extension host', function () {
 
   it('injects faults from the palette: a rate limit answers 429 with Retry-After, "No faults" lifts it', async () => {
     const a = await api();
-    if (a.mock.state.status !== 'running') await a.mock.start();
     await vscode.commands.executeCommand('scimWorkbench.injectFaults', 'Rate limit at 25 requests/second');
     assert.equal(vscode.workspace.getConfiguration('scimWorkbench').get('mock.rateLimitPerSecond'), 25);
     await waitFor('the rate limit to apply', () => a.mock.service?.options.rateLimitPerSecond === 25);

@@ -44,9 +44,9 @@ export default async function (ui, step) {
     const uid = (await res.json()).id;
     await fetch(`${base}/Groups/${gid}`, { method: 'PATCH', headers, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: uid }] }] }) });
     await ui.openContainer();
-    const users = ui.sidebarRow('Users');
+    const users = ui.view('Directory').locator('.monaco-list-row', { hasText: /^Users/ }).first();
     await users.waitFor({ state: 'visible' });
-    await users.click();
+    await users.locator('.monaco-tl-twistie').click();
     await ui.sidebarRow('Ada Lovelace').waitFor({ state: 'visible' });
     await ui.sidebarRow('ada.lovelace@contoso.com').waitFor({ state: 'visible' });
   });
@@ -66,5 +66,10 @@ export default async function (ui, step) {
     await log.locator('.monaco-list-row', { hasText: 'POST /Users' }).first().waitFor({ state: 'visible' });
     await log.locator('.monaco-list-row', { hasText: 'POST /Users' }).first().click();
     await page.locator('.editor-group-container .monaco-editor', { hasText: 'Bearer [redacted]' }).first().waitFor({ state: 'visible' });
+  });
+  await step('palette: SCIM: How to Connect Microsoft Entra opens the walkthrough', async () => {
+    await ui.command('SCIM: How to Connect Microsoft Entra');
+    await page.locator('.gettingStartedContainer', { hasText: 'Connect Microsoft Entra to the mock MURAL server' }).first().waitFor({ state: 'visible' });
+    await page.locator('.gettingStartedContainer', { hasText: 'Copy the Tenant URL and Secret Token' }).first().waitFor({ state: 'visible' });
   });
 }

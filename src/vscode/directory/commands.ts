@@ -76,7 +76,6 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
 
   context.subscriptions.push(
     cmd('directory.refresh', () => tree.refreshNow()),
-    cmd('directory.loadMore', (node: DirectoryNode) => { if (node?.type === 'more') tree.loadMore(node); }),
     cmd('directory.filter', async () => {
       const text = await vscode.window.showInputBox({
         title: 'Filter the Directory',

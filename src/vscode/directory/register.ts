@@ -22,6 +22,12 @@ export function registerDirectory(context: vscode.ExtensionContext, mock: MockSe
     fs,
     vscode.workspace.registerFileSystemProvider(RESOURCE_SCHEME, fs, { isCaseSensitive: true }),
     mock.onDidChangeState(() => tree.refreshNow()),
+    // Selecting opens: sturdier than item commands while the tree repaints under a burst of requests.
+    view.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node?.type === 'more') tree.loadMore(node);
+      else if (node?.type === 'user' || node?.type === 'group') void vscode.commands.executeCommand(`${SECTION}.openResource`, node);
+    }),
   );
   registerDirectoryCommands(context, mock, tree, view);
   return tree;

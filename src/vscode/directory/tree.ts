@@ -2,7 +2,9 @@
 // groups expanding to their members, deactivated users to the workspaces they lost. Children are fetched a
 // page at a time ("Load more…"), cached until the source changes, and refreshed on a debounce so a burst of
 // hundreds of requests repaints once. Item ids are stable (source, kind, resource id) so selection and
-// expansion survive refreshes.
+// expansion survive refreshes. Items carry no click command: a command with arguments is re-registered on
+// every repaint, and a click landing during a burst of refreshes would hit a stale one ("Actual command not
+// found"); the view's selection opens them instead (see register.ts).
 import * as vscode from 'vscode';
 import type { Resource } from '../../scim/resource';
 import { userLabel, type CollectionKind, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
@@ -150,7 +152,6 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
           : new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
         item.tooltip = userTooltip(u);
         item.contextValue = `scim:user:${active ? 'active' : 'inactive'}:${node.source.kind}`;
-        item.command = { command: 'scimWorkbench.openResource', title: 'Open as JSON', arguments: [node] };
         return item;
       }
       case 'group': {
@@ -160,7 +161,6 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
         item.iconPath = new vscode.ThemeIcon('organization');
         item.tooltip = new vscode.MarkdownString(`**${escapeMd(String(g.displayName ?? ''))}** (workspace)\n\nid: \`${g.id as string}\`${g.externalId ? `\n\nexternalId: \`${String(g.externalId)}\`` : ''}`);
         item.contextValue = `scim:group:${node.source.kind}`;
-        item.command = { command: 'scimWorkbench.openResource', title: 'Open as JSON', arguments: [node] };
         return item;
       }
       case 'member': {
@@ -184,7 +184,6 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
         item.description = `${node.remaining.toLocaleString('en-US')} more`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.contextValue = 'scim:more';
-        item.command = { command: 'scimWorkbench.directory.loadMore', title: 'Load more', arguments: [node] };
         return item;
       }
       case 'message': {

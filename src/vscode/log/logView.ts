@@ -131,7 +131,6 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
     item.iconPath = new vscode.ThemeIcon(icon[0] as string, new vscode.ThemeColor(icon[1] as string));
     item.tooltip = `${e.method} ${e.path}\n${e.status} ${STATUS_CODES[e.status] ?? ''} in ${e.durationMs.toFixed(1)} ms at ${e.time}`;
     item.contextValue = e.status >= 400 ? 'scim:request:error' : 'scim:request';
-    item.command = { command: `${SECTION}.log.open`, title: 'Open Request', arguments: [e] };
     return item;
   }
 
@@ -165,6 +164,8 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, mock: 
   context.subscriptions.push(
     provider,
     view,
+    // Selecting opens the exchange; item commands would go stale while the log repaints under a burst.
+    view.onDidChangeSelection((e) => { if (e.selection[0]) void vscode.commands.executeCommand(`${SECTION}.log.open`, e.selection[0]); }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, provider),
     vscode.commands.registerCommand(`${SECTION}.log.open`, async (entry?: RequestLogEntry) => {
       const e = entry ?? view.selection[0];
