@@ -111,9 +111,19 @@ export async function measure(server, settings, requests, progress) {
   m.count = samples.length;
   m.rps = samples.length / result.duration;
   m.errors = result.errors + result.timeouts;
-  await call(server, 'GET', `${server.basePath}/Users?filter=${encodeURIComponent('userName eq "settle@contoso.com"')}`);
-  assertAlive(server);
+  await settle(server);
   return m;
+}
+
+/** Waits until the server has answered what the driver abandoned at the end of a run; says so if it died. */
+async function settle(server) {
+  try {
+    await call(server, 'GET', `${server.basePath}/Users?filter=${encodeURIComponent('userName eq "settle@contoso.com"')}`);
+  } catch (e) {
+    await Promise.race([server.exited, new Promise((r) => setTimeout(r, 1000))]);
+    assertAlive(server);
+    throw e;
+  }
 }
 
 /**

@@ -41,6 +41,7 @@ export function cleanUpNow() {
  * @property {string} origin http://127.0.0.1:<port>
  * @property {string} basePath path of the SCIM base URL ("" for bare)
  * @property {number} startMs from spawn until the URL was printed
+ * @property {string} [dataDir] the mock's temporary directory for its data file
  */
 
 /**
@@ -51,12 +52,13 @@ export function cleanUpNow() {
  */
 export function startServer(kind, seed) {
   let args;
+  let dataDir;
   if (kind === 'bare') args = [join(benchDir, 'baselines', 'bare.mjs'), '--port', '0'];
   else if (kind === 'scimmy') args = [join(benchDir, 'baselines', 'scimmy.mjs'), '--port', '0', '--token', TOKEN];
   else {
-    const dir = mkdtempSync(join(tmpdir(), 'scim-workbench-bench-'));
-    tempDirs.add(dir);
-    args = [cliFile, 'serve', '--host', '127.0.0.1', '--port', '0', '--token', TOKEN, '--data', join(dir, 'directory.json')];
+    dataDir = mkdtempSync(join(tmpdir(), 'scim-workbench-bench-'));
+    tempDirs.add(dataDir);
+    args = [cliFile, 'serve', '--host', '127.0.0.1', '--port', '0', '--token', TOKEN, '--data', join(dataDir, 'directory.json')];
     if (seed) args.push('--seed', String(seed));
   }
   const started = performance.now();
@@ -104,6 +106,7 @@ export function startServer(kind, seed) {
         origin: `http://127.0.0.1:${match[1]}`,
         basePath: (match[2] ?? '').replace(/[.,;)]+$/, '').replace(/\/$/, ''),
         startMs: performance.now() - started,
+        dataDir,
       });
     };
     child.stdout.on('data', onData);
@@ -114,7 +117,7 @@ export function startServer(kind, seed) {
   });
 }
 
-/** SIGTERM, then SIGKILL if the server has not exited 5 s later. */
+/** SIGTERM, then SIGKILL if the server has not exited 5 s later; then its data file goes. */
 export async function stopServer(server) {
   if (server.child.exitCode === null && server.child.signalCode === null) {
     server.child.kill('SIGTERM');
@@ -122,11 +125,16 @@ export async function stopServer(server) {
     await server.exited;
     clearTimeout(timer);
   }
+  if (server.dataDir) {
+    rmSync(server.dataDir, { recursive: true, force: true });
+    tempDirs.delete(server.dataDir);
+  }
 }
 
 export function assertAlive(server) {
   if (server.child.exitCode !== null || server.child.signalCode !== null) {
-    throw new Error(`${server.kind} died during the benchmark. Its last output:\n${server.output()}`);
+    const how = server.child.signalCode ?? `exit code ${server.child.exitCode}`;
+    throw new Error(`${server.kind} died (${how}) during the benchmark. The last lines it printed:\n${server.output().split('\n').slice(-10).join('\n')}`);
   }
 }
 
