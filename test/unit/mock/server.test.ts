@@ -471,15 +471,15 @@ describe('mock server over HTTP', () => {
   });
 
   describe('concurrency', () => {
-    it('gives exactly one 201 among concurrent POSTs of one userName', async () => {
+    it('gives exactly one 201 and 199 409s among 200 concurrent POSTs of one userName', async () => {
       const body = entraUser('race@example.com', 'Race', 'Condition');
-      const replies = await Promise.all(Array.from({ length: 40 }, () => h.call('POST', `${BASE}/Users`, body)));
+      const replies = await Promise.all(Array.from({ length: 200 }, () => h.call('POST', `${BASE}/Users`, body)));
       assert.equal(replies.filter((r) => r.status === 201).length, 1);
-      assert.equal(replies.filter((r) => r.status === 409).length, 39);
+      assert.equal(replies.filter((r) => r.status === 409).length, 199);
     });
 
-    it('loses no member among concurrent member adds to one group', async () => {
-      const users = await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('POST', `${BASE}/Users`, entraUser(`m${i}@example.com`, 'Mem', 'Ber'))));
+    it('loses no member among 100 concurrent member adds to one group', async () => {
+      const users = await Promise.all(Array.from({ length: 100 }, (_, i) => h.call('POST', `${BASE}/Users`, entraUser(`m${i}@example.com`, 'Mem', 'Ber'))));
       const g = (await h.call('POST', `${BASE}/Groups`, entraGroup('Crowd'))).json.id;
       await Promise.all(users.map((u) => h.call('PATCH', `${BASE}/Groups/${g}`, patchOp({ op: 'Add', path: 'members', value: [{ value: u.json.id }] }))));
       const members = (await h.call('GET', `${BASE}/Groups/${g}`)).json.members.map((m: { value: string }) => m.value);
