@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { planPayload } from '../../src/vscode/requests/payload';
+import { planPayload } from '../../src/client/payloadPlan';
 import type { SendResult } from '../../src/vscode/requests/sender';
 import { api, choose, outputText, placesHolding, recordMessages, restoreAll, setSetting, shownMessages, stubServer, waitFor } from './helpers';
 

@@ -1,5 +1,6 @@
 // The check's report as text (terminals), JSON (tools), JUnit XML (CI test reports) and Markdown (the VS Code
 // report document, support tickets). Reports hold only redacted exchanges, so no format can show a token.
+import { fence, prettyJson } from '../text';
 import type { CheckReport, CheckStep, Exchange, Verdict } from './types';
 
 export type ReportFormat = 'text' | 'json' | 'junit' | 'markdown';
@@ -31,25 +32,16 @@ export function verdictLine(report: CheckReport): string {
   return `${outcome}: ${tally(report)} of ${plural(report.steps.length, 'step')} in ${ms(report.durationMs)}.`;
 }
 
-function prettyBody(body: string): string {
-  if (!body.trim()) return '';
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
-
 function requestText(e: Exchange): string {
   const r = e.request;
-  const body = r.body !== undefined ? prettyBody(r.body) : '';
+  const body = r.body !== undefined ? prettyJson(r.body) : '';
   return [`${r.method} ${r.url}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`), ...(body ? ['', body] : [])].join('\n');
 }
 
 function responseText(e: Exchange): string {
   if (!e.response) return `No answer (${e.error?.kind ?? 'error'}): ${e.error?.message ?? ''}`;
   const r = e.response;
-  const body = prettyBody(r.body);
+  const body = prettyJson(r.body);
   return [
     `HTTP/1.1 ${r.status} ${r.statusText}`.trimEnd(),
     ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`),
@@ -154,12 +146,6 @@ export function headingSlug(heading: string): string {
 /** Prose from servers may hold HTML or Markdown: shown as text. */
 function prose(s: string): string {
   return s.replace(/[\\`*_[\]<>|]/g, '\\$&');
-}
-
-function fence(lang: string, text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${lang}\n${text.replace(/\s+$/, '')}\n${ticks}`;
 }
 
 function stepHeading(s: CheckStep): string {

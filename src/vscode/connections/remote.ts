@@ -9,7 +9,7 @@ import { get, listPage, patch, remove, ScimRequestError, type ResourceKind } fro
 import { SECTION } from '../config';
 import { userLabel, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from '../directory/source';
 import type { DirectoryNode, DirectoryTreeProvider } from '../directory/tree';
-import { errorAdvice } from '../requests/render';
+import { errorAdvice } from '../../client/responseText';
 import type { ConnectionService } from './service';
 import { MOCK_CONNECTION_ID } from './store';
 import type { BrowsingView } from './tree';

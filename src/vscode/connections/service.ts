@@ -10,7 +10,7 @@ import type { MockServerController } from '../mock/controller';
 import { startWithFeedback } from '../mock/commands';
 import { ReadOnlyDocuments } from './documents';
 import { NetworkClient } from './network';
-import { renderTestReport } from './report';
+import { renderTestReport } from '../../client/testConnectionReport';
 import { ConnectionStore, MOCK_CONNECTION_ID, type ConnectionInfo } from './store';
 
 export const REPORT_SCHEME = 'scim-report';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { RULES, type Fix, type Problem, type RuleCode } from '../../validation';
 import { MAPPING_RULES, SOURCE } from './convert';
-import { fixAll, onlyFix, spanEdit, type FixChooser } from './fixAll';
+import { fixAll, onlyFix, spanEdit, type FixChooser } from '../../validation/fixAll';
 import type { PayloadLinter } from './linter';
 
 export const OPEN_RULE_DOCS = 'scimWorkbench.openRuleDocs';

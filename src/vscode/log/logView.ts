@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { STATUS_CODES } from 'node:http';
 import type { RequestLogEntry } from '../../mock/requestLog';
 import { BASE_PATHS } from '../../mock/server';
+import { prettyJson } from '../../client/text';
 import type { MockServerController } from '../mock/controller';
 import { SECTION } from '../config';
 
@@ -47,12 +48,7 @@ export function matchesFilter(e: RequestLogEntry, f: LogFilter): boolean {
 }
 
 function pretty(body: string): string {
-  if (!body) return '(no body)';
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
+  return prettyJson(body) || '(no body)';
 }
 
 /** The read-only document of one exchange. */

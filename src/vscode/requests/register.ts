@@ -14,7 +14,7 @@ import type { Target } from '../connections/service';
 import { historyLabel, type ConnectionNode } from '../connections/tree';
 import { RequestHistory, requestOf, type HistoryEntry } from './history';
 import { HTTP_FILES, HTTP_LANGUAGE, RequestFiles, isRequestFile, needsConnection, problemsWithoutConnection } from './httpFiles';
-import { planPayload, type PayloadOption } from './payload';
+import { planPayload, type PayloadOption } from '../../client/payloadPlan';
 import { RequestSender, type SendResult } from './sender';
 
 export interface RequestsFeature {

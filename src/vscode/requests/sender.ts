@@ -12,7 +12,7 @@ import type { NetworkClient } from '../connections/network';
 import type { Target } from '../connections/service';
 import { ReadOnlyDocuments } from '../connections/documents';
 import type { HistoryEntry, RequestHistory } from './history';
-import { renderResponse, statusSummary } from './render';
+import { renderResponse, statusSummary } from '../../client/responseText';
 
 export const RESPONSE_SCHEME = 'scim-response';
 /** A request running longer than this gets a notification with a Cancel button. */

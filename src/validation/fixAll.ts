@@ -1,8 +1,9 @@
-// Fixing many problems at once (pure: no vscode). Fixes are computed against one text, and two of them may
+// Fixing many problems at once. Fixes are computed against one text, and two of them may
 // touch the same place (two properties removed side by side share a comma), so fixes that meet wait for the
 // next round, after validating again; the result is one edit spanning what changed.
-import type { MappingTable } from '../../scim/mapping';
-import { applyFix, validatePayload, type Fix, type Problem, type TextEdit } from '../../validation';
+import type { MappingTable } from '../scim/mapping';
+import { applyFix, type Fix, type Problem, type TextEdit } from './rules';
+import { validatePayload } from './validate';
 
 /** The fix to apply for a problem, or undefined to leave it. */
 export type FixChooser = (p: Problem) => Fix | undefined;

@@ -1,20 +1,7 @@
 // The full Test Connection report as Markdown: the verdict, what to fix, then each probe's request and
-// response exactly as sent and received (already redacted by the client). No vscode import: pure text.
-import type { ProbeReport, TestConnectionResult } from '../../client/testConnection';
-
-function fence(lang: string, text: string): string {
-  const ticks = /```/.test(text) ? '````' : '```';
-  return `${ticks}${lang}\n${text.replace(/\s+$/, '')}\n${ticks}`;
-}
-
-function pretty(body: string): string {
-  if (!body.trim()) return '';
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
+// response exactly as sent and received (already redacted by the client).
+import type { ProbeReport, TestConnectionResult } from './testConnection';
+import { fence, prettyJson } from './text';
 
 function probeSection(p: ProbeReport, n: number): string {
   const verdict = p.skipped ? 'not sent' : p.ok ? 'passed' : 'FAILED';
@@ -28,7 +15,7 @@ function probeSection(p: ProbeReport, n: number): string {
   if (p.response) {
     const r = p.response;
     out.push(`Response after ${Math.round(r.durationMs)} ms${r.retryAfterSeconds !== undefined ? ` (Retry-After: ${r.retryAfterSeconds} s)` : ''}:`, '');
-    const body = pretty(r.body);
+    const body = prettyJson(r.body);
     out.push(fence('http', [
       `HTTP/1.1 ${r.status} ${r.statusText}`.trimEnd(),
       ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`),

@@ -1,8 +1,8 @@
 // What "Send Payload…" offers for a `*.scim.json` payload, best guess first: POST for a new resource, PUT
 // for a full resource that carries its id, PATCH /{id} for a PatchOp (Users or Groups read from its paths).
-// A response (ListResponse, Error) is refused: there is nothing to send. No vscode import: pure logic.
-import type { ResourceKind } from '../../client/scim';
-import { URN } from '../../scim/schemas';
+// A response (ListResponse, Error) is refused: there is nothing to send.
+import type { ResourceKind } from './scim';
+import { URN } from '../scim/schemas';
 
 export interface PayloadOption {
   readonly method: 'POST' | 'PUT' | 'PATCH';

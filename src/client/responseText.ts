@@ -1,9 +1,9 @@
 // The text of a response document, REST Client style: a summary of a SCIM error (status, scimType, detail
 // and what to do) or of a 429's Retry-After on top as # comments, then the status line, the response headers,
 // the pretty-printed body, and the request as it went out. Everything in an HttpResponse is already
-// redacted by the client. No vscode import: pure text.
-import type { HttpResponse } from '../../client/http';
-import { scimErrorInfo } from '../../client/scim';
+// redacted by the client.
+import type { HttpResponse } from './http';
+import { scimErrorInfo } from './scim';
 
 /** What a SCIM error type (RFC 7644 §3.12) or status usually means for the request just sent. */
 const SCIM_TYPE_ADVICE: Record<string, string> = {
