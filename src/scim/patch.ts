@@ -1,13 +1,15 @@
 // The PATCH engine (RFC 7644 §3.5.2) with the shapes Microsoft Entra ID sends: capitalised ops, one op per
 // attribute, `emails[type eq "work"].value`, enterprise URN paths, the aadOptscim062020 path-less replace with
 // dotted and URN keys, string booleans, several members per op, and members removed by value list.
-// Operations apply to a deep copy, so a failing operation leaves the caller's resource untouched (atomicity).
+// Operations apply to a copy made on write — a shallow copy of the resource whose top-level attributes are
+// deep-copied the first time an operation changes them — so the caller's resource is never touched, a failing
+// operation discards the copy (atomicity), and attributes no operation touches are shared, not copied.
 import { ScimError } from './errors';
 import { compileValueFilter, formatAttrPath, formatFilter, type FilterNode } from './filter';
 import { parsePath, type PatchPath } from './path';
 import { coreAttributes, extensionUrn, normalizeElement, normalizeValue, setProp, type Resource } from './resource';
 import { RESOURCE_TYPES, resolveAttribute, URN, type AttributeDef, type ResourceTypeName } from './schemas';
-import { deepEqual, describeValue, getProp, isObject, isPresent, type JsonObject } from './values';
+import { deepEqual, describeValue, findKey, getProp, isObject, isPresent, type JsonObject } from './values';
 
 export interface PatchOptions {
   /** Default true: Entra's "True"/"False"/"false" for boolean attributes. */
@@ -48,9 +50,35 @@ interface Target {
 
 interface Ctx {
   rt: ResourceTypeName;
+  /** The copy operations apply to: shallow; the values under the keys in `owned` are its own deep copies. */
   work: Resource;
+  owned: Set<string>;
   coerce: boolean;
   strict: boolean;
+}
+
+/** A deep copy of a JSON value (own "__proto__" keys stay plain keys, as JSON.parse makes them). */
+function cloneJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(cloneJson);
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const x = cloneJson((v as JsonObject)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
+}
+
+/**
+ * Makes the value of top-level attribute `name` of the working copy its own (a deep copy, once), so that it
+ * may be changed in place. Everything an operation changes inside an attribute goes through here first.
+ */
+function own(ctx: Ctx, name: string): void {
+  const k = findKey(ctx.work, name);
+  if (k === undefined || ctx.owned.has(k)) return;
+  ctx.owned.add(k);
+  ctx.work[k] = cloneJson(ctx.work[k]);
 }
 
 function syntax(detail: string): never {
@@ -153,11 +181,14 @@ function readOnlyError(t: Target): never {
 
 function container(ctx: Ctx, t: { ext?: string }, create: boolean): JsonObject | undefined {
   if (!t.ext) return ctx.work;
+  own(ctx, t.ext);
   const c = getProp(ctx.work, t.ext);
   if (isObject(c)) return c;
   if (!create) return undefined;
   const fresh: JsonObject = {};
   setProp(ctx.work, t.ext, fresh);
+  ctx.owned.add(t.ext);
+  own(ctx, 'schemas');
   const schemas = getProp(ctx.work, 'schemas');
   if (Array.isArray(schemas) && !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === t.ext?.toLowerCase())) schemas.push(t.ext);
   return fresh;
@@ -169,6 +200,7 @@ function tidyExtension(ctx: Ctx, ext: string | undefined): void {
   const c = getProp(ctx.work, ext);
   if (c !== undefined && isObject(c) && Object.keys(c).length > 0) return;
   setProp(ctx.work, ext, undefined);
+  own(ctx, 'schemas');
   const schemas = getProp(ctx.work, 'schemas');
   if (Array.isArray(schemas)) {
     const i = schemas.findIndex((s) => typeof s === 'string' && s.toLowerCase() === ext.toLowerCase());
@@ -316,6 +348,7 @@ function setFiltered(ctx: Ctx, kind: 'add' | 'replace', t: Target, c: JsonObject
 /** add / replace at a resolved target. */
 function set(ctx: Ctx, kind: 'add' | 'replace', t: Target, value: unknown): void {
   if (isReadOnly(t)) readOnlyError(t);
+  if (!t.ext) own(ctx, t.def.name);
   const c = container(ctx, t, value !== null);
   if (!c) return;
   const def = t.def;
@@ -374,6 +407,7 @@ function listedMatch(def: AttributeDef, stored: unknown, listed: unknown): boole
 
 function remove(ctx: Ctx, t: Target, op: Operation): void {
   if (isReadOnly(t)) readOnlyError(t);
+  if (!t.ext) own(ctx, t.def.name);
   const c = container(ctx, t, false);
   if (!c) return;
   const def = t.def;
@@ -419,8 +453,8 @@ function remove(ctx: Ctx, t: Target, op: Operation): void {
 
 /** The current value a target names (for comparing a path-less readOnly value with what is stored). */
 function currentAt(ctx: Ctx, t: Target): unknown {
-  const c = container(ctx, t, false);
-  const v = c ? getProp(c, t.def.name) : undefined;
+  const c = t.ext ? getProp(ctx.work, t.ext) : ctx.work;
+  const v = isObject(c) ? getProp(c, t.def.name) : undefined;
   return t.sub && isObject(v) ? getProp(v, t.sub.name) : v;
 }
 
@@ -488,9 +522,19 @@ function applyOperation(ctx: Ctx, op: Operation): void {
   set(ctx, op.op, t, op.value);
 }
 
+const requiredByType = new Map<ResourceTypeName, readonly AttributeDef[]>();
+
+/** The core attributes a resource type requires (userName, displayName). */
+function requiredAttributes(rt: ResourceTypeName): readonly AttributeDef[] {
+  let list = requiredByType.get(rt);
+  if (!list) requiredByType.set(rt, (list = [...coreAttributes(rt).values()].filter((d) => d.required)));
+  return list;
+}
+
 /**
- * Applies a PatchOp body atomically: validates `schemas` (PatchOp URN) and every operation, working on a deep
- * copy, so either all operations apply or none; never mutates `current`. `op` is case-insensitive; add on a
+ * Applies a PatchOp body atomically: validates `schemas` (PatchOp URN) and every operation, working on a copy
+ * (made on write), so either all operations apply or none; never mutates `current`; the result shares the
+ * attributes no operation changed with `current`. `op` is case-insensitive; add on a
  * single-valued attribute = replace; add/replace on a complex attribute merges sub-attributes; add to a
  * multi-valued attribute appends, merging values already there (a member is never listed twice); path-less
  * add/replace take an object whose keys are paths (`name.givenName`, URN keys, nested objects); value-path
@@ -505,11 +549,12 @@ export function applyPatch(rt: ResourceTypeName, current: Resource, body: unknow
   const ops = readOperations(body);
   const ctx: Ctx = {
     rt,
-    work: structuredClone(current),
+    work: { ...current },
+    owned: new Set(),
     coerce: options.coerceBooleanStrings ?? true,
     strict: options.strictMemberRemoval ?? false,
   };
-  const required = [...coreAttributes(rt).values()].filter((d) => d.required);
+  const required = requiredAttributes(rt);
   ops.forEach((op, i) => {
     const had = required.filter((d) => isPresent(getProp(ctx.work, d.name)));
     try {

@@ -389,3 +389,45 @@ describe('PATCH properties', () => {
     }), { numRuns: 10_000 });
   });
 });
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+describe('PATCH copy on write', () => {
+  it('never writes into the input, even when every object in it is frozen (as the store keeps `schemas`)', () => {
+    const bases: [ResourceTypeName, Resource][] = [
+      ['User', deepFreeze({ ...user(), nickName: 'Al', emails: [{ type: 'work', value: 'w@x.com', primary: true }, { type: 'home', value: 'h@x.com' }], [ENT]: { department: 'Eng', manager: { value: 'm1' } } })],
+      ['User', deepFreeze({ schemas: [URN.User], userName: 'bob@contoso.com' })],
+      ['Group', deepFreeze(group(['u1', 'u2']))],
+    ];
+    const cases = fc.constantFrom(0, 1, 2).chain((which) => fc.tuple(fc.constant(which), bodyArb(which === 2 ? GROUP_OPS : USER_OPS)));
+    fc.assert(fc.property(cases, fc.boolean(), ([which, body], strict) => {
+      const [rt, current] = bases[which] as [ResourceTypeName, Resource];
+      let result: { resource: Resource; changed: boolean };
+      try {
+        result = applyPatch(rt, current, body, { strictMemberRemoval: strict });
+      } catch (e) {
+        if (!(e instanceof ScimError) || e.status !== 400) throw e;
+        return;
+      }
+      assert.equal(result.changed, !deepEqual(result.resource, current));
+      assert.ok(Object.isFrozen(current));
+    }), { numRuns: 10_000 });
+  });
+
+  it('shares the attributes no operation changed with the input', () => {
+    const current = user();
+    const { resource, changed } = patch('User', current, [{ op: 'Replace', path: 'name.givenName', value: 'Grace' }]);
+    assert.ok(changed);
+    assert.equal(resource.emails, current.emails);
+    assert.equal(resource.schemas, current.schemas);
+    assert.notEqual(resource.name, current.name);
+    assert.deepEqual(resource.name, { formatted: 'Alice Smith', familyName: 'Smith', givenName: 'Grace' });
+    assert.equal((current.name as Record<string, unknown>).givenName, 'Alice');
+  });
+});
