@@ -18,7 +18,7 @@ import { UserGenerator, workspaceName } from './seed';
 import { isoTime, randomId } from './time';
 import {
   checkRecord, DirectoryStore, userDisplay,
-  type DirectoryRecord, type Entry, type GroupEntry, type GroupRecord, type LostWorkspace, type UserEntry,
+  type DirectoryRecord, type Entry, type GroupEntry, type GroupRecord, type LostWorkspace, type UserEntry, type UserRecord,
 } from './store';
 
 export type { LostWorkspace } from './store';
@@ -250,34 +250,50 @@ export class ScimService extends EventEmitter<ServiceEvents> {
 
   /** The full representation: stored data, then computed groups/members, then meta. Shares nested objects with the store. */
   representationOf(rt: ResourceTypeName, e: Entry, withMembers = true): Resource {
+    return { ...e.data, ...this.computedOf(rt, e, withMembers) };
+  }
+
+  /** What the representation adds to the stored data: a user's groups or a group's members (when any), then meta. */
+  private computedOf(rt: ResourceTypeName, e: Entry, withMembers: boolean): Resource {
     const meta: Record<string, unknown> = { resourceType: rt, created: e.created, lastModified: e.modified };
     const location = this.locationOf(rt, e.id);
     if (location !== undefined) meta.location = location;
     meta.version = versionOf(e);
     if (rt === 'User') {
       const u = e as UserEntry;
-      if (!u.groups || u.groups.size === 0) return { ...e.data, meta };
+      if (!u.groups || u.groups.size === 0) return { meta };
       const groups = [];
       for (const gid of u.groups) {
         const g = this.store.groups.get(gid);
         const ref = this.locationOf('Group', gid);
         groups.push({ value: gid, ...(ref ? { $ref: ref } : {}), display: (g?.data.displayName as string | undefined) ?? '', type: 'direct' });
       }
-      return { ...e.data, groups, meta };
+      return { groups, meta };
     }
     const g = e as GroupEntry;
-    if (!withMembers) return { ...e.data, meta };
+    if (!withMembers) return { meta };
     const members = [];
     for (const uid of g.members) {
       const u = this.store.users.get(uid);
       const ref = this.locationOf('User', uid);
       members.push({ value: uid, ...(ref ? { $ref: ref } : {}), display: u ? userDisplay(u.data) : '', type: 'User' });
     }
-    return { ...e.data, members, meta };
+    return { members, meta };
   }
 
   jsonOf(rt: ResourceTypeName, e: Entry): string {
-    return (e.json ??= JSON.stringify(this.representationOf(rt, e)));
+    return (e.json ??= this.jsonWith(rt, e, JSON.stringify(e.data)));
+  }
+
+  /**
+   * JSON.stringify(representationOf(rt, e)) made from `dataJson`, the stored data's JSON: the computed part is
+   * appended to it, so a write serialises its data once, for the data file and the answer alike.
+   */
+  private jsonWith(rt: ResourceTypeName, e: Entry, dataJson: string): string {
+    const computed = this.computedOf(rt, e, true);
+    for (const k in computed) if (Object.prototype.hasOwnProperty.call(e.data, k)) return JSON.stringify({ ...e.data, ...computed });
+    if (dataJson === '{}') return JSON.stringify(computed);
+    return `${dataJson.slice(0, -1)},${JSON.stringify(computed).slice(1)}`;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -394,10 +410,25 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     return { seq: this.store.seq + 1, at: isoTime() };
   }
 
-  /** Applies a record to memory now and resolves when it is in the data file. */
-  private commit(rec: DirectoryRecord): Promise<void> {
+  /**
+   * Applies a record to memory now and resolves when it is in the data file. `dataJson`, when given, is
+   * JSON.stringify(rec.data), already made by the caller.
+   */
+  private commit(rec: DirectoryRecord, dataJson?: string): Promise<void> {
     this.store.apply(rec);
-    return this.journal ? this.journal.append(rec.seq, JSON.stringify(rec)) : RESOLVED;
+    if (!this.journal) return RESOLVED;
+    if (dataJson === undefined) return this.journal.append(rec.seq, JSON.stringify(rec));
+    const head = JSON.stringify({ ...rec, data: undefined });
+    return this.journal.append(rec.seq, `${head.slice(0, -1)},"data":${dataJson}}`);
+  }
+
+  /** Stores a user record and caches the user's JSON, both from one serialisation of its data. */
+  private commitUser(rec: UserRecord): Promise<void> {
+    const dataJson = JSON.stringify(rec.data);
+    const done = this.commit(rec, dataJson);
+    const e = this.store.users.get(rec.id) as UserEntry;
+    e.json = this.jsonWith('User', e, dataJson);
+    return done;
   }
 
   private checkIfMatch(e: Entry, cond: WriteConditions | undefined): void {
@@ -465,7 +496,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     let done: Promise<void>;
     if (rt === 'User') {
       this.checkUserNameFree(res.userName, undefined);
-      done = this.commit({ t: 'U', seq, at, id, created: at, data: this.storedData(id, res) });
+      done = this.commitUser({ t: 'U', seq, at, id, created: at, data: this.storedData(id, res) });
     } else {
       this.checkDisplayNameFree(res.displayName, undefined);
       const members = this.memberIds(res.members);
@@ -529,7 +560,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const lost: LostWorkspace[] = deactivating
       ? [...(e.groups ?? [])].map((gid) => ({ id: gid, displayName: String(this.store.groups.get(gid)?.data.displayName ?? ''), at }))
       : [];
-    const done = this.commit({ t: 'U', seq, at, id: e.id, created: e.created, data, ...(lost.length > 0 ? { lost } : {}) });
+    const done = this.commitUser({ t: 'U', seq, at, id: e.id, created: e.created, data, ...(lost.length > 0 ? { lost } : {}) });
     const display = userDisplay(data);
     this.emitChange({ type: 'updated', resourceType: 'User', id: e.id, display });
     if (deactivating) this.emitChange({ type: 'deactivated', resourceType: 'User', id: e.id, display, lostWorkspaces: lost });
