@@ -11,9 +11,11 @@
 // - A line that was being written when the process died (no trailing newline) is dropped on load and cut
 //   from the file before new lines are appended; a damaged line anywhere else stops the load with a
 //   message instead of silently losing data.
-// - Compaction writes a snapshot (captured synchronously, serialised in chunks so requests keep flowing)
-//   plus every line written since the capture to a temporary file, fsyncs it and renames it over the
-//   data file. A crash at any point leaves either the old file or the new one, both complete.
+// - Compaction writes a snapshot (captured synchronously, serialised in chunks so requests keep flowing) to a
+//   temporary file and fsyncs it while appends continue to the data file; then, in one synchronous step (so
+//   no write can slip in between and no write waits on the disk), it appends the lines written since the
+//   capture and renames the file over the data file. A crash at any point leaves either the old file or the
+//   new one, both complete (a power loss can cost the lines written since the last fsync, as always).
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -121,10 +123,8 @@ async function acquireLock(file: string): Promise<string> {
 
 export class Journal {
   private batch: Batch | undefined;
-  private switching = false;
   private compacting = false;
   private closed = false;
-  private closeWhenIdle = false;
   private failure: Error | undefined;
   /** Lines written since the snapshot being compacted was captured, for the new file. */
   private tail: string[] | undefined;
@@ -235,10 +235,10 @@ export class Journal {
     return this.bytes;
   }
 
-  /** Writes the queued batch (unless a compaction is switching files: then its end writes it). */
+  /** Writes the queued batch. */
   private kick(): void {
     const batch = this.batch;
-    if (!batch || this.switching) return;
+    if (!batch) return;
     this.batch = undefined;
     const buf = Buffer.from(this.batchText(batch), 'utf8');
     try {
@@ -300,34 +300,33 @@ export class Journal {
         await writeAll(tmpFd, buf);
         size += buf.length;
       }
-      this.switching = true;
-      if (this.closed) return;
+      await fsyncFd(tmpFd);
+      if (this.closed || this.failure) return;
+      // The switch, synchronous: lines written to the old file since the capture go to the new one, which
+      // then takes over. Queued batches are written after it (their lines up to snap.seq are skipped).
       if (this.tail.length > 0) {
         const buf = Buffer.from(this.tail.join('\n') + '\n', 'utf8');
-        await writeAll(tmpFd, buf);
+        writeAllSync(tmpFd, buf);
         size += buf.length;
       }
-      await fsyncFd(tmpFd);
-      await fs.promises.rename(tmp, this.file);
+      fs.renameSync(tmp, this.file);
       renamed = true;
-      await this.syncDirectory();
       const old = this.fd;
       this.fd = tmpFd;
       tmpFd = undefined;
       this.snapshotSeq = snap.seq;
       this.bytes = size;
       this.snapshotBytes = size;
-      await closeFd(old);
+      fs.closeSync(old);
+      this.tail = undefined;
+      await this.syncDirectory();
     } finally {
       this.tail = undefined;
-      this.switching = false;
       this.compacting = false;
       if (tmpFd !== undefined) {
         await closeFd(tmpFd).catch(() => undefined);
         if (!renamed) await fs.promises.rm(tmp, { force: true });
       }
-      if (this.closeWhenIdle) this.finishClose();
-      else this.kick();
     }
   }
 
@@ -349,10 +348,7 @@ export class Journal {
     await fs.promises.rm(this.lock, { force: true });
   }
 
-  /**
-   * Closes synchronously (VS Code's deactivate): a queued batch is written now, unless a compaction is
-   * switching files; then the file is closed, with the batch written, as soon as the switch is done.
-   */
+  /** Closes synchronously (VS Code's deactivate): a queued batch is written now; a compaction under way is dropped. */
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
@@ -361,18 +357,9 @@ export class Journal {
     } catch {
       // the lock only guards against a second server; a leftover one is taken over once this process is gone
     }
-    if (this.switching) {
-      this.closeWhenIdle = true;
-      return;
-    }
-    this.finishClose();
-  }
-
-  private finishClose(): void {
-    this.closeWhenIdle = false;
     const batch = this.batch;
     this.batch = undefined;
-    if (batch && !this.failure && !this.switching) {
+    if (batch && !this.failure) {
       try {
         fs.writeSync(this.fd, this.batchText(batch));
         batch.resolve();
