@@ -8,7 +8,7 @@ import { ScimError } from './errors';
 import { compileValueFilter, formatAttrPath, formatFilter, type FilterNode } from './filter';
 import { parsePath, type PatchPath } from './path';
 import { coreAttributes, extensionUrn, normalizeElement, normalizeValue, setProp, type Resource } from './resource';
-import { RESOURCE_TYPES, resolveAttribute, URN, type AttributeDef, type ResourceTypeName } from './schemas';
+import { findAttribute, RESOURCE_TYPES, resolveAttribute, URN, type AttributeDef, type ResourceTypeName } from './schemas';
 import { deepEqual, describeValue, findKey, getProp, isObject, isPresent, type JsonObject } from './values';
 
 export interface PatchOptions {
@@ -131,8 +131,7 @@ function readOperations(body: unknown): Operation[] {
 }
 
 function findSub(def: AttributeDef, name: string): AttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return def.subAttributes?.find((s) => s.name.toLowerCase() === lower);
+  return def.subAttributes && findAttribute(def.subAttributes, name);
 }
 
 function invalidPath(detail: string, at?: { offset: number; length: number }): never {

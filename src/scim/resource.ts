@@ -4,7 +4,7 @@ import { ScimError } from './errors';
 import { compileValueFilter, formatAttrPath } from './filter';
 import { parsePath } from './path';
 import {
-  ACCEPTED_EXTRA_SCHEMAS, COMMON_ATTRIBUTES, RESOURCE_TYPES, schemaFor,
+  ACCEPTED_EXTRA_SCHEMAS, COMMON_ATTRIBUTES, findAttribute, RESOURCE_TYPES, schemaFor,
   type AttributeDef, type ResourceTypeName,
 } from './schemas';
 import { describeValue, findKey, getProp, isObject, isPresent, parseDateTime, type JsonObject } from './values';
@@ -29,10 +29,13 @@ export function coreAttributes(rt: ResourceTypeName): ReadonlyMap<string, Attrib
   return m;
 }
 
+const extensionsByType = new Map<ResourceTypeName, ReadonlyMap<string, string>>();
+
 /** The canonical URN of an extension schema of `rt` named by `key` (case-insensitively), if it is one. */
 export function extensionUrn(rt: ResourceTypeName, key: string): string | undefined {
-  const lower = key.toLowerCase();
-  return RESOURCE_TYPES[rt].schemaExtensions.find((e) => e.schema.toLowerCase() === lower)?.schema;
+  let m = extensionsByType.get(rt);
+  if (!m) extensionsByType.set(rt, (m = new Map(RESOURCE_TYPES[rt].schemaExtensions.map((e) => [e.schema.toLowerCase(), e.schema]))));
+  return m.size === 0 ? undefined : m.get(key.toLowerCase());
 }
 
 function invalidValue(detail: string): never {
@@ -52,6 +55,10 @@ function expected(def: AttributeDef, coerce: boolean): string {
   }
 }
 
+function wrongValue(def: AttributeDef, value: unknown, path: string, coerce: boolean): never {
+  invalidValue(`"${path}" must be ${expected(def, coerce)}; got ${describeValue(value)}.`);
+}
+
 /**
  * One value of attribute `def` (an element, for multi-valued attributes), typed and cleaned: null and empty
  * values become undefined (unassigned), unknown and readOnly sub-attributes are dropped, Entra's string
@@ -59,7 +66,7 @@ function expected(def: AttributeDef, coerce: boolean): string {
  */
 export function normalizeElement(def: AttributeDef, value: unknown, path: string, coerce = true): unknown {
   if (value === null || value === undefined) return undefined;
-  const wrong = (): never => invalidValue(`"${path}" must be ${expected(def, coerce)}; got ${describeValue(value)}.`);
+  const wrong = (): never => wrongValue(def, value, path, coerce);
   switch (def.type) {
     case 'string':
     case 'reference':
@@ -83,15 +90,16 @@ export function normalizeElement(def: AttributeDef, value: unknown, path: string
     case 'complex': {
       if (!isObject(value)) return wrong();
       const out: JsonObject = {};
-      for (const [k, v] of Object.entries(value)) {
-        const lower = k.toLowerCase();
-        const sub = def.subAttributes?.find((s) => s.name.toLowerCase() === lower);
+      let any = false;
+      const subs = def.subAttributes ?? [];
+      for (const k of Object.keys(value)) {
+        const sub = findAttribute(subs, k);
         // Unknown sub-attributes are dropped like unknown attributes; readOnly ones are the server's to set.
         if (!sub || sub.mutability === 'readOnly') continue;
-        const n = normalizeValue(sub, v, `${path}.${sub.name}`, coerce);
-        if (n !== undefined) out[sub.name] = n;
+        const n = normalizeValue(sub, value[k], `${path}.${sub.name}`, coerce);
+        if (n !== undefined) { out[sub.name] = n; any = true; }
       }
-      return Object.keys(out).length > 0 ? out : undefined;
+      return any ? out : undefined;
     }
   }
 }
@@ -104,24 +112,22 @@ export function normalizeValue(def: AttributeDef, value: unknown, path: string, 
     invalidValue(`"${path}" must be an array of ${def.type === 'complex' ? 'objects' : `${def.type} values`}; got ${describeValue(value)}.`);
   }
   const out: unknown[] = [];
-  value.forEach((el, i) => {
-    const n = normalizeElement(def, el, `${path}[${i}]`, coerce);
+  for (let i = 0; i < value.length; i++) {
+    const n = normalizeElement(def, value[i], `${path}[${i}]`, coerce);
     if (n !== undefined) out.push(n);
-  });
+  }
   return out.length > 0 ? out : undefined;
 }
 
-/** The attributes of `value` (an object) checked against `attrs`; `prefix` names them in errors. */
-function normalizeAttributes(attrs: ReadonlyMap<string, AttributeDef>, value: JsonObject, prefix: string, coerce: boolean, out: JsonObject): void {
-  for (const [k, v] of Object.entries(value)) {
-    const def = attrs.get(k.toLowerCase());
-    // Unknown attributes are dropped rather than rejected: Entra and other clients send attributes a target
-    // does not model (RFC 7644 §3.3 lets a service provider ignore them), and keeping them would store data
-    // nothing can read back through the schemas. The payload validator reports them to the user instead.
-    if (!def || def.mutability === 'readOnly') continue;
-    const n = normalizeValue(def, v, `${prefix}${def.name}`, coerce);
-    if (n !== undefined) out[def.name] = n;
-  }
+/** Attribute `key` with value `v` checked against `attrs` into `out`; `prefix` names it in errors. */
+function normalizeAttribute(attrs: ReadonlyMap<string, AttributeDef>, key: string, v: unknown, prefix: string, coerce: boolean, out: JsonObject): void {
+  const def = attrs.get(key.toLowerCase());
+  // Unknown attributes are dropped rather than rejected: Entra and other clients send attributes a target
+  // does not model (RFC 7644 §3.3 lets a service provider ignore them), and keeping them would store data
+  // nothing can read back through the schemas. The payload validator reports them to the user instead.
+  if (!def || def.mutability === 'readOnly') return;
+  const n = normalizeValue(def, v, prefix === '' ? def.name : `${prefix}${def.name}`, coerce);
+  if (n !== undefined) out[def.name] = n;
 }
 
 const extensionByName = new Map<string, Map<string, AttributeDef>>();
@@ -131,6 +137,22 @@ export function extensionAttributes(urn: string): ReadonlyMap<string, AttributeD
   if (!m) {
     m = new Map((schemaFor(urn)?.attributes ?? []).map((a) => [a.name.toLowerCase(), a]));
     extensionByName.set(urn, m);
+  }
+  return m;
+}
+
+const allowedByType = new Map<ResourceTypeName, ReadonlyMap<string, string>>();
+
+/** The schema URNs a resource of type `rt` may list, by lower-case form: core, extensions, then accepted extras. */
+function allowedSchemas(rt: ResourceTypeName): ReadonlyMap<string, string> {
+  let m = allowedByType.get(rt);
+  if (!m) {
+    const type = RESOURCE_TYPES[rt];
+    const built = new Map<string, string>();
+    for (const urn of [type.schema, ...type.schemaExtensions.map((e) => e.schema), ...ACCEPTED_EXTRA_SCHEMAS[rt]]) {
+      if (!built.has(urn.toLowerCase())) built.set(urn.toLowerCase(), urn);
+    }
+    allowedByType.set(rt, (m = built));
   }
   return m;
 }
@@ -155,12 +177,12 @@ export function normalizeResource(rt: ResourceTypeName, body: unknown, options: 
   if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string')) {
     throw new ScimError(400, 'invalidSyntax', `"schemas" must be an array of schema URNs that includes "${type.schema}".`);
   }
-  const allowed = [type.schema, ...type.schemaExtensions.map((e) => e.schema), ...ACCEPTED_EXTRA_SCHEMAS[rt]];
+  const allowed = allowedSchemas(rt);
   const listed: string[] = [];
   for (const s of schemas as string[]) {
-    const canonical = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
+    const canonical = allowed.get(s.toLowerCase());
     if (!canonical) {
-      throw new ScimError(400, 'invalidSyntax', `"schemas" lists "${s}", which a ${rt} does not accept; use ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+      throw new ScimError(400, 'invalidSyntax', `"schemas" lists "${s}", which a ${rt} does not accept; use ${[...allowed.values()].map((a) => `"${a}"`).join(', ')}.`);
     }
     if (!listed.includes(canonical)) listed.push(canonical);
   }
@@ -170,18 +192,20 @@ export function normalizeResource(rt: ResourceTypeName, body: unknown, options: 
   const out: Resource = { schemas: listed };
   const core = coreAttributes(rt);
   const extensionValues: JsonObject = {};
-  for (const [k, v] of Object.entries(body)) {
+  for (const k of Object.keys(body)) {
     if (k.toLowerCase() === 'schemas') continue;
+    const v = body[k];
     const ext = extensionUrn(rt, k);
     if (ext) {
       if (v === null || v === undefined) continue;
       if (!isObject(v)) invalidValue(`"${ext}" must be an object holding the extension's attributes; got ${describeValue(v)}.`);
       const values: JsonObject = {};
-      normalizeAttributes(extensionAttributes(ext), v, `${ext}:`, coerce, values);
+      const attrs = extensionAttributes(ext);
+      for (const ek of Object.keys(v)) normalizeAttribute(attrs, ek, v[ek], `${ext}:`, coerce, values);
       if (Object.keys(values).length > 0) extensionValues[ext] = values;
       continue;
     }
-    normalizeAttributes(core, { [k]: v }, '', coerce, out);
+    normalizeAttribute(core, k, v, '', coerce, out);
   }
   for (const [ext, values] of Object.entries(extensionValues)) {
     out[ext] = values;

@@ -255,9 +255,39 @@ export interface ResolvedAttribute {
   readonly parent?: AttributeDef;
 }
 
-function findIn(list: readonly AttributeDef[], name: string): AttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return list.find((a) => a.name.toLowerCase() === lower);
+const byLowerName = new WeakMap<readonly AttributeDef[], ReadonlyMap<string, AttributeDef>>();
+
+/** The attribute of `list` named `name`, case-insensitively (the first, should two differ only in case). */
+export function findAttribute(list: readonly AttributeDef[], name: string): AttributeDef | undefined {
+  let m = byLowerName.get(list);
+  if (!m) {
+    const built = new Map<string, AttributeDef>();
+    for (const a of list) if (!built.has(a.name.toLowerCase())) built.set(a.name.toLowerCase(), a);
+    byLowerName.set(list, (m = built));
+  }
+  return m.get(name.toLowerCase());
+}
+
+/** What name look-ups need of a resource type, worked out once: the schemas are constants. */
+interface TypeLookup {
+  /** id, externalId, meta and the core schema's attributes. */
+  readonly coreAttributes: readonly AttributeDef[];
+  /** The core schema URN and the extension URNs, with their lower-case forms. */
+  readonly schemas: readonly { readonly urn: string; readonly lower: string; readonly attributes: readonly AttributeDef[] }[];
+}
+
+const lookups = new Map<ResourceTypeName, TypeLookup>();
+
+function lookup(rt: ResourceTypeName): TypeLookup {
+  let l = lookups.get(rt);
+  if (!l) {
+    const type = RESOURCE_TYPES[rt];
+    const schemas = [type.schema, ...type.schemaExtensions.map((e) => e.schema)]
+      .map((urn) => ({ urn, lower: urn.toLowerCase(), attributes: schemaFor(urn)?.attributes ?? [] }));
+    l = { coreAttributes: [...COMMON_ATTRIBUTES, ...(schemas[0]?.attributes ?? [])], schemas };
+    lookups.set(rt, l);
+  }
+  return l;
 }
 
 /**
@@ -267,23 +297,24 @@ function findIn(list: readonly AttributeDef[], name: string): AttributeDef | und
  */
 export function resolveAttribute(rt: ResourceTypeName, path: string): ResolvedAttribute | undefined {
   const { urn, rest } = splitUrn(rt, path);
-  const type = RESOURCE_TYPES[rt];
+  const l = lookup(rt);
   let extension: string | undefined;
   let attrs: readonly AttributeDef[];
-  if (urn === undefined || urn.toLowerCase() === type.schema.toLowerCase()) {
-    attrs = [...COMMON_ATTRIBUTES, ...(schemaFor(type.schema)?.attributes ?? [])];
+  const urnLower = urn?.toLowerCase();
+  if (urnLower === undefined || urnLower === l.schemas[0]?.lower) {
+    attrs = l.coreAttributes;
   } else {
-    const ext = type.schemaExtensions.find((e) => e.schema.toLowerCase() === urn.toLowerCase());
+    const ext = l.schemas.find((e, i) => i > 0 && e.lower === urnLower);
     if (!ext) return undefined;
-    extension = ext.schema;
-    attrs = schemaFor(ext.schema)?.attributes ?? [];
+    extension = ext.urn;
+    attrs = ext.attributes;
   }
   const dot = rest.indexOf('.');
   const head = dot < 0 ? rest : rest.slice(0, dot);
-  const def = findIn(attrs, head);
+  const def = findAttribute(attrs, head);
   if (!def) return undefined;
   if (dot < 0) return { extension, def };
-  const sub = def.subAttributes && findIn(def.subAttributes, rest.slice(dot + 1));
+  const sub = def.subAttributes && findAttribute(def.subAttributes, rest.slice(dot + 1));
   return sub ? { extension, def: sub, parent: def } : undefined;
 }
 
@@ -295,13 +326,10 @@ export function resolveAttribute(rt: ResourceTypeName, path: string): ResolvedAt
  */
 export function splitUrn(rt: ResourceTypeName, path: string): { urn?: string; rest: string } {
   if (!/^urn:/i.test(path)) return { rest: path };
-  const type = RESOURCE_TYPES[rt];
-  const known = [type.schema, ...type.schemaExtensions.map((e) => e.schema)];
   const lower = path.toLowerCase();
-  for (const s of known) {
-    const sl = s.toLowerCase();
-    if (lower === sl) return { urn: s, rest: '' };
-    if (lower.startsWith(sl + ':')) return { urn: s, rest: path.slice(s.length + 1) };
+  for (const { urn, lower: sl } of lookup(rt).schemas) {
+    if (lower === sl) return { urn, rest: '' };
+    if (lower.startsWith(sl) && lower.charCodeAt(sl.length) === 58) return { urn, rest: path.slice(urn.length + 1) };
   }
   // Unknown schema: the attribute name is what follows the last colon (RFC 7644 §3.10).
   const i = path.lastIndexOf(':');
