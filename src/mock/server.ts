@@ -73,8 +73,14 @@ class HttpError extends ScimError {
 const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
 const NO_QUERY = new URLSearchParams();
 
-/** Deepest nesting of objects/arrays in JSON text, scanning strings correctly; stops early past `limit`. */
+/** Whether objects/arrays in JSON text nest deeper than `limit`, scanning strings correctly; stops early past `limit`. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
+  // Nesting deeper than `limit` takes more than `limit` opening brackets: count them first with the native
+  // indexOf (brackets inside strings count too, which only means scanning), and scan only bodies with that many.
+  let opening = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opening <= limit; i = text.indexOf('{', i + 1)) opening++;
+  for (let i = text.indexOf('['); i >= 0 && opening <= limit; i = text.indexOf('[', i + 1)) opening++;
+  if (opening <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -562,13 +568,21 @@ export class MockServer extends EventEmitter<ServerEvents> {
   }
 }
 
-/** A query-string parameter, its name matched case-insensitively. */
+/** Each query's first value per lower-case parameter name, made on the first look-up that needs it. */
+const lowerCaseParams = new WeakMap<URLSearchParams, Map<string, string>>();
+
+/** A query-string parameter, its name matched exactly first, then case-insensitively. */
 function param(query: URLSearchParams, name: string): string | undefined {
   const exact = query.get(name);
   if (exact !== null) return exact;
-  const lower = name.toLowerCase();
-  for (const [k, v] of query) if (k.toLowerCase() === lower) return v;
-  return undefined;
+  if (query.size === 0) return undefined;
+  let byLower = lowerCaseParams.get(query);
+  if (!byLower) {
+    byLower = new Map();
+    for (const [k, v] of query) if (!byLower.has(k.toLowerCase())) byLower.set(k.toLowerCase(), v);
+    lowerCaseParams.set(query, byLower);
+  }
+  return byLower.get(name.toLowerCase());
 }
 
 function projection(query: URLSearchParams): { attributes?: string[]; excludedAttributes?: string[] } | undefined {
