@@ -61,9 +61,15 @@ const openFd = (path: string, flags: string) =>
 const closeFd = (fd: number) => new Promise<void>((res, rej) => fs.close(fd, (e) => (e ? rej(e) : res())));
 const fsyncFd = (fd: number) => new Promise<void>((res, rej) => fs.fsync(fd, (e) => (e ? rej(e) : res())));
 
-function writeAllSync(fd: number, data: Buffer): void {
-  let offset = 0;
-  while (offset < data.length) offset += fs.writeSync(fd, data, offset, data.length - offset);
+/** Writes all of `text`: straight from the string, encoded again only in the rare case of a short write. */
+function writeAllSync(fd: number, text: string): number {
+  const written = fs.writeSync(fd, text);
+  const total = Buffer.byteLength(text);
+  if (written < total) {
+    const data = Buffer.from(text, 'utf8');
+    for (let offset = written; offset < total;) offset += fs.writeSync(fd, data, offset, total - offset);
+  }
+  return total;
 }
 
 function writeAll(fd: number, data: Buffer): Promise<void> {
@@ -240,16 +246,16 @@ export class Journal {
     const batch = this.batch;
     if (!batch) return;
     this.batch = undefined;
-    const buf = Buffer.from(this.batchText(batch), 'utf8');
+    let written: number;
     try {
-      writeAllSync(this.fd, buf);
+      written = writeAllSync(this.fd, this.batchText(batch));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       this.failure = new JournalError(`The data file ${this.file} could not be written (${code ?? (e as Error).message}); later changes are kept in memory only. Fix the disk or permissions and restart the server.`);
       batch.reject(this.failure);
       return;
     }
-    this.bytes += buf.length;
+    this.bytes += written;
     if (this.tail) {
       for (let i = 0; i < batch.lines.length; i++) if ((batch.seqs[i] as number) > this.tailFromSeq) this.tail.push(batch.lines[i] as string);
     }
@@ -304,11 +310,7 @@ export class Journal {
       if (this.closed || this.failure) return;
       // The switch, synchronous: lines written to the old file since the capture go to the new one, which
       // then takes over. Queued batches are written after it (their lines up to snap.seq are skipped).
-      if (this.tail.length > 0) {
-        const buf = Buffer.from(this.tail.join('\n') + '\n', 'utf8');
-        writeAllSync(tmpFd, buf);
-        size += buf.length;
-      }
+      if (this.tail.length > 0) size += writeAllSync(tmpFd, this.tail.join('\n') + '\n');
       fs.renameSync(tmp, this.file);
       renamed = true;
       const old = this.fd;
