@@ -33,6 +33,8 @@ interface CompiledTarget {
   readonly path: string;
   /** For messages: the `"type": "work"` a value needs to satisfy the filter, when it is a single `eq`. */
   readonly filterExample: string;
+  readonly lowercase: boolean;
+  readonly noDigits: boolean;
 }
 
 function filterAttributes(node: FilterNode, out: string[]): string[] {
@@ -69,6 +71,8 @@ function compileTarget(rt: ResourceTypeName, entry: MappingEntry): CompiledTarge
     filterAttrs: p.filter ? filterAttributes(p.filter, []).map((n) => n.toLowerCase()) : [],
     path: `${ext ? `${ext}:` : ''}${topDef.name}${sub ? `.${sub}` : ''}`,
     filterExample: p.filter?.kind === 'compare' && p.filter.op === 'eq' ? `${JSON.stringify(p.filter.attr.name)}: ${JSON.stringify(p.filter.value)}, ` : '',
+    lowercase: entry.rules?.includes('lowercase') ?? false,
+    noDigits: entry.rules?.includes('noDigits') ?? false,
   };
 }
 
@@ -79,29 +83,46 @@ function container(res: Resource, t: CompiledTarget): JsonObject | undefined {
   return isObject(c) ? c : undefined;
 }
 
+/** Whether element `el` carries none of the attributes the target's filter tests (an untyped value). */
+function untyped(el: JsonObject, t: CompiledTarget): boolean {
+  for (const a of t.filterAttrs) if (isPresent(getProp(el, a))) return false;
+  return true;
+}
+
 /** Indexes of the elements a multi-valued target selects. */
 function selectedIndexes(list: readonly unknown[], t: CompiledTarget): number[] {
   const out: number[] = [];
-  list.forEach((el, i) => { if (isObject(el) && (!t.select || t.select(el))) out.push(i); });
+  for (let i = 0; i < list.length; i++) {
+    const el = list[i];
+    if (isObject(el) && (!t.select || t.select(el))) out.push(i);
+  }
   if (out.length > 0 || !t.select || t.filterAttrs.length === 0) return out;
-  list.forEach((el, i) => {
-    if (isObject(el) && t.filterAttrs.every((a) => !isPresent(getProp(el, a)))) out.push(i);
-  });
+  for (let i = 0; i < list.length; i++) {
+    const el = list[i];
+    if (isObject(el) && untyped(el, t)) out.push(i);
+  }
   return out;
 }
 
-/** The values the target denotes in `res`. */
-function readTarget(res: Resource, t: CompiledTarget): unknown[] {
+const NONE: readonly unknown[] = Object.freeze([]);
+
+/** The values the target denotes in `res` (read only: the array may be shared). */
+function readTarget(res: Resource, t: CompiledTarget): readonly unknown[] {
   const c = container(res, t);
-  if (!c) return [];
+  if (!c) return NONE;
   const v = getProp(c, t.top);
-  if (v === undefined || v === null) return [];
+  if (v === undefined || v === null) return NONE;
   if (t.multiValued) {
-    if (!Array.isArray(v)) return [];
+    if (!Array.isArray(v)) return NONE;
     const idx = selectedIndexes(v, t);
-    return idx.map((i) => (t.sub ? getProp(v[i] as JsonObject, t.sub) : v[i]));
+    const out = new Array<unknown>(idx.length);
+    for (let i = 0; i < idx.length; i++) {
+      const el = v[idx[i] as number];
+      out[i] = t.sub ? getProp(el as JsonObject, t.sub) : el;
+    }
+    return out;
   }
-  if (t.sub) return isObject(v) ? [getProp(v, t.sub)] : [];
+  if (t.sub) return isObject(v) ? [getProp(v, t.sub)] : NONE;
   return [v];
 }
 
@@ -149,7 +170,7 @@ export class MuralRules {
     this.targets = { User: [], Group: [] };
     for (const entry of table.entries) this.targets[entry.resource].push(compileTarget(entry.resource, entry));
     const lowerPaths = (rt: ResourceTypeName) =>
-      new Set(this.targets[rt].filter((t) => t.entry.rules?.includes('lowercase')).map((t) => t.path.toLowerCase()));
+      new Set(this.targets[rt].filter((t) => t.lowercase).map((t) => t.path.toLowerCase()));
     this.lowercased = { User: lowerPaths('User'), Group: lowerPaths('Group') };
   }
 
@@ -161,11 +182,11 @@ export class MuralRules {
   apply(rt: ResourceTypeName, resource: Resource): Resource {
     let res = resource;
     for (const t of this.targets[rt]) {
-      if (t.entry.rules?.includes('lowercase')) res = mapTarget(res, t, lower);
+      if (t.lowercase) res = mapTarget(res, t, lower);
     }
     for (const t of this.targets[rt]) {
       const values = readTarget(res, t);
-      if (t.entry.rules?.includes('noDigits')) {
+      if (t.noDigits) {
         for (const v of values) {
           if (typeof v === 'string' && DIGIT.test(v)) {
             throw new ScimError(400, 'invalidValue', `${t.entry.target} must not contain digits, but is ${JSON.stringify(v)}: MURAL rejects digits in this attribute. Remove them, or map a source attribute without digits in Entra.`);

@@ -114,6 +114,8 @@ export class DirectoryStore {
   private readonly groupByName = new Map<string, GroupEntry>();
   private readonly groupByExternalId = new MultiIndex<GroupEntry>();
   private readonly schemaLists = new Map<string, readonly unknown[]>();
+  /** The shared arrays themselves: data that already holds one (a PATCH keeps `schemas`) needs no look-up. */
+  private readonly sharedSchemaLists = new WeakSet<readonly unknown[]>();
   /** Highest sequence number applied. */
   seq = 0;
 
@@ -178,10 +180,13 @@ export class DirectoryStore {
   /** One shared, frozen `schemas` array per distinct list: 100k users then hold one copy, not 100k. */
   private internSchemas(data: Resource): void {
     const schemas = data.schemas;
-    if (!Array.isArray(schemas)) return;
+    if (!Array.isArray(schemas) || this.sharedSchemaLists.has(schemas)) return;
     const key = schemas.join(' ');
     let shared = this.schemaLists.get(key);
-    if (!shared) this.schemaLists.set(key, (shared = Object.freeze([...schemas])));
+    if (!shared) {
+      this.schemaLists.set(key, (shared = Object.freeze([...schemas])));
+      this.sharedSchemaLists.add(shared);
+    }
     data.schemas = shared;
   }
 
@@ -224,15 +229,19 @@ export class DirectoryStore {
   private putUser(id: string, data: Resource, created: string, at: string, seq: number, lost: readonly LostWorkspace[] | undefined): void {
     let e = this.users.get(id);
     if (e) {
-      const displayChanged = userDisplay(e.data) !== userDisplay(data);
-      this.unindexUser(e);
+      const old = e.data;
+      const displayChanged = userDisplay(old) !== userDisplay(data);
+      // The indexed attributes are usually untouched (a PATCH shares unchanged values with the old data).
+      const reindex = old.userName !== data.userName || old.externalId !== data.externalId || old.emails !== data.emails;
+      if (reindex) this.unindexUser(e);
       e.data = data;
+      if (reindex) this.indexUser(e);
       if (displayChanged && e.groups) for (const gid of e.groups) { const g = this.groups.get(gid); if (g) this.touch(g, seq, at); }
     } else {
       e = { id, data, created, modified: at, seq, json: undefined, groups: undefined, lost: undefined };
       this.users.set(id, e);
+      this.indexUser(e);
     }
-    this.indexUser(e);
     this.touch(e, seq, at);
     for (const l of lost ?? []) {
       const g = this.groups.get(l.id);
