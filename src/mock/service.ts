@@ -282,18 +282,21 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   }
 
   jsonOf(rt: ResourceTypeName, e: Entry): string {
-    return (e.json ??= this.jsonWith(rt, e, JSON.stringify(e.data)));
+    return e.json ?? this.cacheJson(rt, e, JSON.stringify(e.data));
   }
 
   /**
-   * JSON.stringify(representationOf(rt, e)) made from `dataJson`, the stored data's JSON: the computed part is
-   * appended to it, so a write serialises its data once, for the data file and the answer alike.
+   * Caches and returns JSON.stringify(representationOf(rt, e)), made from `dataJson`, the stored data's JSON:
+   * the computed part is appended to it, so a write serialises its data once, for the data file and the answer
+   * alike (and a compaction takes the data's JSON back from the answer's).
    */
-  private jsonWith(rt: ResourceTypeName, e: Entry, dataJson: string): string {
+  private cacheJson(rt: ResourceTypeName, e: Entry, dataJson: string): string {
     const computed = this.computedOf(rt, e, true);
-    for (const k in computed) if (Object.prototype.hasOwnProperty.call(e.data, k)) return JSON.stringify({ ...e.data, ...computed });
-    if (dataJson === '{}') return JSON.stringify(computed);
-    return `${dataJson.slice(0, -1)},${JSON.stringify(computed).slice(1)}`;
+    let appended = dataJson !== '{}';
+    for (const k in computed) if (Object.prototype.hasOwnProperty.call(e.data, k)) appended = false;
+    e.json = appended ? `${dataJson.slice(0, -1)},${JSON.stringify(computed).slice(1)}` : JSON.stringify({ ...e.data, ...computed });
+    e.dataJsonLength = appended ? dataJson.length : undefined;
+    return e.json;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -427,7 +430,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const dataJson = JSON.stringify(rec.data);
     const done = this.commit(rec, dataJson);
     const e = this.store.users.get(rec.id) as UserEntry;
-    e.json = this.jsonWith('User', e, dataJson);
+    this.cacheJson('User', e, dataJson);
     return done;
   }
 

@@ -26,6 +26,11 @@ interface EntryBase {
   seq: number;
   /** The cached JSON of the full representation; cleared whenever it changes. */
   json: string | undefined;
+  /**
+   * When `json` begins with the stored data's JSON (its closing brace replaced by a comma, the computed
+   * attributes following), that JSON's length, so a snapshot can take the data's JSON from it.
+   */
+  dataJsonLength: number | undefined;
 }
 
 export interface UserEntry extends EntryBase {
@@ -194,6 +199,7 @@ export class DirectoryStore {
     e.seq = seq;
     e.modified = at;
     e.json = undefined;
+    e.dataJsonLength = undefined;
   }
 
   private indexUser(e: UserEntry): void {
@@ -238,7 +244,7 @@ export class DirectoryStore {
       if (reindex) this.indexUser(e);
       if (displayChanged && e.groups) for (const gid of e.groups) { const g = this.groups.get(gid); if (g) this.touch(g, seq, at); }
     } else {
-      e = { id, data, created, modified: at, seq, json: undefined, groups: undefined, lost: undefined };
+      e = { id, data, created, modified: at, seq, json: undefined, dataJsonLength: undefined, groups: undefined, lost: undefined };
       this.users.set(id, e);
       this.indexUser(e);
     }
@@ -270,7 +276,7 @@ export class DirectoryStore {
     let g = this.groups.get(rec.id);
     if (!g) {
       if (!rec.data) throw new Error(`group ${rec.id} changes before it was created`);
-      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, members: new Set() };
+      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set() };
       this.groups.set(rec.id, g);
       this.indexGroup(g);
     } else if (rec.data) {
@@ -314,7 +320,7 @@ export class DirectoryStore {
 
   private restoreUser(rec: SnapshotUserRecord): void {
     const e: UserEntry = {
-      id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined,
+      id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined,
       groups: rec.groups && rec.groups.length > 0 ? new Set(rec.groups) : undefined,
       lost: rec.lost && rec.lost.length > 0 ? new Map(rec.lost.map((l) => [l.id, l])) : undefined,
     };
@@ -323,7 +329,7 @@ export class DirectoryStore {
   }
 
   private restoreGroup(rec: SnapshotGroupRecord): void {
-    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, members: new Set(rec.members) };
+    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(rec.members) };
     this.groups.set(rec.id, g);
     this.indexGroup(g);
   }
@@ -340,8 +346,8 @@ export class DirectoryStore {
 
   /** Drops every cached representation (the base URL they contain changed). */
   invalidateAll(): void {
-    for (const e of this.users.values()) e.json = undefined;
-    for (const e of this.groups.values()) e.json = undefined;
+    for (const e of this.users.values()) { e.json = undefined; e.dataJsonLength = undefined; }
+    for (const e of this.groups.values()) { e.json = undefined; e.dataJsonLength = undefined; }
   }
 
   /**
@@ -357,11 +363,18 @@ export class DirectoryStore {
     const modified = new Array<string>(n);
     const groups = new Array<string[] | undefined>(n);
     const lost = new Array<LostWorkspace[] | undefined>(n);
+    // The cached answer JSON, when it starts with the data's JSON, spares serialising the data again.
+    const answerJsons = new Array<string | undefined>(n);
+    const dataJsonLengths = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       const u = users[i] as UserEntry;
       data[i] = u.data;
       seqs[i] = u.seq;
       modified[i] = u.modified;
+      if (u.json !== undefined && u.dataJsonLength !== undefined) {
+        answerJsons[i] = u.json;
+        dataJsonLengths[i] = u.dataJsonLength;
+      }
       if (u.groups !== undefined && u.groups.size > 0) groups[i] = [...u.groups];
       if (u.lost !== undefined && u.lost.size > 0) lost[i] = [...u.lost.values()];
     }
@@ -375,10 +388,13 @@ export class DirectoryStore {
         const end = Math.min(n, i + perChunk);
         for (let j = i; j < end; j++) {
           const u = users[j] as UserEntry;
-          const rec: SnapshotUserRecord = { t: 'SU', seq: seqs[j] as number, at: modified[j] as string, id: u.id, created: u.created, data: data[j] as Resource };
-          if (groups[j]) rec.groups = groups[j];
-          if (lost[j]) rec.lost = lost[j];
-          text += JSON.stringify(rec) + '\n';
+          const head = JSON.stringify({ t: 'SU', seq: seqs[j], at: modified[j], id: u.id, created: u.created });
+          const answer = answerJsons[j];
+          const dataJson = answer === undefined ? JSON.stringify(data[j]) : `${answer.slice(0, (dataJsonLengths[j] as number) - 1)}}`;
+          text += `${head.slice(0, -1)},"data":${dataJson}`;
+          if (groups[j]) text += `,"groups":${JSON.stringify(groups[j])}`;
+          if (lost[j]) text += `,"lost":${JSON.stringify(lost[j])}`;
+          text += '}\n';
         }
         yield text;
       }

@@ -122,6 +122,30 @@ describe('persistence', () => {
     await again.close();
   });
 
+  it('compacts users whose answers are cached (their data JSON taken from the answer) exactly like the others', async () => {
+    const svc = await ScimService.open({ dataFile: file });
+    svc.baseUrl = 'http://127.0.0.1:1/scim/v2';
+    const { ada, alan, eng } = await populate(svc);
+    await svc.patchGroup(eng, [{ op: 'Add', path: 'members', value: [{ value: ada }] }]);
+    await svc.deactivateUser(alan);
+    const quote = (await svc.createUser({ ...entraUser('quote@example.com', 'Q', 'Uote'), nickName: 'say "hi" \\ ü 😀' })).id as string;
+    for (const id of [ada, alan, quote]) svc.read('User', id).json();
+    const before = dump(svc);
+    await svc.compact();
+    await svc.close();
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{"t":"SU"'));
+    assert.equal(lines.length, 3);
+    for (const line of lines) {
+      const rec = JSON.parse(line) as { id: string; data: unknown; groups?: string[]; lost?: unknown[] };
+      assert.deepEqual(rec.data, svc.store.users.get(rec.id)?.data);
+    }
+    const again = await ScimService.open({ dataFile: file });
+    again.baseUrl = 'http://127.0.0.1:1/scim/v2';
+    assert.deepEqual(dump(again), before);
+    assert.deepEqual(again.lostWorkspaces(alan), svc.lostWorkspaces(alan));
+    await again.close();
+  });
+
   it('locks the data file against a second server, takes over a stale lock, and creates missing folders', async () => {
     const nested = join(dir, 'new', 'folder', 'directory.jsonl');
     const svc = await ScimService.open({ dataFile: nested });
