@@ -37,14 +37,14 @@ async function phase(name, fn, always = false) {
 
 const sh = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
 
-function freshWorkspace() {
+function freshWorkspace(fixture = 'workspace') {
   const ws = mkdtempSync(join(tmpdir(), 'scim-workbench-ws-'));
-  cpSync(join(root, 'test', 'fixtures', 'workspace'), ws, { recursive: true });
+  cpSync(join(root, 'test', 'fixtures', fixture), ws, { recursive: true });
   return ws;
 }
 
-async function withServer(vscodeDir, extraEnv, fn) {
-  const server = await startServer({ vscodeDir, extraEnv });
+async function withServer(vscodeDir, extraEnv, fn, workspaceTrust = false) {
+  const server = await startServer({ vscodeDir, extraEnv, workspaceTrust });
   running.add(server);
   try { return await fn(server); } finally { server.stop(); running.delete(server); rmSync(server.state, { recursive: true, force: true }); }
 }
@@ -64,6 +64,14 @@ if (vscodeDir) {
     const ws = freshWorkspace();
     const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_WORKSPACE: ws, ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
     const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }));
+    return code === 0;
+  });
+  await phase('vscode untrusted workspace', async () => {
+    const resultFile = join(root, 'test-results', 'extension-tests-untrusted.json');
+    rmSync(resultFile, { force: true });
+    const ws = freshWorkspace('untrusted-workspace');
+    const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_SUITE: 'untrusted', ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
+    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }), true);
     return code === 0;
   });
   await phase('ui end-to-end (chromium)', async () => {

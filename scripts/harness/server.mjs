@@ -60,16 +60,17 @@ export function freePort() {
 
 /**
  * Starts the server with a fresh state folder. Returns {port, base, state, stop()}.
- * extraEnv reaches the extension host (it inherits the server's environment).
+ * extraEnv reaches the extension host (it inherits the server's environment). Workspace trust is off unless
+ * workspaceTrust is set; then a folder opened in the workbench starts untrusted (restricted mode).
  */
-export async function startServer({ vscodeDir, extraEnv = {}, log = console.log }) {
+export async function startServer({ vscodeDir, extraEnv = {}, workspaceTrust = false, log = console.log }) {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'scim-workbench-vscode-'));
   for (const d of ['ud', 'sd', 'ext', 'logs']) mkdirSync(join(state, d));
   const logFile = join(state, 'server.log');
   const args = [join(vscodeDir, 'out', 'server-main.js'), '--host', '127.0.0.1', '--port', String(port),
     '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
-    '--disable-workspace-trust', '--disable-telemetry',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-telemetry',
     '--user-data-dir', join(state, 'ud'), '--server-data-dir', join(state, 'sd'),
     '--extensions-dir', join(state, 'ext'), '--logsPath', join(state, 'logs')];
   const { openSync } = await import('node:fs');

@@ -21,8 +21,10 @@ export function run(): Promise<void> {
   const resultFile = process.env.SCIM_WORKBENCH_TEST_RESULT;
   const grep = process.env.SCIM_WORKBENCH_TEST_GREP;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
-  for (const f of fs.readdirSync(__dirname).sort()) {
-    if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
+  // SCIM_WORKBENCH_TEST_SUITE=untrusted runs the suite of untrusted/ instead (its own workspace, trust on).
+  const dir = process.env.SCIM_WORKBENCH_TEST_SUITE === 'untrusted' ? path.join(__dirname, 'untrusted') : __dirname;
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (f.endsWith('.test.js')) mocha.addFile(path.join(dir, f));
   }
   const result: Result = { started: new Date().toISOString(), vscode: vscode.version, passes: [], failures: [], pending: [] };
   const write = () => {
