@@ -300,6 +300,34 @@ describe('connections', function () {
     assert.ok(a.log.entries().some((e) => e.method === 'PATCH' && e.path.endsWith(`/Users/${ids[0]}`)), 'sent over HTTP');
     restoreAll();
 
+    // Membership, confirmed the same way: add with the members add shape, remove with a filtered path.
+    const crewMembers = () => ((a.mock.service?.getGroup(group.json.id).members ?? []) as { value: string }[]).map((m) => m.value);
+    const second = page2.find((n): n is DirectoryNode & { type: 'user' } => n.type === 'user' && n.resource.id === ids[1]);
+    assert.ok(second);
+    const membership = recordMessages({ warning: [undefined, 'Add', 'Remove'] });
+    const crewPick = { label: 'Remote Crew', id: group.json.id };
+    const picks = answer('showQuickPick', [crewPick], [crewPick]);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.addToGroup', second), false, 'dismissed: nothing sent');
+    assert.deepEqual(crewMembers(), [], 'ids[0] left the group when it was deactivated; nobody was added');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.addToGroup', second), true);
+    const [offered, options] = picks.calls[1] as [{ label: string; id: string }[], vscode.QuickPickOptions];
+    assert.deepEqual(offered.map((g) => [g.label, g.id]), [['Remote Crew', group.json.id]], 'the endpoint\'s groups, read over HTTP');
+    assert.equal(options.canPickMany, true);
+    assert.equal(options.title, 'Add Browse User to groups on Mock over HTTP');
+    assert.deepEqual(crewMembers(), [ids[1]]);
+    assert.match(membership.messages[1]?.text ?? '', /^Add Browse User to group on Mock over HTTP\?$/);
+    const crewNode = (await a.directory.getChildren(groupsCol)).find((n) => n.type === 'group' && n.resource.displayName === 'Remote Crew');
+    assert.ok(crewNode);
+    const [memberNode] = await a.directory.getChildren(crewNode);
+    assert.ok(memberNode?.type === 'member' && memberNode.member.value === ids[1], 'the tree read the new member');
+    assert.equal((await a.directory.getTreeItem(memberNode)).contextValue, 'scim:member:remote');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.removeFromGroup', memberNode), true);
+    assert.deepEqual(crewMembers(), []);
+    assert.match(membership.messages[2]?.text ?? '', /^Remove .+ from Remote Crew on Mock over HTTP\?$/);
+    const removal = a.log.entries().find((e) => e.method === 'PATCH' && e.path.endsWith(`/Groups/${group.json.id}`) && e.requestBody.includes('"remove"'));
+    assert.match(removal?.requestBody ?? '', new RegExp(`"path":"members\\[value eq \\\\"${ids[1]}\\\\"\\]"`), 'a filtered path names the one member');
+    restoreAll();
+
     await a.connections.service.store.setToken(c.id, 'not-the-token');
     a.directory.refreshNow();
     const refused = await a.directory.getChildren(usersCol);

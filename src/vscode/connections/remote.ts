@@ -1,7 +1,7 @@
 // Browsing a real endpoint in the Directory view: a DirectorySource over HTTP (pages with startIndex/count,
 // the view's filter passed through, members read with ?attributes=members), read-only JSON documents of its
-// users and groups, and the only writes allowed — deactivate, reactivate, delete — each confirmed in a modal
-// dialog that names the endpoint. Which connections are browsed is kept per workspace.
+// users and groups, and the only writes allowed — deactivate, reactivate, delete, add to and remove from a
+// group — each confirmed in a modal dialog that names the endpoint. Which connections are browsed is kept per workspace.
 import * as vscode from 'vscode';
 import type { Connection, HttpClient } from '../../client/http';
 import { isHttpError } from '../../client/httpError';
@@ -242,7 +242,10 @@ function remoteNode(node: DirectoryNode | undefined, types: readonly DirectoryNo
   return undefined;
 }
 
-/** Deactivate, reactivate and delete on a browsed endpoint: each names the endpoint and waits for a modal confirmation. */
+/** Groups offered by Add to Group…: one page, enough for a pick list; more are reached by typing a filter in the view. */
+const GROUP_PICK_COUNT = 200;
+
+/** Writes on a browsed endpoint (deactivate, reactivate, delete, membership): each names the endpoint and waits for a modal confirmation. */
 export function registerRemoteWrites(context: vscode.ExtensionContext, service: ConnectionService, directory: DirectoryTreeProvider): void {
   const write = async (node: RemoteNode, confirm: { message: string; detail: string; button: string }, fn: (c: Connection, o: Call) => Promise<unknown>, done: string) => {
     const choice = await vscode.window.showWarningMessage(confirm.message, { modal: true, detail: confirm.detail }, confirm.button);
@@ -281,6 +284,53 @@ export function registerRemoteWrites(context: vscode.ExtensionContext, service: 
         detail: `This sends PATCH /Users/${id} with active=true to ${where(node)}. In MURAL the user does not get the lost workspaces back: a workspace admin must approve each reactivation request.`,
         button: 'Reactivate',
       }, (c, o) => patch(c, 'Users', id, active(true), o), `${userLabel(node.resource)} reactivated on ${node.source.label}`);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.remote.addToGroup`, async (arg?: DirectoryNode) => {
+      const node = remoteNode(arg, ['user']);
+      if (!node || node.type !== 'user') return false;
+      const id = node.resource.id as string;
+      const name = userLabel(node.resource);
+      let page;
+      try {
+        page = await node.source.call((c, o) => listPage(c, 'Groups', { startIndex: 1, count: GROUP_PICK_COUNT, excludedAttributes: ['members'] }, o));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Add to Group failed: ${(e as Error).message}`);
+        return false;
+      }
+      const current = new Set(Array.isArray(node.resource.groups) ? (node.resource.groups as { value?: unknown }[]).map((g) => g.value) : []);
+      const groups = page.resources.filter((g) => typeof g.id === 'string' && !current.has(g.id));
+      if (groups.length === 0) {
+        void vscode.window.showInformationMessage(page.resources.length === 0
+          ? `${node.source.label} has no groups.`
+          : `${name} is already in every group ${node.source.label} listed.`);
+        return false;
+      }
+      const shown = page.totalResults > page.resources.length ? ` (the first ${page.resources.length} of ${page.totalResults})` : '';
+      const picks = await vscode.window.showQuickPick(groups.map((g) => ({ label: String(g.displayName ?? g.id), description: g.id as string, id: g.id as string })), {
+        title: `Add ${name} to groups on ${node.source.label}${shown}`, canPickMany: true, matchOnDescription: true,
+      });
+      if (!picks?.length) return false;
+      const names = picks.map((p) => p.label).join(', ');
+      return write(node, {
+        message: `Add ${name} to ${picks.length === 1 ? 'group' : `${picks.length} groups`} on ${node.source.label}?`,
+        detail: `This sends PATCH /Groups/{id} with {"op": "add", "path": "members", "value": [{"value": "${id}"}]} to ${where(node)} for ${names}.`,
+        button: 'Add',
+      }, async (c, o) => {
+        for (const p of picks) await patch(c, 'Groups', p.id, [{ op: 'add', path: 'members', value: [{ value: id }] }], o);
+      }, `${name} added to ${names} on ${node.source.label}`);
+    }),
+    vscode.commands.registerCommand(`${SECTION}.remote.removeFromGroup`, async (arg?: DirectoryNode) => {
+      const node = remoteNode(arg, ['member']);
+      if (!node || node.type !== 'member') return false;
+      const { groupId, groupName, member } = node;
+      const name = member.display ?? member.value;
+      // The filtered path names exactly one member; some endpoints read Entra's legacy value-list remove as "remove all".
+      const path = `members[value eq ${JSON.stringify(member.value)}]`;
+      return write(node, {
+        message: `Remove ${name} from ${groupName} on ${node.source.label}?`,
+        detail: `This sends PATCH /Groups/${groupId} with {"op": "remove", "path": ${JSON.stringify(path)}} to ${where(node)}.`,
+        button: 'Remove',
+      }, (c, o) => patch(c, 'Groups', groupId, [{ op: 'remove', path }], o), `${name} removed from ${groupName} on ${node.source.label}`);
     }),
     vscode.commands.registerCommand(`${SECTION}.remote.deleteResource`, async (arg?: DirectoryNode) => {
       const node = remoteNode(arg, ['user', 'group']);
