@@ -11,8 +11,11 @@
 //
 // {{tenantUrl}} and {{token}} come from the chosen connection, so tokens never sit in files. System
 // variables: {{$guid}} (a fresh UUID per occurrence), {{$timestamp [offset unit]}}, {{$randomInt min max}}.
+// Request variables read the last exchange of a named request, as REST Client's do:
+//   {{createUser.response.body.$.id}}   {{createUser.response.headers.Location}}   {{createUser.request.body.*}}
 
 import { randomInt as cryptoRandomInt, randomUUID } from 'node:crypto';
+import { parseJsonPath, selectJsonPath } from './jsonPath';
 
 export type Severity = 'error' | 'warning';
 
@@ -88,6 +91,17 @@ export interface ResolveContext {
   readonly now?: () => number;
   /** An integer in [min, max). */
   readonly randomInt?: (min: number, max: number) => number;
+  /**
+   * The last exchange of the request with this name, for request variables. Without it (checking a file
+   * while it is edited) a request variable only has to name a request of the file and a readable part.
+   */
+  readonly exchange?: (requestName: string) => NamedExchange | undefined;
+}
+
+/** What a request variable can read of a named request's last exchange (as the client gave it: redacted). */
+export interface NamedExchange {
+  readonly request: { readonly headers: Readonly<Record<string, string>>; readonly body?: string };
+  readonly response: { readonly headers: Readonly<Record<string, string>>; readonly body: string };
 }
 
 export interface ResolvedRequest {
@@ -117,6 +131,7 @@ const HTTP_VERSION = /\s+HTTP\/\d(?:\.\d)?$/i;
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*?)\s*$/;
 const REFERENCE = /\{\{([^{}]*)\}\}/g;
 const VARIABLE_NAME = /^[A-Za-z_][\w.-]*$/;
+const REQUEST_VARIABLE = /^([A-Za-z_][\w-]*)\.(request|response)\.(body|headers)\.(.+)$/;
 const TIME_UNITS: Record<string, number> = {
   ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000,
 };
@@ -366,6 +381,51 @@ export function resolveRequest(file: HttpFile, request: HttpFileRequest, context
     return undefined;
   };
 
+  const requestVariable = (m: RegExpExecArray, offset: number, length: number): string | undefined => {
+    const [all, name = '', side = '', part = '', selector = ''] = m;
+    const named = file.requests.find((r) => r.name === name);
+    if (!named) {
+      problem(`{{${all}}} reads the request named ${name}, but no request of this file has that name: write "# @name ${name}" above its request line.`, offset, length);
+      return undefined;
+    }
+    const path = part === 'body' && selector !== '*' ? parseJsonPath(selector) : undefined;
+    if (path instanceof Error) {
+      problem(`{{${all}}}: ${path.message} Use * for the whole body.`, offset, length);
+      return undefined;
+    }
+    if (named === request) {
+      problem(`{{${all}}} reads this request's own exchange: a request can only use one sent before it.`, offset, length);
+      return undefined;
+    }
+    if (!context.exchange) return '';
+    const exchange = context.exchange(name);
+    if (!exchange) {
+      problem(`{{${all}}} needs ${name}'s ${side}: send ${name} (line ${named.requestLine + 1}) first.`, offset, length);
+      return undefined;
+    }
+    const source = side === 'request' ? exchange.request : exchange.response;
+    if (part === 'headers') {
+      const key = Object.keys(source.headers).find((h) => h.toLowerCase() === selector.toLowerCase());
+      if (key === undefined) problem(`{{${all}}}: ${name}'s ${side} had no ${selector} header.`, offset, length);
+      return key === undefined ? undefined : source.headers[key];
+    }
+    const body = source.body ?? '';
+    if (!path) return body;
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      problem(`{{${all}}}: ${name}'s ${side} body is not JSON, so ${selector} cannot be read from it.`, offset, length);
+      return undefined;
+    }
+    const selected = selectJsonPath(json, path);
+    if (!selected.found) {
+      problem(`{{${all}}}: ${selector} is not in ${name}'s ${side} body.`, offset, length);
+      return undefined;
+    }
+    return typeof selected.value === 'string' ? selected.value : JSON.stringify(selected.value);
+  };
+
   const expand = (parts: readonly TextPart[]): string | undefined => {
     let ok = true;
     const out = parts.map((part) =>
@@ -373,7 +433,9 @@ export function resolveRequest(file: HttpFile, request: HttpFileRequest, context
         const expr = inner.trim();
         const offset = part.offset + index;
         let value: string | undefined;
+        const named = REQUEST_VARIABLE.exec(expr);
         if (expr.startsWith('$')) value = system(expr, offset, all.length);
+        else if (named && !file.variables.has(expr)) value = requestVariable(named, offset, all.length);
         else if (VARIABLE_NAME.test(expr)) value = variable(expr, offset, all.length);
         else problem(`"${all}" is not a variable reference: names use letters, digits, _ . and -.`, offset, all.length);
         if (value === undefined) {

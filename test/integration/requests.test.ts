@@ -139,6 +139,67 @@ describe('requests', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('chains requests with request variables: the PATCH reads the id and version of the POST sent before it', async () => {
+    const a = await api();
+    const text = [
+      '# @name createUser', //                                               0
+      'POST {{tenantUrl}}/Users', //                                         1
+      'Content-Type: application/scim+json', //                              2
+      '', //                                                                 3
+      '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "mary.jackson@contoso.com", "emails": [{"type": "work", "value": "mary.jackson@contoso.com", "primary": true}], "name": {"givenName": "Mary", "familyName": "Jackson"}}',
+      '', //                                                                 5
+      '###', //                                                              6
+      'PATCH {{tenantUrl}}/Users/{{createUser.response.body.$.id}}', //      7
+      'Content-Type: application/scim+json', //                              8
+      'If-Match: {{createUser.response.headers.ETag}}', //                   9
+      '', //                                                                10
+      '{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "name.givenName", "value": "Marie"}]}',
+    ].join('\n');
+    const uri = workspaceFile('requests', 'chain.http');
+    await fs.writeFile(uri.fsPath, text, 'utf8');
+    const doc = (await open(uri)).document;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), [], 'request variables that name a request of the file are fine while editing');
+
+    const shown = recordMessages();
+    choose((i) => i.connectionId === 'mock');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.sendRequest', doc.uri, 7), undefined, 'not sent before createUser');
+    assert.equal(shown.messages[0]?.text, 'Not sent: {{createUser.response.body.$.id}} needs createUser\'s response: send createUser (line 2) first. (line 8)');
+    restoreAll();
+
+    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, 1);
+    assert.equal(created.response?.status, 201);
+    const id = JSON.parse(created.response?.body ?? '{}').id as string;
+    const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, 7);
+    assert.equal(patched.response?.status, 200, responseText(patched));
+    assert.ok(patched.response?.request.url.endsWith(`/Users/${id}`), patched.response?.request.url);
+    assert.equal(patched.response?.request.headers['If-Match'] ?? patched.response?.request.headers['if-match'], created.response?.headers.etag);
+    assert.equal((a.mock.service?.getUser(id).name as { givenName: string }).givenName, 'Marie');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await fs.rm(uri.fsPath);
+  });
+
+  it('New Request File opens a template without problems whose requests run against the mock in order', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('scimWorkbench.requests.newFile');
+    const doc = await waitFor('the template', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('# SCIM request file')));
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), []);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    const sends = lenses.filter((l) => l.command?.command === 'scimWorkbench.sendRequest').map((l) => l.command?.arguments?.[1] as number);
+    assert.equal(sends.length, 4);
+    choose((i) => i.connectionId === 'mock');
+    const results: SendResult[] = [];
+    for (const line of sends) results.push(await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, line));
+    assert.deepEqual(results.map((r) => r.response?.status), [200, 201, 200, 200], 'probe, create, look-up, deactivate');
+    const created = JSON.parse(results[1]?.response?.body ?? '{}') as { id: string; userName: string };
+    assert.match(created.userName, /^ada\.lovelace\.\d{4}@contoso\.com$/);
+    assert.ok(results[3]?.response?.request.url.endsWith(`/Users/${created.id}`));
+    assert.equal(a.mock.service?.getUser(created.id).active, false);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('sends a *.scim.json payload with Send Payload…: POST for a new user, PATCH with a target picked from the connection', async () => {
     const a = await api();
     const payload = workspaceFile('requests', 'annie-easley.scim.json');

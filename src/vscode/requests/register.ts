@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { requestAtLine, resolveRequest, type HttpFileProblem } from '../../client/httpFile';
+import { requestAtLine, resolveRequest, type HttpFileProblem, type NamedExchange } from '../../client/httpFile';
 import { listPage, type ResourceKind } from '../../client/scim';
 import { parseTenantUrl } from '../../client/tenantUrl';
 import { SECTION } from '../config';
@@ -33,6 +33,7 @@ const NEW_FILE = `# SCIM request file (REST Client format). {{tenantUrl}} and {{
 GET {{tenantUrl}}/Users?filter=userName eq "{{$guid}}"
 
 ### Create a user as Entra does
+# @name createUser
 POST {{tenantUrl}}/Users
 Content-Type: application/scim+json
 
@@ -47,6 +48,12 @@ Content-Type: application/scim+json
 
 ### Look the user up as Entra does before it creates one
 GET {{tenantUrl}}/Users?filter=userName eq "{{email}}"
+
+### Deactivate it as Entra does: the id comes from createUser's last response (send that one first)
+PATCH {{tenantUrl}}/Users/{{createUser.response.body.$.id}}
+Content-Type: application/scim+json
+
+{ "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{ "op": "Replace", "path": "active", "value": "False" }] }
 `;
 
 /** Why nothing is sent from files here, or undefined when the workspace is trusted. */
@@ -65,6 +72,8 @@ export function registerRequests(context: vscode.ExtensionContext, connections: 
   const sender = new RequestSender(service.network, history, log);
   const files = new RequestFiles(context.workspaceState, service);
   connections.tree.attachHistory(history);
+  /** The last exchange of each named request, per file, for request variables (this session only; redacted by the client). */
+  const exchanges = new Map<string, Map<string, NamedExchange>>();
 
   /** The file's connection: remembered, or asked for (and remembered). */
   const connectionForFile = async (uri: vscode.Uri, title: string): Promise<Target | undefined> => {
@@ -104,12 +113,20 @@ export function registerRequests(context: vscode.ExtensionContext, connections: 
     const useConnection = files.connectionFor(doc.uri) !== undefined || needsConnection(file, request);
     const target = useConnection ? await connectionForFile(doc.uri, 'Send Request') : undefined;
     if (useConnection && !target) return undefined;
+    const key = doc.uri.toString();
     const resolved = resolveRequest(file, request, {
       ...(target ? { tenantUrl: parseTenantUrl(target.connection.tenantUrl).base } : {}),
       ...(target?.connection.token ? { token: target.connection.token } : {}),
+      exchange: (name) => exchanges.get(key)?.get(name),
     });
     if (!resolved.request) return notSent(resolved.problems[0]);
-    return sender.send({ ...resolved.request, ...(request.name ? { name: request.name } : {}) }, target, doc.uri);
+    const result = await sender.send({ ...resolved.request, ...(request.name ? { name: request.name } : {}) }, target, doc.uri);
+    if (request.name && result.response) {
+      const { request: sent, headers, body } = result.response;
+      if (!exchanges.has(key)) exchanges.set(key, new Map());
+      exchanges.get(key)?.set(request.name, { request: { headers: sent.headers, ...(sent.body !== undefined ? { body: sent.body } : {}) }, response: { headers, body } });
+    }
+    return result;
   };
 
   const askTargetId = async (target: Target, kind: ResourceKind, option: PayloadOption): Promise<string | undefined> => {

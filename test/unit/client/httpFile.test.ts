@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseHttpFile, positionAt, requestAtLine, resolveRequest, type HttpFile } from '../../../src/client/httpFile';
+import { parseHttpFile, positionAt, requestAtLine, resolveRequest, type HttpFile, type NamedExchange } from '../../../src/client/httpFile';
+import { parseJsonPath, selectJsonPath } from '../../../src/client/jsonPath';
 
 const SAMPLE = [
   '@user = alice-{{$guid}}@contoso.com', //            0
@@ -186,5 +187,87 @@ describe('client/httpFile', () => {
     assert.deepEqual(positionAt(starts, 0), { line: 0, column: 0 });
     assert.deepEqual(positionAt(starts, 4), { line: 1, column: 1 });
     assert.deepEqual(positionAt(starts, 8), { line: 2, column: 1 });
+  });
+
+  describe('request variables', () => {
+    const CHAIN = [
+      '# @name createUser', //                                           0
+      'POST {{tenantUrl}}/Users', //                                     1
+      'Content-Type: application/scim+json', //                          2
+      '', //                                                             3
+      '{"userName": "ada@contoso.com"}', //                              4
+      '', //                                                             5
+      '###', //                                                          6
+      'PATCH {{createUser.response.headers.location}}', //               7
+      'If-Match: {{createUser.response.body.$.meta.version}}', //        8
+      '', //                                                             9
+      '{"Operations": [{"op": "replace", "path": "emails[type eq \\"work\\"].value", "value": "{{createUser.response.body.$.emails[0].value}}"}], "was": {{createUser.request.body.*}}, "schema": "{{createUser.response.body.$[\'schemas\'][-1]}}"}', // 10
+    ].join('\n');
+    const exchange: NamedExchange = {
+      request: { headers: { 'content-type': 'application/scim+json', authorization: 'Bearer ***' }, body: '{"userName": "ada@contoso.com"}' },
+      response: {
+        headers: { location: 'https://t.example/scim/Users/u1', 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ id: 'u1', schemas: ['urn:a', 'urn:b'], emails: [{ value: 'ada@contoso.com' }], meta: { version: 'W/"1"' } }),
+      },
+    };
+    const chain = () => parseHttpFile(CHAIN);
+
+    it('fill in from the named request\'s last exchange: headers by any case, JSONPath into the body, * for all of it', () => {
+      const f = chain();
+      const r = resolveRequest(f, f.requests[1], { tenantUrl: 'https://t.example/scim', exchange: (n) => (n === 'createUser' ? exchange : undefined) });
+      assert.deepEqual(r.problems, []);
+      assert.equal(r.request?.url, 'https://t.example/scim/Users/u1');
+      assert.equal(r.request?.headers['If-Match'], 'W/"1"');
+      const body = JSON.parse(r.request?.body ?? '');
+      assert.equal(body.Operations[0].value, 'ada@contoso.com');
+      assert.deepEqual(body.was, { userName: 'ada@contoso.com' });
+      assert.equal(body.schema, 'urn:b', 'bracketed names and negative indexes');
+    });
+
+    it('say to send the named request first, at the reference', () => {
+      const f = chain();
+      const r = resolveRequest(f, f.requests[1], { exchange: () => undefined });
+      assert.equal(r.request, undefined);
+      const first = r.problems[0];
+      assert.equal(first?.message, '{{createUser.response.headers.location}} needs createUser\'s response: send createUser (line 2) first.');
+      assert.deepEqual([first?.line, first?.column, first?.length], [7, 6, '{{createUser.response.headers.location}}'.length]);
+    });
+
+    it('while editing, only need a request of that name and a readable path', () => {
+      const f = chain();
+      assert.deepEqual(resolveRequest(f, f.requests[1]).problems, [], 'no exchange needed to check the file');
+      const bad = parseHttpFile('# @name a\nGET https://x\n###\nGET https://x/{{b.response.body.$.id}}\n###\nGET https://x/{{a.response.body.id}}\n###\nGET https://x/{{a.response.body.$[*]}}');
+      const [, missing, noDollar, wildcard] = bad.requests;
+      assert.match(resolveRequest(bad, missing).problems[0]?.message ?? '', /reads the request named b, but no request of this file has that name: write "# @name b"/);
+      assert.match(resolveRequest(bad, noDollar).problems[0]?.message ?? '', /A JSONPath starts with "\$"/);
+      assert.match(resolveRequest(bad, wildcard).problems[0]?.message ?? '', /wildcards and filters are not supported/);
+      const self = parseHttpFile('# @name a\nGET https://x/{{a.response.body.$.id}}');
+      assert.match(resolveRequest(self, self.requests[0]).problems[0]?.message ?? '', /this request's own exchange/);
+    });
+
+    it('say what is missing in the exchange: a header, a path, a body that is not JSON', () => {
+      const f = parseHttpFile('# @name a\nGET https://x\n###\nGET https://x/{{a.response.headers.ETag}}/{{a.response.body.$.nope}}');
+      const r = resolveRequest(f, f.requests[1], { exchange: () => exchange });
+      assert.deepEqual(r.problems.map((p) => p.message), [
+        '{{a.response.headers.ETag}}: a\'s response had no ETag header.',
+        '{{a.response.body.$.nope}}: $.nope is not in a\'s response body.',
+      ]);
+      const text = resolveRequest(f, f.requests[1], { exchange: () => ({ request: { headers: {} }, response: { headers: { etag: 'x' }, body: 'plain' } }) });
+      assert.deepEqual(text.problems.map((p) => p.message), ['{{a.response.body.$.nope}}: a\'s response body is not JSON, so $.nope cannot be read from it.']);
+    });
+  });
+
+  it('parses and selects the JSONPath subset of request variables', () => {
+    assert.deepEqual(parseJsonPath('$'), []);
+    assert.deepEqual(parseJsonPath('$.emails[0].value'), ['emails', 0, 'value']);
+    assert.deepEqual(parseJsonPath(`$['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].employeeNumber`), ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'employeeNumber']);
+    assert.deepEqual(parseJsonPath('$["a \\"b\\""][-1]'), ['a "b"', -1]);
+    for (const bad of ['id', '$.', '$[', '$[x]', '$..id', '$.a b']) assert.ok(parseJsonPath(bad) instanceof Error, bad);
+    const doc = { a: [{ b: 1 }, { b: null }], c: { d: false } };
+    assert.deepEqual(selectJsonPath(doc, ['a', -1, 'b']), { found: true, value: null });
+    assert.deepEqual(selectJsonPath(doc, ['c', 'd']), { found: true, value: false });
+    assert.deepEqual(selectJsonPath(doc, ['a', 2]), { found: false });
+    assert.deepEqual(selectJsonPath(doc, ['a', 'length']), { found: false }, 'no properties of arrays');
+    assert.deepEqual(selectJsonPath(doc, ['toString']), { found: false }, 'own members only');
   });
 });
