@@ -68,6 +68,8 @@ const settings = {
   connections: Math.round(numberOption('connections', options.connections ?? process.env.BENCH_CONNECTIONS ?? '32', 1)),
   quietWaitMs: quick ? 2000 : 10_000,
 };
+/** Runs of the Entra cycle per server; the goals use the run with the median p99. */
+const CYCLE_RUNS = quick ? 1 : 3;
 const kinds = (options.servers ?? 'bare,scimmy,mock').split(',').map((s) => s.trim()).filter(Boolean);
 for (const kind of kinds) {
   if (!(kind in SERVER_INFO)) fail(`unknown server "${kind}" in --servers: use bare, scimmy and/or mock.`);
@@ -144,7 +146,15 @@ async function basics(kind) {
     }
     const [user] = await load.postUsers(server, 1);
     results[kind].getById = await measure(server, 'GET /Users/{id}', load.getOne(server, user.id));
-    results[kind].cycle = await measure(server, 'Entra cycle mix', load.entraCycle(server, ACTIVE_FALSE[kind]));
+    // The cycle's tail moves with whatever else the host runs: measure it CYCLE_RUNS times and report the run with
+    // the median p99 (the others are listed beside it). Each run adds users to the same server, as Entra's cycles do.
+    const runs = [];
+    for (let i = 1; i <= CYCLE_RUNS; i++) {
+      runs.push(await measure(server, `Entra cycle mix${CYCLE_RUNS > 1 ? `, run ${i} of ${CYCLE_RUNS}` : ''}`, load.entraCycle(server, ACTIVE_FALSE[kind])));
+    }
+    const byP99 = [...runs].sort((a, b) => a.p99 - b.p99);
+    results[kind].cycle = byP99[(byP99.length - 1) >> 1];
+    results[kind].cycleRuns = runs;
   });
 }
 
@@ -238,6 +248,7 @@ const body = [
     '`GET /Users?filter=userName+eq+"<guid>"` (must find nothing), `POST /Users` with Entra\'s body and the enterprise ' +
     'extension (a new userName each time), `PATCH` `{"op":"Replace","path":"name.givenName",…}` and `PATCH` ' +
     '`{"op":"Replace","path":"active","value":"False"}` (SCIMMY rejects the string, so it gets boolean `false`). ' +
+    (CYCLE_RUNS > 1 ? `The mix runs ${CYCLE_RUNS} times per server, one after the other on the same server; tables and goals use the run with the median p99. ` : '') +
     'Requests/second counts every request of the mix; latencies are over all of them.',
   '- **Lookups by directory size**: the mock starts with `serve --seed N --data <temp file>`; SCIMMY is filled through ' +
     '`POST /Users`. GET by id and `userName eq` hits rotate over about 256 users spread across the directory (a hit must ' +

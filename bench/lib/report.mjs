@@ -56,7 +56,8 @@ export function buildReport(results, plan) {
   goal('mock GET /Users/{id} ÷ bare node:http', [mock.getById, bare.getById], fmtPercent(byIdShare), '≥ 60%', byIdShare >= 0.6);
   const cycleTimes = ratio(mock.cycle, scimmy.cycle);
   goal('mock Entra cycle ÷ SCIMMY Entra cycle', [mock.cycle, scimmy.cycle], fmtRatio(cycleTimes), '≥ 10×', cycleTimes >= 10);
-  goal('mock Entra cycle p99', [mock.cycle], mock.cycle ? fmtMs(mock.cycle.p99) : '–', '< 10 ms', mock.cycle ? mock.cycle.p99 < 10 : undefined);
+  const runsNote = (r) => (r.cycleRuns?.length > 1 ? ` (median of ${r.cycleRuns.length} runs: ${r.cycleRuns.map((m) => fmtMs(m.p99)).join(', ')})` : '');
+  goal('mock Entra cycle p99', [mock.cycle], mock.cycle ? `${fmtMs(mock.cycle.p99)}${runsNote(mock)}` : '–', '< 10 ms', mock.cycle ? mock.cycle.p99 < 10 : undefined);
   for (const [what, title] of LOOKUPS) {
     // When the load driver is the limit, req/s hides the server's cost: its CPU per request must hold too.
     const kept = ratio(at('mock', large, what), at('mock', small, what));
@@ -115,7 +116,10 @@ export function buildReport(results, plan) {
   const cpu = ['| server | run | server | load driver | other processes | server CPU per request |', '|---|---|---|---|---|---|'];
   for (const kind of plan.kinds) {
     const r = results[kind];
-    const named = [['GET /Users/{id}', r.getById], ['Entra cycle', r.cycle]];
+    const cycles = r.cycleRuns?.length > 1
+      ? r.cycleRuns.map((m, i) => [`Entra cycle, run ${i + 1}${m === r.cycle ? ' (median p99)' : ''}`, m])
+      : [['Entra cycle', r.cycle]];
+    const named = [['GET /Users/{id}', r.getById], ...cycles];
     for (const [p, e] of Object.entries(r.populations ?? {})) {
       for (const [what, title] of LOOKUPS) named.push([`${title} at ${fmtCount(Number(p))}`, e[what]]);
     }
