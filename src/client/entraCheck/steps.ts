@@ -127,6 +127,12 @@ async function read(ctx: StepContext, kind: Tracked['kind'], id: string, query: 
   return resource;
 }
 
+/** The ids of the test group's members, as a GET of the group shows them. */
+async function groupMembers(ctx: StepContext): Promise<string[] | Outcome> {
+  const group = await read(ctx, 'Groups', idOf(ctx.state.group), '', 'The check reads the group to see its members.');
+  return isOutcome(group) ? group : memberValues(group);
+}
+
 /** Judges a POST's answer: the new id, or a fail saying what Entra does without it; warnings for SCIM deviations. */
 function judgeCreated(ctx: StepContext, res: HttpResponse, noun: 'user' | 'group', consequence: string): { id: string; warnings: string[] } | Outcome {
   const s = ctx.session;
@@ -546,9 +552,8 @@ const addMembers: StepDef = {
         'Entra puts several members in one Add operation; an endpoint that accepts one member per operation, or none, leaves the group ' +
         'empty in the app while Entra retries every cycle.');
     }
-    const group = await read(ctx, 'Groups', gid, '', 'The check reads the group to see its members.');
-    if (isOutcome(group)) return group;
-    const members = memberValues(group);
+    const members = await groupMembers(ctx);
+    if (isOutcome(members)) return members;
     const missing = ids.filter((id) => !members.includes(id));
     if (missing.length) {
       return fail(`${s.line(res)}, but ${missing.length} of the ${ids.length} users are not members afterwards (${quoted(missing)}).`,
@@ -578,12 +583,11 @@ const removeLegacy: StepDef = {
         'This is how Entra removes members by default: if it fails, users who leave the group in Entra keep their access in the app, ' +
         'and Entra retries every cycle.');
     }
-    const group = await read(ctx, 'Groups', gid, '', 'The check reads the group to see its members.');
-    if (isOutcome(group)) {
+    const members = await groupMembers(ctx);
+    if (isOutcome(members)) {
       lose(ctx, 'membership', 'remove-member-legacy');
-      return group;
+      return members;
     }
-    const members = memberValues(group);
     if (members.length === 0) {
       lose(ctx, 'membership', 'remove-member-legacy');
       return fail(`${s.line(res)}, but the group has NO members left: all ${keep.length + 1} were removed, not only ${one}.`,
@@ -619,12 +623,11 @@ const removeFiltered: StepDef = {
       return unexpected(s, res, '204 No Content (or 200)',
         'With ?aadOptscim062020 this is how Entra removes members: if it fails, users who leave the group keep their access in the app.');
     }
-    const group = await read(ctx, 'Groups', gid, '', 'The check reads the group to see its members.');
-    if (isOutcome(group)) {
+    const members = await groupMembers(ctx);
+    if (isOutcome(members)) {
       lose(ctx, 'membership', 'remove-member-filtered');
-      return group;
+      return members;
     }
-    const members = memberValues(group);
     if (members.includes(two) || !members.includes(keep)) {
       lose(ctx, 'membership', 'remove-member-filtered');
       return fail(`${s.line(res)}, but the members are now ${quoted(members)} (expected only ${keep}).`,
@@ -730,9 +733,9 @@ const muralWorkspaceLoss: StepDef = {
   async run(ctx) {
     const s = ctx.session;
     const gid = idOf(ctx.state.group);
-    const group = await read(ctx, 'Groups', gid, '', 'The check reads the group to see its members.');
-    if (isOutcome(group)) return group;
-    if (memberValues(group).includes(idOf(ctx.state.user))) {
+    const members = await groupMembers(ctx);
+    if (isOutcome(members)) return members;
+    if (members.includes(idOf(ctx.state.user))) {
       return fail(`GET ${s.shortUrl(path('Groups', gid))}: the deactivated user is still a member.`,
         'MURAL documents that a deactivated user loses access to all their workspaces; this endpoint kept the membership, so it does not ' +
         'behave like MURAL.');
@@ -778,9 +781,9 @@ const muralNoRestore: StepDef = {
   async run(ctx) {
     const s = ctx.session;
     const gid = idOf(ctx.state.group);
-    const group = await read(ctx, 'Groups', gid, '', 'The check reads the group to see its members.');
-    if (isOutcome(group)) return group;
-    if (memberValues(group).includes(idOf(ctx.state.user))) {
+    const members = await groupMembers(ctx);
+    if (isOutcome(members)) return members;
+    if (members.includes(idOf(ctx.state.user))) {
       return fail(`GET ${s.shortUrl(path('Groups', gid))}: the reactivated user is a member again.`,
         'MURAL documents that reactivation does NOT restore lost workspaces (the user must request reactivation, which a workspace admin ' +
         'approves); this endpoint restored the membership, so it does not behave like MURAL.');
