@@ -134,16 +134,8 @@ export function checkElement(s: Scope, loc: Loc, el: Node): void {
   }
   for (const p of props) {
     if (!p.value) continue;
-    const sub = findSub(attr, p.key);
-    if (!sub) {
-      s.r.report('SCIM031', keyRange(p), `${attr.name} has no sub-attribute "${p.key}"; it has ${(attr.subAttributes ?? []).map((a) => a.name).join(', ')}. A server ignores or rejects it.`);
-      skip(s.r, p.value);
-      continue;
-    }
-    if (s.mode === 'request' && sub.mutability === 'readOnly' && attr.mutability !== 'readOnly') {
-      reportReadOnlySub(s, attr, sub, p);
-      continue;
-    }
+    const sub = sendableSub(s, attr, p, p.value);
+    if (!sub) continue;
     checkScalar(s, { attr, extension: loc.extension, sub, element: el, pathFilter: loc.pathFilter }, p.value);
   }
 }
@@ -159,21 +151,28 @@ function checkComplex(s: Scope, loc: Loc, node: Node): void {
   const mapped = s.view.mapsAttr(s.rt, attr);
   for (const p of entries(s.r, node)) {
     if (!p.value) continue;
-    const sub = findSub(attr, p.key);
-    if (!sub) {
-      s.r.report('SCIM031', keyRange(p), `${attr.name} has no sub-attribute "${p.key}"; it has ${(attr.subAttributes ?? []).map((a) => a.name).join(', ')}. A server ignores or rejects it.`);
-      skip(s.r, p.value);
-      continue;
-    }
-    if (s.mode === 'request' && sub.mutability === 'readOnly' && attr.mutability !== 'readOnly') {
-      reportReadOnlySub(s, attr, sub, p);
-      continue;
-    }
+    const sub = sendableSub(s, attr, p, p.value);
+    if (!sub) continue;
     if (s.mode === 'request' && mapped && !s.view.mapsSub(s.rt, attr, sub) && isSent(p.value)) {
       s.r.report('SCIM024', keyRange(p), `MURAL does not map ${attr.name}.${sub.name} (it maps ${s.view.describeMapped(s.rt, attr)}). Entra may send it, but MURAL ignores it.`);
     }
     checkScalar(s, { attr, extension: loc.extension, sub, element: loc.element, pathFilter: loc.pathFilter }, p.value);
   }
+}
+
+/** The sub-attribute `p` names, or undefined once an unknown one, or a read-only one a client sends, is reported. */
+function sendableSub(s: Scope, attr: AttributeDef, p: Prop, value: Node): AttributeDef | undefined {
+  const sub = findSub(attr, p.key);
+  if (!sub) {
+    s.r.report('SCIM031', keyRange(p), `${attr.name} has no sub-attribute "${p.key}"; it has ${(attr.subAttributes ?? []).map((a) => a.name).join(', ')}. A server ignores or rejects it.`);
+    skip(s.r, value);
+    return undefined;
+  }
+  if (s.mode === 'request' && sub.mutability === 'readOnly' && attr.mutability !== 'readOnly') {
+    reportReadOnlySub(s, attr, sub, p);
+    return undefined;
+  }
+  return sub;
 }
 
 function reportReadOnlySub(s: Scope, attr: AttributeDef, sub: AttributeDef, p: Prop): void {
