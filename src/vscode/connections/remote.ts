@@ -242,7 +242,7 @@ function remoteNode(node: DirectoryNode | undefined, types: readonly DirectoryNo
   return undefined;
 }
 
-/** Groups offered by Add to Group…: one page, enough for a pick list; more are reached by typing a filter in the view. */
+/** Groups listed by Add to Group…: one page is enough for a pick list; any other group is entered by its id. */
 const GROUP_PICK_COUNT = 200;
 
 /** Writes on a browsed endpoint (deactivate, reactivate, delete, membership): each names the endpoint and waits for a modal confirmation. */
@@ -299,25 +299,34 @@ export function registerRemoteWrites(context: vscode.ExtensionContext, service: 
       }
       const current = new Set(Array.isArray(node.resource.groups) ? (node.resource.groups as { value?: unknown }[]).map((g) => g.value) : []);
       const groups = page.resources.filter((g) => typeof g.id === 'string' && !current.has(g.id));
-      if (groups.length === 0) {
+      const more = page.totalResults > page.resources.length;
+      if (groups.length === 0 && !more) {
         void vscode.window.showInformationMessage(page.resources.length === 0
           ? `${node.source.label} has no groups.`
-          : `${name} is already in every group ${node.source.label} listed.`);
+          : `${name} is already in every group of ${node.source.label}.`);
         return false;
       }
-      const shown = page.totalResults > page.resources.length ? ` (the first ${page.resources.length} of ${page.totalResults})` : '';
-      const picks = await vscode.window.showQuickPick(groups.map((g) => ({ label: String(g.displayName ?? g.id), description: g.id as string, id: g.id as string })), {
-        title: `Add ${name} to groups on ${node.source.label}${shown}`, canPickMany: true, matchOnDescription: true,
+      type Item = vscode.QuickPickItem & { id?: string; manual?: true };
+      const items: Item[] = groups.map((g) => ({ label: String(g.displayName ?? g.id), description: g.id as string, id: g.id as string }));
+      items.push({ label: '$(edit) Enter a group id…', detail: more ? `${page.totalResults - page.resources.length} more groups are not listed here` : undefined, manual: true, alwaysShow: true });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: `Add ${name} to a group on ${node.source.label}${more ? ` (the first ${page.resources.length} of ${page.totalResults} groups)` : ''}`,
+        matchOnDescription: true,
       });
-      if (!picks?.length) return false;
-      const names = picks.map((p) => p.label).join(', ');
+      if (!pick) return false;
+      const groupId = pick.manual
+        ? (await vscode.window.showInputBox({
+          title: `Add ${name} to a group on ${node.source.label}`, prompt: 'The group\'s id on the endpoint',
+          validateInput: (v) => (v.trim() ? undefined : 'Enter the group\'s id (the "id" the endpoint gave it).'),
+        }))?.trim()
+        : pick.id;
+      if (!groupId) return false;
+      const groupName = pick.manual ? groupId : pick.label;
       return write(node, {
-        message: `Add ${name} to ${picks.length === 1 ? 'group' : `${picks.length} groups`} on ${node.source.label}?`,
-        detail: `This sends PATCH /Groups/{id} with {"op": "add", "path": "members", "value": [{"value": "${id}"}]} to ${where(node)} for ${names}.`,
+        message: `Add ${name} to ${groupName} on ${node.source.label}?`,
+        detail: `This sends PATCH /Groups/${groupId} with {"op": "add", "path": "members", "value": [{"value": "${id}"}]} to ${where(node)}.`,
         button: 'Add',
-      }, async (c, o) => {
-        for (const p of picks) await patch(c, 'Groups', p.id, [{ op: 'add', path: 'members', value: [{ value: id }] }], o);
-      }, `${name} added to ${names} on ${node.source.label}`);
+      }, (c, o) => patch(c, 'Groups', groupId, [{ op: 'add', path: 'members', value: [{ value: id }] }], o), `${name} added to ${groupName} on ${node.source.label}`);
     }),
     vscode.commands.registerCommand(`${SECTION}.remote.removeFromGroup`, async (arg?: DirectoryNode) => {
       const node = remoteNode(arg, ['member']);
