@@ -723,28 +723,40 @@ const verifyDeactivated: StepDef = {
   },
 };
 
-const muralWorkspaceLoss: StepDef = {
+/**
+ * A MURAL rule step that reads the test group and expects the test user NOT to be a member (deactivation removed
+ * it; reactivation must not bring it back). `provides` is recorded only when the rule holds.
+ */
+function muralNotMemberStep(def: Pick<StepDef, 'id' | 'title' | 'entra' | 'needs' | 'provides'> & {
+  readonly isMember: string; readonly whyFail: string; readonly notMember: string; readonly whyPass: string;
+}): StepDef {
+  const { isMember, whyFail, notMember, whyPass, ...step } = def;
+  return {
+    ...step,
+    mural: true,
+    async run(ctx) {
+      const at = `GET ${ctx.session.shortUrl(path('Groups', idOf(ctx.state.group)))}`;
+      const members = await groupMembers(ctx);
+      if (isOutcome(members)) return members;
+      if (members.includes(idOf(ctx.state.user))) return fail(`${at}: ${isMember}`, whyFail);
+      for (const need of def.provides ?? []) ctx.state.have.add(need);
+      return pass(`${at}: ${notMember}`, whyPass);
+    },
+  };
+}
+
+const muralWorkspaceLoss = muralNotMemberStep({
   id: 'mural-workspace-loss',
   title: 'MURAL: deactivation removes the user from its workspaces',
   entra: 'Entra only sends active false; MURAL documents that a deactivated user loses access to all workspaces (groups).',
-  mural: true,
   needs: ['deactivated', 'membership'],
   provides: ['workspaceLost'],
-  async run(ctx) {
-    const s = ctx.session;
-    const gid = idOf(ctx.state.group);
-    const members = await groupMembers(ctx);
-    if (isOutcome(members)) return members;
-    if (members.includes(idOf(ctx.state.user))) {
-      return fail(`GET ${s.shortUrl(path('Groups', gid))}: the deactivated user is still a member.`,
-        'MURAL documents that a deactivated user loses access to all their workspaces; this endpoint kept the membership, so it does not ' +
-        'behave like MURAL.');
-    }
-    ctx.state.have.add('workspaceLost');
-    return pass(`GET ${s.shortUrl(path('Groups', gid))}: the deactivated user is no longer a member, as MURAL documents.`,
-      'Entra is not told: it still counts the user as a member of the group and sends no membership change.');
-  },
-};
+  isMember: 'the deactivated user is still a member.',
+  whyFail: 'MURAL documents that a deactivated user loses access to all their workspaces; this endpoint kept the membership, so it does not ' +
+    'behave like MURAL.',
+  notMember: 'the deactivated user is no longer a member, as MURAL documents.',
+  whyPass: 'Entra is not told: it still counts the user as a member of the group and sends no membership change.',
+});
 
 const reactivate: StepDef = {
   id: 'reactivate-user',
@@ -772,28 +784,19 @@ const reactivate: StepDef = {
   },
 };
 
-const muralNoRestore: StepDef = {
+const muralNoRestore = muralNotMemberStep({
   id: 'mural-no-restore',
   title: 'MURAL: reactivation does not restore workspaces',
   entra: 'Entra only sends active true; MURAL documents that the workspaces lost on deactivation are not given back.',
-  mural: true,
   needs: ['reactivated', 'workspaceLost'],
-  async run(ctx) {
-    const s = ctx.session;
-    const gid = idOf(ctx.state.group);
-    const members = await groupMembers(ctx);
-    if (isOutcome(members)) return members;
-    if (members.includes(idOf(ctx.state.user))) {
-      return fail(`GET ${s.shortUrl(path('Groups', gid))}: the reactivated user is a member again.`,
-        'MURAL documents that reactivation does NOT restore lost workspaces (the user must request reactivation, which a workspace admin ' +
-        'approves); this endpoint restored the membership, so it does not behave like MURAL.');
-    }
-    return pass(`GET ${s.shortUrl(path('Groups', gid))}: the reactivated user is still not a member, as MURAL documents.`,
-      'The user sees "You\'ve been deactivated from this workspace" and must request reactivation, which a workspace admin approves. ' +
-      'Entra still counts the user as a member, so it sends no Add: to restore the membership through provisioning, remove the user from ' +
-      'the group in Entra and add them again.');
-  },
-};
+  isMember: 'the reactivated user is a member again.',
+  whyFail: 'MURAL documents that reactivation does NOT restore lost workspaces (the user must request reactivation, which a workspace admin ' +
+    'approves); this endpoint restored the membership, so it does not behave like MURAL.',
+  notMember: 'the reactivated user is still not a member, as MURAL documents.',
+  whyPass: 'The user sees "You\'ve been deactivated from this workspace" and must request reactivation, which a workspace admin approves. ' +
+    'Entra still counts the user as a member, so it sends no Add: to restore the membership through provisioning, remove the user from ' +
+    'the group in Entra and add them again.',
+});
 
 function deleteStep(id: 'delete-user' | 'delete-group', kind: Tracked['kind']): StepDef {
   const noun = kind === 'Users' ? 'user' : 'group';
