@@ -262,29 +262,24 @@ export function registerRemoteWrites(context: vscode.ExtensionContext, service: 
     return true;
   };
   const where = (node: RemoteNode) => `${node.source.label} (${service.store.info(node.source.connectionId)?.tenantUrl ?? ''})`;
-  const active = (value: boolean) => [{ op: 'replace', path: 'active', value }];
+  /** Deactivate or reactivate: PATCH active, with what MURAL does to the user's workspaces in the confirmation. */
+  const setActive = async (arg: DirectoryNode | undefined, value: boolean) => {
+    const node = remoteNode(arg, ['user']);
+    if (!node || node.type !== 'user') return false;
+    const id = node.resource.id as string;
+    const verb = value ? 'Reactivate' : 'Deactivate';
+    return write(node, {
+      message: `${verb} ${userLabel(node.resource)} on ${node.source.label}?`,
+      detail: `This sends PATCH /Users/${id} with active=${value} to ${where(node)}. ${value
+        ? 'In MURAL the user does not get the lost workspaces back: a workspace admin must approve each reactivation request.'
+        : 'In MURAL a deactivated user loses every workspace, and reactivating does not give them back.'}`,
+      button: verb,
+    }, (c, o) => patch(c, 'Users', id, [{ op: 'replace', path: 'active', value }], o), `${userLabel(node.resource)} ${value ? 'reactivated' : 'deactivated'} on ${node.source.label}`);
+  };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(`${SECTION}.remote.deactivateUser`, async (arg?: DirectoryNode) => {
-      const node = remoteNode(arg, ['user']);
-      if (!node || node.type !== 'user') return false;
-      const id = node.resource.id as string;
-      return write(node, {
-        message: `Deactivate ${userLabel(node.resource)} on ${node.source.label}?`,
-        detail: `This sends PATCH /Users/${id} with active=false to ${where(node)}. In MURAL a deactivated user loses every workspace, and reactivating does not give them back.`,
-        button: 'Deactivate',
-      }, (c, o) => patch(c, 'Users', id, active(false), o), `${userLabel(node.resource)} deactivated on ${node.source.label}`);
-    }),
-    vscode.commands.registerCommand(`${SECTION}.remote.reactivateUser`, async (arg?: DirectoryNode) => {
-      const node = remoteNode(arg, ['user']);
-      if (!node || node.type !== 'user') return false;
-      const id = node.resource.id as string;
-      return write(node, {
-        message: `Reactivate ${userLabel(node.resource)} on ${node.source.label}?`,
-        detail: `This sends PATCH /Users/${id} with active=true to ${where(node)}. In MURAL the user does not get the lost workspaces back: a workspace admin must approve each reactivation request.`,
-        button: 'Reactivate',
-      }, (c, o) => patch(c, 'Users', id, active(true), o), `${userLabel(node.resource)} reactivated on ${node.source.label}`);
-    }),
+    vscode.commands.registerCommand(`${SECTION}.remote.deactivateUser`, (arg?: DirectoryNode) => setActive(arg, false)),
+    vscode.commands.registerCommand(`${SECTION}.remote.reactivateUser`, (arg?: DirectoryNode) => setActive(arg, true)),
     vscode.commands.registerCommand(`${SECTION}.remote.addToGroup`, async (arg?: DirectoryNode) => {
       const node = remoteNode(arg, ['user']);
       if (!node || node.type !== 'user') return false;
