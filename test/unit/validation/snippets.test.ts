@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validatePayload } from '../../../src/validation';
+import { SNIPPET_PROBLEMS } from '../../fixtures/snippetProblems';
 
 interface Snippet { prefix: string; description: string; body: string[] }
 
@@ -55,17 +56,6 @@ function expandSnippet(body: string, choice = 0): string {
   return parse(false);
 }
 
-/** Deliberate problems: Entra's legacy shapes, mirrored on purpose. */
-const DELIBERATE: Record<string, string[]> = {
-  'scim-user-create': ['SCIM026'],
-  'scim-user-patch-legacy': ['SCIM042', 'SCIM042', 'SCIM042'],
-  'scim-user-disable-legacy': ['SCIM042', 'SCIM021'],
-  'scim-group-create': ['SCIM026'],
-  'scim-group-rename': ['SCIM042'],
-  'scim-group-add-members': ['SCIM042'],
-  'scim-group-remove-members-legacy': ['SCIM042'],
-};
-
 describe('snippets', () => {
   const all = Object.values(SNIPPETS);
 
@@ -90,7 +80,7 @@ describe('snippets', () => {
       for (const choice of [0, 1, 2]) {
         const text = expandSnippet(s.body.join('\n'), choice);
         const problems = validatePayload(text).problems;
-        assert.deepEqual(problems.map((p) => p.code), DELIBERATE[s.prefix] ?? [], `${s.prefix} (choice ${choice}):\n${text}\n${JSON.stringify(problems, null, 1)}`);
+        assert.deepEqual(problems.map((p) => p.code), SNIPPET_PROBLEMS[s.prefix] ?? [], `${s.prefix} (choice ${choice}):\n${text}\n${JSON.stringify(problems, null, 1)}`);
         assert.ok(problems.every((p) => p.severity === 'hint' || p.code === 'SCIM021'), 'deliberate problems are hints, except Entra\'s string boolean');
       }
     });
