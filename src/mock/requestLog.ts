@@ -74,3 +74,55 @@ export function capBody(text: string, limit: number): string {
   const head = Buffer.from(text.slice(0, limit), 'utf8').toString('utf8');
   return `${head}… [${text.length - limit} more characters not logged]`;
 }
+
+const REDACTED = '[redacted]';
+
+/** Whether an attribute name or a PATCH path names the password (`password`, or URN-qualified). */
+function namesPassword(name: string): boolean {
+  const l = name.trim().toLowerCase();
+  return l === 'password' || l.endsWith(':password');
+}
+
+/** Whether JSON text can hold a password: it says "password", or has a \u escape that could spell it. */
+const mayHoldPassword = (text: string): boolean => /password|\\u/i.test(text);
+
+/**
+ * A request body for the log, passwords replaced: any attribute named password (at any depth, PATCH value
+ * objects included), the value of a PATCH operation whose path is the password, a search filter naming it.
+ * `body` is `text` parsed; undefined when it is not JSON, and then a body that may hold a password is not kept.
+ */
+export function redactBody(text: string, body: unknown): string {
+  if (!mayHoldPassword(text)) return text;
+  if (body === undefined) return `[${text.length} characters not logged: not JSON, and they may hold a password]`;
+  let found = false;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = v as Record<string, unknown>;
+    const pathIsPassword = typeof o.path === 'string' && namesPassword(o.path);
+    // No prototype: a "__proto__" key in the body stays a plain key.
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, x] of Object.entries(o)) {
+      const l = k.toLowerCase();
+      if (namesPassword(k) || (pathIsPassword && l === 'value') || (l === 'filter' && typeof x === 'string' && /password/i.test(x))) {
+        out[k] = REDACTED;
+        found = true;
+      } else {
+        out[k] = walk(x);
+      }
+    }
+    return out;
+  };
+  const redacted = walk(body);
+  return found ? JSON.stringify(redacted) : text;
+}
+
+/** A request's path and query for the log; a query that names the password (a filter on it holds one) is replaced. */
+export function redactPath(url: string): string {
+  const qi = url.indexOf('?');
+  if (qi < 0) return url;
+  const query = url.slice(qi + 1);
+  // Decoded leniently (a stray % must not hide the rest); only the ASCII letters of "password" matter here.
+  const text = query.includes('%') ? query.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))) : query;
+  return /password/i.test(text) ? `${url.slice(0, qi)}?[query not logged: it names a password]` : url;
+}

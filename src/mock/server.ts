@@ -10,7 +10,7 @@ import { ScimError, isScimError } from '../scim/errors';
 import { URN, type ResourceTypeName } from '../scim/schemas';
 import { isObject } from '../scim/values';
 import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from './discovery';
-import { RingBuffer, capBody, redactAuthorization, type RequestLogEntry } from './requestLog';
+import { RingBuffer, capBody, redactAuthorization, redactBody, redactPath, type RequestLogEntry } from './requestLog';
 import { etagMatches, type ListQuery, type ResourceView, type ScimService } from './service';
 import { isoTime } from './time';
 
@@ -384,18 +384,21 @@ export class MockServer extends EventEmitter<ServerEvents> {
       ctx.requestBody = `[${buf.length} bytes that are not valid UTF-8]`;
       throw new HttpError(400, 'The body is not valid UTF-8 text: send JSON encoded as UTF-8.', {}, 'invalidSyntax');
     }
-    ctx.requestBody = capBody(text, this.logBodyLimit);
+    ctx.requestBody = capBody(redactBody(text, undefined), this.logBodyLimit);
     if (text.trim() === '') {
       throw new HttpError(400, 'The request has no body: send a SCIM JSON object.', {}, 'invalidSyntax');
     }
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       throw new HttpError(400, `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; SCIM resources need a few.`, {}, 'invalidSyntax');
     }
+    let body: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      body = JSON.parse(text) as unknown;
     } catch (e) {
       throw new HttpError(400, `The body is not valid JSON: ${(e as Error).message}.`, {}, 'invalidSyntax');
     }
+    ctx.requestBody = capBody(redactBody(text, body), this.logBodyLimit);
+    return body;
   }
 
   private tooLarge(): HttpError {
@@ -440,7 +443,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
       id: this.nextId++,
       time: ctx.time,
       method: req.method ?? '',
-      path: req.url ?? '',
+      path: redactPath(req.url ?? ''),
       status,
       durationMs: Math.round((performance.now() - ctx.started) * 1000) / 1000,
       requestHeaders: auth === undefined ? { ...req.headers } : { ...req.headers, authorization: redactAuthorization(auth) },
@@ -602,6 +605,7 @@ function listQuery(query: URLSearchParams): ListQuery {
   if (query.size === 0) return {};
   return {
     filter: param(query, 'filter'),
+    filterInUri: true,
     startIndex: param(query, 'startIndex'),
     count: param(query, 'count'),
     sortBy: param(query, 'sortBy'),

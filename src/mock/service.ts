@@ -4,12 +4,12 @@
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
 import { ScimError } from '../scim/errors';
-import { compileFilter, equalityLookups, parseFilter, type FilterNode } from '../scim/filter';
+import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
 import { applyPatch } from '../scim/patch';
 import { parsePaging, project, sortResources } from '../scim/projection';
-import { checkRequired, normalizeResource, type Resource } from '../scim/resource';
-import { RESOURCE_TYPES, URN, type ResourceTypeName } from '../scim/schemas';
+import { checkRequired, coreAttributes, normalizeResource, type Resource } from '../scim/resource';
+import { RESOURCE_TYPES, URN, resolveAttribute, type ResourceTypeName } from '../scim/schemas';
 import { deepEqual, isObject } from '../scim/values';
 import { Journal } from './journal';
 import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
@@ -40,6 +40,11 @@ export interface ServiceOptions {
 
 export interface ListQuery {
   filter?: string;
+  /**
+   * The filter came in the request URI (GET), where a filter naming a never-returned attribute (password) is
+   * refused as RFC 7644 §7.5.2 says: 403 "sensitive". In a POST /.search body it is 400 invalidFilter.
+   */
+  filterInUri?: boolean;
   /** 1-based; numbers or the query-string text. */
   startIndex?: number | string;
   count?: number | string;
@@ -163,6 +168,53 @@ function wantsMembers(q: { attributes?: string[]; excludedAttributes?: string[] 
   return !(q.excludedAttributes ?? []).some((a) => isMembers(a) && !a.includes('.'));
 }
 
+/**
+ * The lower-case names of the attributes a resource type never returns (RFC 7643 §7 returned "never": the
+ * user's password). The mock keeps none of them: RFC 7643 §4.1.1 forbids returning a password, and what is not
+ * stored cannot leak through an answer, a filter, the data file or a compaction.
+ */
+const NEVER_RETURNED: Record<ResourceTypeName, ReadonlySet<string>> = {
+  User: neverReturned('User'),
+  Group: neverReturned('Group'),
+};
+
+function neverReturned(rt: ResourceTypeName): Set<string> {
+  const out = new Set<string>();
+  for (const [name, def] of coreAttributes(rt)) if (def.returned === 'never') out.add(name);
+  return out;
+}
+
+/** `data` without its never-returned attributes (the same object when it has none). */
+export function withoutNeverReturned(rt: ResourceTypeName, data: Resource): Resource {
+  const never = NEVER_RETURNED[rt];
+  let out: Resource | undefined;
+  for (const k of Object.keys(data)) {
+    if (!never.has(k.toLowerCase())) continue;
+    out ??= { ...data };
+    delete out[k];
+  }
+  return out ?? data;
+}
+
+/** A loaded record without never-returned attributes (data files written by earlier versions kept passwords). */
+function withoutSecrets(rec: DirectoryRecord): DirectoryRecord {
+  if (rec.t === 'D' || rec.t === 'R' || !rec.data) return rec;
+  const data = withoutNeverReturned(rec.t === 'U' || rec.t === 'SU' ? 'User' : 'Group', rec.data);
+  return data === rec.data ? rec : { ...rec, data };
+}
+
+/** The first attribute a filter names that `rt` never returns (password), as written in the filter. */
+function neverReturnedIn(node: FilterNode, rt: ResourceTypeName): string | undefined {
+  switch (node.kind) {
+    case 'and': case 'or': return neverReturnedIn(node.left, rt) ?? neverReturnedIn(node.right, rt);
+    case 'not': return neverReturnedIn(node.filter, rt);
+    default: {
+      const path = formatAttrPath(node.attr);
+      return resolveAttribute(rt, path)?.def.returned === 'never' ? path : undefined;
+    }
+  }
+}
+
 /** Whether a filter reads attributes the stored data lacks (meta, groups, members), so it needs the full representation. */
 function readsComputed(node: FilterNode): boolean {
   switch (node.kind) {
@@ -196,13 +248,21 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   static async open(options: ServiceOptions = {}): Promise<ScimService> {
     const svc = new ScimService(options);
     if (options.dataFile) {
+      let hadSecrets = false;
       const { journal } = await Journal.open(options.dataFile, {
-        onRecord: (rec) => svc.store.apply(checkRecord(rec)),
+        onRecord: (rec) => {
+          const checked = checkRecord(rec);
+          const clean = withoutSecrets(checked);
+          if (clean !== checked) hadSecrets = true;
+          svc.store.apply(clean);
+        },
         snapshot: () => svc.store.snapshot(),
         compactAfterBytes: options.compactAfterBytes,
         onCompactionError: (e) => svc.emit('warning', e),
       });
       svc.journal = journal;
+      // Rewrite a file that still holds passwords now, rather than at the next compaction.
+      if (hadSecrets) await journal.compact();
     }
     return svc;
   }
@@ -338,6 +398,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     );
     const types: ResourceTypeName[] = rt ? [rt] : ['User', 'Group'];
     const node = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(q.filter) : undefined;
+    if (node) for (const t of types) this.refuseNeverReturned(node, t, q.filterInUri === true);
     const sources = types.map((t) => ({ rt: t, ...this.matcher(t, node) }));
 
     if (q.sortBy) {
@@ -381,6 +442,14 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       }
     }
     return { totalResults: total, startIndex, views };
+  }
+
+  private refuseNeverReturned(node: FilterNode, rt: ResourceTypeName, inUri: boolean): void {
+    const attr = neverReturnedIn(node, rt);
+    if (attr === undefined) return;
+    const why = `${attr} is never returned (RFC 7643 §7) and this server does not keep it, so it cannot be filtered on.`;
+    if (inUri) throw new ScimError(403, 'sensitive', `The filter names ${why} Never put a password in a URL (RFC 7644 §7.5.2).`);
+    throw new ScimError(400, 'invalidFilter', `The filter names ${why}`);
   }
 
   private sortMixed(all: Resource[], q: ListQuery): Resource[] {
@@ -456,10 +525,10 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     }
   }
 
-  /** Stored data: `schemas` and `id` first, without readOnly/computed attributes. */
-  private storedData(id: string, res: Resource): Resource {
+  /** Stored data: `schemas` and `id` first, without readOnly/computed attributes nor never-returned ones (password). */
+  private storedData(rt: ResourceTypeName, id: string, res: Resource): Resource {
     const { schemas, id: _id, meta: _meta, groups: _groups, members: _members, ...rest } = res;
-    return { schemas, id, ...rest };
+    return { schemas, id, ...withoutNeverReturned(rt, rest) };
   }
 
   /** The member ids of a group body's `members`, checked: each must be an existing user. */
@@ -499,11 +568,11 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     let done: Promise<void>;
     if (rt === 'User') {
       this.checkUserNameFree(res.userName, undefined);
-      done = this.commitUser({ t: 'U', seq, at, id, created: at, data: this.storedData(id, res) });
+      done = this.commitUser({ t: 'U', seq, at, id, created: at, data: this.storedData(rt, id, res) });
     } else {
       this.checkDisplayNameFree(res.displayName, undefined);
       const members = this.memberIds(res.members);
-      done = this.commit({ t: 'G', seq, at, id, created: at, data: this.storedData(id, res), ...(members.length > 0 ? { members } : {}) });
+      done = this.commit({ t: 'G', seq, at, id, created: at, data: this.storedData(rt, id, res), ...(members.length > 0 ? { members } : {}) });
     }
     const e = this.entry(rt, id);
     this.emitChange({ type: 'created', resourceType: rt, id, display: this.display(rt, e) });
@@ -519,7 +588,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const e = this.entry(rt, idOrEmail);
     this.checkIfMatch(e, cond);
     const res = this.validated(rt, body);
-    const data = this.storedData(e.id, res);
+    const data = this.storedData(rt, e.id, res);
     if (rt === 'User') return this.updateUser(e as UserEntry, data);
     return this.updateGroup(e as GroupEntry, data, this.memberIds(res.members));
   }
@@ -536,7 +605,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     });
     if (!changed) return new ResourceView(this, rt, e);
     const res = this.rules.apply(rt, resource);
-    const data = this.storedData(e.id, res);
+    const data = this.storedData(rt, e.id, res);
     if (rt === 'User') return this.updateUser(e as UserEntry, data);
     return this.updateGroup(e as GroupEntry, data, this.memberIds(res.members));
   }
@@ -749,7 +818,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       const end = Math.min(count, done + chunk);
       for (; done < end; done++) {
         const id = newId('User');
-        const data = this.storedData(id, this.rules.apply('User', gen.next()));
+        const data = this.storedData('User', id, this.rules.apply('User', gen.next()));
         const { seq, at } = this.nextRecordBase();
         last = this.commit({ t: 'U', seq, at, id, created: at, data });
         if (groupIds.length > 0) {

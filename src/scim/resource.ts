@@ -56,7 +56,10 @@ function expected(def: AttributeDef, coerce: boolean): string {
 }
 
 function wrongValue(def: AttributeDef, value: unknown, path: string, coerce: boolean): never {
-  invalidValue(`"${path}" must be ${expected(def, coerce)}; got ${describeValue(value)}.`);
+  // A never-returned value (a password) is not echoed, not even in an error.
+  const kind = Array.isArray(value) ? 'array' : typeof value;
+  const got = def.returned === 'never' ? `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}` : describeValue(value);
+  invalidValue(`"${path}" must be ${expected(def, coerce)}; got ${got}.`);
 }
 
 /**
