@@ -4,7 +4,8 @@
 //   node esbuild.mjs --production    minified bundles, no sourcemaps (vsce package)
 //   node esbuild.mjs --cli           dist/cli.js only (npm start)
 //   node esbuild.mjs --tests         out/**.js, one file per source, for mocha
-//   node esbuild.mjs --watch         rebuild the bundles on change
+//   node esbuild.mjs --watch         rebuild the bundles on change (npm run watch, the default build task of
+//                                    .vscode/tasks.json, whose problem matcher reads the lines watchReport prints)
 import * as esbuild from 'esbuild';
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,21 @@ const bundles = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+/** Marks each watch build's start and end and prints its errors as "✘ [ERROR] message" + "    file:line:column:". */
+const watchReport = {
+  name: 'watch-report',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
 function tsFiles(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -60,7 +76,7 @@ if (args.has('--tests')) {
 } else {
   const selected = args.has('--cli') ? bundles.slice(1) : bundles;
   if (args.has('--watch')) {
-    for (const b of selected) await (await esbuild.context({ ...common, ...b })).watch();
+    for (const b of selected) await (await esbuild.context({ ...common, ...b, logLevel: 'silent', plugins: [watchReport] })).watch();
   } else {
     await Promise.all(selected.map((b) => esbuild.build({ ...common, ...b })));
   }
