@@ -2,9 +2,10 @@
 import { checkCommand } from './check';
 import { CliError, type CliCommand } from './command';
 import { lint } from './lint';
+import { sampleDirectoryCommand } from './sampleDirectory';
 import { serveCommand } from './serve';
 
-const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand];
+const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand, sampleDirectoryCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
