@@ -54,7 +54,7 @@ const built = await phase('build (esbuild)', () => sh(process.execPath, ['esbuil
 await phase('unit tests (mocha, node)', () => sh(process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', '.mocharc.json', ...(grep ? ['--grep', grep] : [])]));
 
 let vscodeDir;
-if (built && (!only || ['vscode', 'ui', 'vsix'].includes(only))) {
+if (built && (!only || ['vscode', 'ui', 'vsix'].some((p) => only.startsWith(p)))) {
   await phase('vscode server (install/cache)', () => { ensureSystemPackages(); vscodeDir = ensureServer(); return true; }, true);
 }
 if (vscodeDir) {
@@ -72,6 +72,14 @@ if (vscodeDir) {
     const ws = freshWorkspace('untrusted-workspace');
     const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_SUITE: 'untrusted', ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
     const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }), true);
+    return code === 0;
+  });
+  await phase('vscode reload window', async () => {
+    const resultFile = join(root, 'test-results', 'extension-tests-reload.json');
+    rmSync(resultFile, { force: true });
+    const ws = freshWorkspace();
+    const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_SUITE: 'reload' };
+    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }));
     return code === 0;
   });
   await phase('ui end-to-end (chromium)', async () => {

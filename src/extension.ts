@@ -6,6 +6,7 @@ import { registerConnections, type ConnectionsFeature } from './vscode/connectio
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
+import type { ResourceFileSystem } from './vscode/directory/resourceFs';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
 import { registerMockCommands } from './vscode/mock/commands';
 import { registerFaultCommand } from './vscode/mock/faults';
@@ -17,6 +18,7 @@ export interface ScimWorkbenchApi {
   readonly version: string;
   readonly mock: MockServerController;
   readonly directory: DirectoryTreeProvider;
+  readonly resources: ResourceFileSystem;
   readonly log: ProvisioningLogProvider;
   readonly connections: ConnectionsFeature;
   readonly requests: RequestsFeature;
@@ -29,13 +31,13 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   context.subscriptions.push(output, mock);
   registerMockCommands(context, mock, output);
   registerFaultCommand(context);
-  const directory = registerDirectory(context, mock);
+  const { tree: directory, resources } = registerDirectory(context, mock);
   const log = registerProvisioningLog(context, mock);
   const connections = registerConnections(context, mock, directory, output);
   registerEntraCheck(context, connections.service);
   const requests = registerRequests(context, connections, output);
   const diagnostics = registerPayloadDiagnostics(context, output);
-  return { version: String(context.extension.packageJSON.version), mock, directory, log, connections, requests, diagnostics };
+  return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
 }
 
 export function deactivate(): void {}

@@ -21,8 +21,10 @@ export function run(): Promise<void> {
   const resultFile = process.env.SCIM_WORKBENCH_TEST_RESULT;
   const grep = process.env.SCIM_WORKBENCH_TEST_GREP;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
-  // SCIM_WORKBENCH_TEST_SUITE=untrusted runs the suite of untrusted/ instead (its own workspace, trust on).
-  const dir = process.env.SCIM_WORKBENCH_TEST_SUITE === 'untrusted' ? path.join(__dirname, 'untrusted') : __dirname;
+  // SCIM_WORKBENCH_TEST_SUITE=untrusted runs the suite of untrusted/ instead (its own workspace, trust on);
+  // =reload the suite of reload/ (it reloads the window and runs again).
+  const suite = process.env.SCIM_WORKBENCH_TEST_SUITE;
+  const dir = suite === 'untrusted' || suite === 'reload' ? path.join(__dirname, suite) : __dirname;
   for (const f of fs.readdirSync(dir).sort()) {
     if (f.endsWith('.test.js')) mocha.addFile(path.join(dir, f));
   }

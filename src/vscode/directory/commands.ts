@@ -8,6 +8,7 @@ import { MURAL_MAPPING, entriesFor } from '../../scim/mapping';
 import { URN } from '../../scim/schemas';
 import type { ScimService } from '../../mock/service';
 import type { MockServerController } from '../mock/controller';
+import { whenStarted } from '../mock/commands';
 import { SECTION } from '../config';
 import { resourceUri } from './resourceFs';
 import { userLabel } from './source';
@@ -42,12 +43,13 @@ function nameProblem(target: 'name.givenName' | 'name.familyName', value: string
 }
 
 export function registerDirectoryCommands(context: vscode.ExtensionContext, mock: MockServerController, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>): void {
-  /** The running mock's directory for a node, or undefined after telling the user why not. */
-  const serviceFor = (node: DirectoryNode | undefined): ScimService | undefined => {
+  /** The running mock's directory for a node (after a start under way), or undefined after telling the user why not. */
+  const serviceFor = async (node: DirectoryNode | undefined): Promise<ScimService | undefined> => {
     if (node && node.source.kind !== 'mock') {
       vscode.window.showWarningMessage(`${node.source.label} is browsed read-only. Send a request to change it.`);
       return undefined;
     }
+    await whenStarted(mock);
     const svc = mock.service;
     if (!svc) vscode.window.showWarningMessage('The mock SCIM server is not running: start it first (SCIM: Start Mock SCIM Server).');
     return svc;
@@ -93,7 +95,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
       const n = target(node, 'user', 'group', 'member');
       if (!n) return;
       const [kind, id] = n.type === 'member' ? ['Users', n.member.value] as const : [n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string] as const;
-      if (!n.source.documentUri && !serviceFor(n)) return;
+      if (!n.source.documentUri && !await serviceFor(n)) return;
       const uri = n.source.documentUri ? n.source.documentUri(kind, id) : resourceUri(kind, id);
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(doc, 'json');
@@ -113,7 +115,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     }),
     cmd('deactivateUser', async (node?: UserNode) => {
       const n = target(node, 'user');
-      const svc = serviceFor(n);
+      const svc = await serviceFor(n);
       if (!n || !svc) return;
       await run('Deactivate', async () => {
         const groups = Array.isArray(n.resource.groups) ? n.resource.groups.length : 0;
@@ -123,7 +125,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     }),
     cmd('reactivateUser', async (node?: UserNode) => {
       const n = target(node, 'user');
-      const svc = serviceFor(n);
+      const svc = await serviceFor(n);
       if (!n || !svc) return;
       await run('Reactivate', async () => {
         const lost = svc.lostWorkspaces(n.resource.id as string);
@@ -135,7 +137,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     }),
     cmd('deleteResource', async (node?: UserNode | GroupNode) => {
       const n = target(node, 'user', 'group');
-      const svc = serviceFor(n);
+      const svc = await serviceFor(n);
       if (!n || !svc) return;
       const name = n.type === 'user' ? userLabel(n.resource) : String(n.resource.displayName);
       const ok = await vscode.window.showWarningMessage(
@@ -146,7 +148,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     }),
     cmd('addToGroup', async (node?: UserNode) => {
       const n = target(node, 'user');
-      const svc = serviceFor(n);
+      const svc = await serviceFor(n);
       if (!n || !svc) return;
       const member = new Set(Array.isArray(n.resource.groups) ? (n.resource.groups as { value: string }[]).map((g) => g.value) : []);
       const groups = svc.listGroups({ count: svc.maxResultsPerPage, excludedAttributes: ['members'] }).resources.filter((g) => !member.has(g.id as string));
@@ -162,12 +164,12 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
     }),
     cmd('removeFromGroup', async (node?: MemberNode) => {
       const n = target(node, 'member');
-      const svc = serviceFor(n);
+      const svc = await serviceFor(n);
       if (!n || !svc) return;
       await run('Remove from group', () => svc.removeMembers(n.groupId, [n.member.value]));
     }),
     cmd('createUser', async () => {
-      const svc = serviceFor(undefined);
+      const svc = await serviceFor(undefined);
       if (!svc) return;
       const email = await vscode.window.showInputBox({
         title: 'Create User (1/3)', prompt: 'Email — MURAL uses it as userName and as the work email', placeHolder: 'ada.lovelace@contoso.com',
@@ -193,7 +195,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
       });
     }),
     cmd('createGroup', async () => {
-      const svc = serviceFor(undefined);
+      const svc = await serviceFor(undefined);
       if (!svc) return;
       const displayName = await vscode.window.showInputBox({
         title: 'Create Group', prompt: 'Display name of the group (a MURAL workspace); it must be unique', placeHolder: 'Engineering',
@@ -203,7 +205,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
       await run('Create group', () => svc.createGroup({ schemas: [URN.Group, URN.EntraGroup], displayName: displayName.trim() }));
     }),
     cmd('seedUsers', async () => {
-      const svc = serviceFor(undefined);
+      const svc = await serviceFor(undefined);
       if (!svc) return;
       const text = await vscode.window.showInputBox({
         title: 'Seed Sample Users', prompt: 'How many realistic users (with some workspaces) to add to the mock directory', value: '100',
@@ -233,7 +235,7 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
       });
     }),
     cmd('resetDirectory', async () => {
-      const svc = serviceFor(undefined);
+      const svc = await serviceFor(undefined);
       if (!svc) return;
       const { users, groups } = svc.stats();
       const ok = await vscode.window.showWarningMessage(

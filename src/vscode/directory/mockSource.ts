@@ -1,4 +1,5 @@
 // The running mock server's directory as a DirectorySource: read in process (no HTTP), paged by the service.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DirectorySource, DirectoryPage, GroupMember, LostWorkspaceInfo, CollectionKind } from './source';
 import type { MockServerController } from '../mock/controller';
@@ -17,7 +18,13 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
 
   get description(): string {
     const s = this.mock.state;
-    return s.status === 'running' ? `:${s.port}` : s.status;
+    return s.status === 'running' ? `:${s.port}` : s.status === 'starting' ? 'starting…' : s.status;
+  }
+
+  get pending(): string | undefined {
+    const s = this.mock.state;
+    if (s.status !== 'starting') return undefined;
+    return s.dataFile ? `Starting: loading the saved directory (${path.basename(s.dataFile)}, ${(s.bytes / 2 ** 20).toFixed(1)} MiB)…` : 'Starting…';
   }
 
   private service() {

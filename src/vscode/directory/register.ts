@@ -7,11 +7,17 @@ import { MockDirectorySource } from './mockSource';
 import { RESOURCE_SCHEME, ResourceFileSystem } from './resourceFs';
 import { DirectoryTreeProvider, type DirectoryNode } from './tree';
 
-export function registerDirectory(context: vscode.ExtensionContext, mock: MockServerController): DirectoryTreeProvider {
+export interface DirectoryFeature {
+  readonly tree: DirectoryTreeProvider;
+  /** The mock's users and groups as documents (scim-mock:). */
+  readonly resources: ResourceFileSystem;
+}
+
+export function registerDirectory(context: vscode.ExtensionContext, mock: MockServerController): DirectoryFeature {
   const pageSize = () => Math.max(10, vscode.workspace.getConfiguration(SECTION).get<number>('directory.pageSize', 200));
   const tree = new DirectoryTreeProvider(pageSize);
   const mockSource = new MockDirectorySource(mock);
-  tree.visibleSources = (s) => s !== mockSource || mock.state.status === 'running';
+  tree.visibleSources = (s) => s !== mockSource || mock.state.status === 'running' || mock.state.status === 'starting';
   tree.addSource(mockSource);
   const view = vscode.window.createTreeView<DirectoryNode>(`${SECTION}.directory`, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: false });
   const fs = new ResourceFileSystem(mock);
@@ -30,5 +36,5 @@ export function registerDirectory(context: vscode.ExtensionContext, mock: MockSe
     }),
   );
   registerDirectoryCommands(context, mock, tree, view);
-  return tree;
+  return { tree, resources: fs };
 }

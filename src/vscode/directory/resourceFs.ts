@@ -1,9 +1,11 @@
 // Users and groups of the mock server as JSON documents (`scim-mock:/Users/<id>.json`). Opening reads the
 // resource; saving sends a real PUT to the running server — with If-Match, so a change made meanwhile (by
-// Entra, say) is not overwritten — and reports the server's answer. Open editors follow changes on the server.
+// Entra, say) is not overwritten — and reports the server's answer. Open editors follow changes on the server
+// (batched, and only for open documents: see ResourceFileSystem).
 import * as vscode from 'vscode';
 import { HttpClient } from '../../client/http';
 import { scimErrorInfo } from '../../client/scim';
+import type { ChangeEvent } from '../../mock/service';
 import type { MockServerController } from '../mock/controller';
 
 export const RESOURCE_SCHEME = 'scim-mock';
@@ -20,20 +22,68 @@ function parse(uri: vscode.Uri): { kind: Kind; id: string } {
   return { kind: m[1] as Kind, id: decodeURIComponent(m[2] as string) };
 }
 
+/** How long changes to open documents are gathered before the workbench hears of them. */
+export const CHANGE_BATCH_MS = 100;
+
+/** The resource documents a directory change touches: the resource itself and the other side of memberships. */
+function touched(e: ChangeEvent): { kind: Kind; id: string; deleted: boolean }[] {
+  if (e.type === 'reset' || e.type === 'seeded') return [];
+  const self = { kind: e.resourceType === 'User' ? 'Users' as const : 'Groups' as const, id: e.id, deleted: e.type === 'deleted' };
+  if (e.type === 'membersAdded' || e.type === 'membersRemoved') return [self, ...e.userIds.map((id) => ({ kind: 'Users' as const, id, deleted: false }))];
+  if (e.type === 'deactivated') return [self, ...e.lostWorkspaces.map((w) => ({ kind: 'Groups' as const, id: w.id, deleted: false }))];
+  return [self];
+}
+
+/**
+ * Change events go to the workbench only for resource documents that are open, gathered for CHANGE_BATCH_MS
+ * into one event: a provisioning burst writes thousands of users a second, and an event per write (each a
+ * message to the workbench) kept the extension host and the browser busy for nothing.
+ */
 export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   /** The version each open document was read at, sent as If-Match on save. */
   private readonly versions = new Map<string, string>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   private readonly http = new HttpClient();
+  /** Open resource documents, by URI text. */
+  private readonly open = new Map<string, vscode.Uri>();
+  /** Changes of open documents not yet sent, by URI text. */
+  private readonly pending = new Map<string, vscode.FileChangeEvent>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly mock: MockServerController) {
-    this.subscription = mock.onDidChangeDirectory((e) => {
-      if (e.type === 'reset' || e.type === 'seeded') return;
-      const uri = resourceUri(e.resourceType === 'User' ? 'Users' : 'Groups', e.id);
-      this.emitter.fire([{ type: e.type === 'deleted' ? vscode.FileChangeType.Deleted : vscode.FileChangeType.Changed, uri }]);
-    });
+    const track = (doc: vscode.TextDocument, opened: boolean) => {
+      if (doc.uri.scheme !== RESOURCE_SCHEME) return;
+      if (opened) this.open.set(doc.uri.toString(), doc.uri);
+      else this.open.delete(doc.uri.toString());
+    };
+    for (const doc of vscode.workspace.textDocuments) track(doc, true);
+    this.subscriptions = [
+      vscode.workspace.onDidOpenTextDocument((d) => track(d, true)),
+      vscode.workspace.onDidCloseTextDocument((d) => track(d, false)),
+      mock.onDidChangeDirectory((e) => this.changed(e)),
+    ];
+  }
+
+  private changed(e: ChangeEvent): void {
+    if (this.open.size === 0) return;
+    if (e.type === 'reset') {
+      for (const [key, uri] of this.open) this.pending.set(key, { type: vscode.FileChangeType.Deleted, uri });
+    }
+    for (const t of touched(e)) {
+      const key = resourceUri(t.kind, t.id).toString();
+      const uri = this.open.get(key);
+      if (uri) this.pending.set(key, { type: t.deleted ? vscode.FileChangeType.Deleted : vscode.FileChangeType.Changed, uri });
+    }
+    if (this.pending.size > 0 && !this.timer) this.timer = setTimeout(() => this.flush(), CHANGE_BATCH_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const events = [...this.pending.values()];
+    this.pending.clear();
+    if (events.length > 0) this.emitter.fire(events);
   }
 
   private read(uri: vscode.Uri) {
@@ -112,7 +162,8 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.subscriptions) d.dispose();
     this.emitter.dispose();
     void this.http.close();
   }

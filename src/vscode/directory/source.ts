@@ -31,6 +31,8 @@ export interface DirectorySource {
   readonly description: string;
   /** The mock is writable; a real endpoint is read-only unless the user confirms each write. */
   readonly kind: 'mock' | 'remote';
+  /** Why the source cannot be listed yet (the mock server loading its directory): shown instead of its collections. */
+  readonly pending?: string;
   /** Fires when the directory changed (the tree debounces it). */
   readonly onDidChange: vscode.Event<void>;
   list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage>;

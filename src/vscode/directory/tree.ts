@@ -17,7 +17,7 @@ export type DirectoryNode =
   | { readonly type: 'member'; readonly source: DirectorySource; readonly groupId: string; readonly groupName: string; readonly member: GroupMember }
   | { readonly type: 'lost'; readonly source: DirectorySource; readonly userId: string; readonly workspace: LostWorkspaceInfo }
   | { readonly type: 'more'; readonly source: DirectorySource; readonly parentKey: string; readonly remaining: number }
-  | { readonly type: 'message'; readonly source: DirectorySource; readonly parentKey: string; readonly text: string; readonly error: boolean };
+  | { readonly type: 'message'; readonly source: DirectorySource; readonly parentKey: string; readonly text: string; readonly error: boolean; readonly busy?: boolean };
 
 const REFRESH_DEBOUNCE_MS = 300;
 
@@ -188,7 +188,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, C.None);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : node.busy ? 'loading~spin' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
         item.tooltip = node.text;
         item.contextValue = 'scim:message';
         return item;
@@ -223,6 +223,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
     const limit = this.limits.get(key) ?? this.pageSize();
     switch (node.type) {
       case 'source':
+        if (source.pending) return [{ type: 'message', source, parentKey: key, text: source.pending, error: false, busy: true }];
         return [{ type: 'collection', source, kind: 'Users' }, { type: 'collection', source, kind: 'Groups' }];
       case 'collection': {
         const out: DirectoryNode[] = [];

@@ -35,10 +35,30 @@ export async function startWithFeedback(mock: MockServerController, port?: numbe
   return result;
 }
 
-/** The tenant URL of the running server, or undefined after telling the user to start it. */
+const TOKEN_FILE_TOLD_KEY = 'scimWorkbench.mock.tokenFileTold';
+
+/**
+ * Tells the user once per file that the token is kept in a file (SecretStorage keeps it in memory only here),
+ * so that where a secret lives is never a surprise.
+ */
+export async function tellTokenStorage(context: vscode.ExtensionContext, mock: MockServerController): Promise<void> {
+  await mock.token();
+  const where = mock.tokenStorage;
+  if (where.kind !== 'file' || context.globalState.get(TOKEN_FILE_TOLD_KEY) === where.file) return;
+  await context.globalState.update(TOKEN_FILE_TOLD_KEY, where.file);
+  void vscode.window.showInformationMessage(where.description);
+}
+
+/** Waits for a start under way (loading a big directory takes seconds), showing it in the status bar. */
+export async function whenStarted(mock: MockServerController): Promise<Extract<MockState, { status: 'running' }> | undefined> {
+  if (mock.state.status !== 'starting') return mock.ready();
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Waiting for the mock SCIM server to start' }, () => mock.ready());
+}
+
+/** The tenant URL of the running server (after a start under way), or undefined after telling the user to start it. */
 async function runningUrl(mock: MockServerController): Promise<string | undefined> {
-  const s = mock.state;
-  if (s.status === 'running') return s.url;
+  const s = await whenStarted(mock);
+  if (s) return s.url;
   const choice = await vscode.window.showWarningMessage('The mock SCIM server is not running.', 'Start Mock SCIM Server');
   if (choice) {
     const r = await startWithFeedback(mock);
@@ -57,12 +77,13 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
       case 'running': {
         const faults = activeFaults();
         statusBar.text = `$(radio-tower) SCIM mock :${s.port}${faults.length ? ' $(zap)' : ''}`;
-        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}${faults.length ? `\n\n$(zap) Fault injection: ${faults.join(', ')}` : ''}\n\nClick for the server menu.`, true);
+        const token = mock.tokenStorage;
+        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}${token.kind === 'file' ? `\n\nToken kept in \`${token.file}\`` : ''}${faults.length ? `\n\n$(zap) Fault injection: ${faults.join(', ')}` : ''}\n\nClick for the server menu.`, true);
         break;
       }
       case 'starting':
-        statusBar.text = '$(loading~spin) SCIM mock';
-        statusBar.tooltip = 'Starting the mock SCIM server…';
+        statusBar.text = '$(loading~spin) SCIM mock: starting…';
+        statusBar.tooltip = s.dataFile ? `Starting the mock SCIM server: loading the saved directory (${s.dataFile})…` : 'Starting the mock SCIM server…';
         break;
       case 'error':
         statusBar.text = '$(error) SCIM mock';
@@ -74,6 +95,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
         statusBar.tooltip = 'The mock SCIM server is stopped. Click to start it or for more actions.';
     }
     vscode.commands.executeCommand('setContext', 'scimWorkbench.mockRunning', s.status === 'running');
+    vscode.commands.executeCommand('setContext', 'scimWorkbench.mockStarting', s.status === 'starting');
   };
   render(mock.state);
   statusBar.show();
@@ -96,6 +118,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
   context.subscriptions.push(
     statusBar,
     mock.onDidChangeState(render),
+    mock.onDidChangeState((s) => { if (s.status === 'running') void tellTokenStorage(context, mock); }),
     vscode.commands.registerCommand(`${SECTION}.startMockServer`, async () => {
       if (mock.state.status === 'running') {
         vscode.window.showInformationMessage(`The mock SCIM server is already running at ${mock.state.url}`);
@@ -111,7 +134,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
       }
     }),
     vscode.commands.registerCommand(`${SECTION}.stopMockServer`, async () => {
-      if (mock.state.status !== 'running') {
+      if (!(await whenStarted(mock))) {
         vscode.window.showInformationMessage('The mock SCIM server is not running.');
         return;
       }
@@ -124,7 +147,10 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
       if (r.ok) vscode.window.setStatusBarMessage(`$(radio-tower) Mock SCIM server restarted at ${r.url}`, 3000);
     }),
     vscode.commands.registerCommand(`${SECTION}.copyTenantUrl`, async () => copy('Tenant URL', await runningUrl(mock))),
-    vscode.commands.registerCommand(`${SECTION}.copySecretToken`, async () => copy('Secret token', await mock.token())),
+    vscode.commands.registerCommand(`${SECTION}.copySecretToken`, async () => {
+      await copy('Secret token', await mock.token());
+      await tellTokenStorage(context, mock);
+    }),
     vscode.commands.registerCommand(`${SECTION}.regenerateSecretToken`, async () => {
       const ok = await vscode.window.showWarningMessage(
         'Generate a new secret token for the mock server? Clients using the old token (Entra, request files) get 401 until you give them the new one.',
@@ -136,7 +162,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
       vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
     vscode.commands.registerCommand(`${SECTION}.showOutput`, () => log.show(true)),
     vscode.commands.registerCommand(`${SECTION}.mockServerMenu`, async () => {
-      const running = mock.state.status === 'running';
+      const running = mock.state.status === 'running' || mock.state.status === 'starting';
       type Item = vscode.QuickPickItem & { command?: string };
       const items: Item[] = [
         ...(running
@@ -152,7 +178,7 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
         { label: '$(book) How to Connect Microsoft Entra', command: `${SECTION}.connectEntra` },
         { label: '$(settings-gear) Mock Server Settings', command: 'workbench.action.openSettings' },
       ];
-      const pick = await vscode.window.showQuickPick(items, { title: 'Mock SCIM Server', placeHolder: running ? `Running on port ${mock.state.status === 'running' ? mock.state.port : ''}` : 'Stopped' });
+      const pick = await vscode.window.showQuickPick(items, { title: 'Mock SCIM Server', placeHolder: mock.state.status === 'running' ? `Running on port ${mock.state.port}` : running ? 'Starting…' : 'Stopped' });
       if (!pick?.command) return;
       if (pick.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(pick.command, `${SECTION}.mock`);
       else await vscode.commands.executeCommand(pick.command);

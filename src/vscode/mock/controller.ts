@@ -1,17 +1,19 @@
 // The mock MURAL SCIM server inside the extension host: the same ScimService + MockServer the CLI runs,
 // started on the configured port with the token from SecretStorage and the directory persisted in the
 // extension's workspace storage. It owns both and closes them synchronously on dispose (deactivate may be cut short).
-import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MockServer } from '../../mock/server';
 import { ScimService, type ChangeEvent } from '../../mock/service';
 import { RingBuffer, type RequestLogEntry } from '../../mock/requestLog';
 import { readMockConfig, type MockConfig } from '../config';
+import { MockToken, type TokenStorage } from './token';
 
 export type MockState =
   | { readonly status: 'stopped' }
-  | { readonly status: 'starting' }
+  /** dataFile: the saved directory being loaded, of `bytes`. */
+  | { readonly status: 'starting'; readonly dataFile?: string; readonly bytes: number }
   | { readonly status: 'running'; readonly port: number; readonly url: string; readonly dataFile?: string }
   | { readonly status: 'error'; readonly message: string };
 
@@ -20,7 +22,6 @@ export type StartResult =
   | { readonly ok: false; readonly reason: 'portInUse'; readonly port: number; readonly host: string; readonly message: string }
   | { readonly ok: false; readonly reason: 'failed'; readonly message: string };
 
-const TOKEN_KEY = 'scimWorkbench.mock.token';
 const DATA_FILE_NAME = 'mock-directory.jsonl';
 
 export class MockServerController implements vscode.Disposable {
@@ -41,7 +42,11 @@ export class MockServerController implements vscode.Disposable {
   /** One entry per request the server answered. */
   readonly onDidRequest = this.requestEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {}
+  private readonly secret: MockToken;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.secret = new MockToken(context, log);
+  }
 
   get state(): MockState {
     return this.current;
@@ -75,19 +80,19 @@ export class MockServerController implements vscode.Disposable {
     return next;
   }
 
-  /** The secret clients must send; generated and stored in SecretStorage on first use. */
-  async token(): Promise<string> {
-    const existing = await this.context.secrets.get(TOKEN_KEY);
-    if (existing) return existing;
-    const fresh = randomBytes(24).toString('base64url');
-    await this.context.secrets.store(TOKEN_KEY, fresh);
-    return fresh;
+  /** The secret clients must send; generated on first use and kept across reloads (see token.ts). */
+  token(): Promise<string> {
+    return this.secret.get();
+  }
+
+  /** Where the token is kept, and a sentence saying so to the user. */
+  get tokenStorage(): TokenStorage & { readonly description: string } {
+    return { ...this.secret.storage, description: this.secret.describeStorage() };
   }
 
   /** Replaces the token; a running server rejects the old one from now on. */
   async regenerateToken(): Promise<string> {
-    const fresh = randomBytes(24).toString('base64url');
-    await this.context.secrets.store(TOKEN_KEY, fresh);
+    const fresh = await this.secret.regenerate();
     this.server?.setToken(fresh);
     return fresh;
   }
@@ -110,6 +115,15 @@ export class MockServerController implements vscode.Disposable {
    */
   start(port?: number): Promise<StartResult> {
     return this.serialize(() => this.doStart(port));
+  }
+
+  /**
+   * The running server once a start under way has settled (commands wait for it instead of saying the
+   * server is not running); undefined when it is stopped or failed to start.
+   */
+  async ready(): Promise<Extract<MockState, { status: 'running' }> | undefined> {
+    if (this.current.status === 'starting') await this.transition;
+    return this.current.status === 'running' ? this.current : undefined;
   }
 
   stop(): Promise<void> {
@@ -136,10 +150,16 @@ export class MockServerController implements vscode.Disposable {
     if (this.current.status === 'running') {
       return { ok: true, port: this.current.port, url: this.current.url };
     }
-    this.setState({ status: 'starting' });
     const config = readMockConfig();
     const port = portOverride ?? config.port;
     const dataFile = this.dataFile(config);
+    let bytes = 0;
+    try {
+      if (dataFile) bytes = fs.statSync(dataFile).size;
+    } catch {
+      // A new data file: nothing to load.
+    }
+    this.setState({ status: 'starting', ...(dataFile ? { dataFile } : {}), bytes });
     let service: ScimService | undefined;
     try {
       if (dataFile) await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(dataFile)));

@@ -1,0 +1,108 @@
+// The mock server in the extension host under the loads Entra brings: a big saved directory being loaded
+// ("starting…", commands that wait for the start), and bursts of writes (change events to the workbench only
+// for open resource documents, batched).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ScimService } from '../../src/mock/service';
+import { resourceUri } from '../../src/vscode/directory/resourceFs';
+import { api, entraUser, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
+
+describe('mock server under load in the extension host', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const a = await api();
+    await a.mock.stop();
+    await setSetting('scimWorkbench.mock.port', await freePort());
+  });
+
+  afterEach(() => restoreAll());
+
+  after(async () => {
+    const a = await api();
+    await a.mock.stop();
+    await setSetting('scimWorkbench.mock.port', undefined);
+    await setSetting('scimWorkbench.mock.dataFile', undefined);
+  });
+
+  it('shows "starting…" while a big directory loads, and Copy Tenant URL waits for the start instead of failing', async () => {
+    const a = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-workbench-big-'));
+    const file = path.join(dir, 'directory.jsonl');
+    try {
+      const users = 20_000;
+      const seeded = await ScimService.open({ dataFile: file });
+      await seeded.seed(users);
+      await seeded.close();
+      await setSetting('scimWorkbench.mock.dataFile', file);
+      const messages = recordMessages();
+
+      const start = a.mock.start();
+      await waitFor('the starting state', () => a.mock.state.status === 'starting');
+      // The Directory shows the mock as starting (not the stopped page with its Start button).
+      const [source] = await a.directory.getChildren();
+      assert.equal(source?.type, 'source');
+      const shown = await a.directory.getChildren(source);
+      assert.equal(shown.length, 1);
+      const [loading] = shown;
+      assert.equal(loading?.type, 'message');
+      assert.match(loading?.type === 'message' ? loading.text : '', /^Starting: loading the saved directory \(directory\.jsonl, [\d.]+ MiB\)…$/);
+
+      await vscode.env.clipboard.writeText('');
+      const copy = vscode.commands.executeCommand('scimWorkbench.copyTenantUrl');
+      assert.equal(a.mock.state.status, 'starting', 'the command was run while the directory loaded');
+      await copy;
+      const running = await a.mock.ready();
+      assert.ok(running, 'the server runs once the command is done');
+      assert.equal(await vscode.env.clipboard.readText(), running.url);
+      assert.deepEqual(messages.messages.filter((m) => m.kind !== 'info'), [], 'no "not running" warning');
+      assert.equal((await start).ok, true);
+      assert.equal(a.mock.service?.stats().users, users);
+    } finally {
+      await a.mock.stop();
+      await setSetting('scimWorkbench.mock.dataFile', undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends change events only for open resource documents, several writes to one event', async () => {
+    const a = await api();
+    assert.equal((await a.mock.start()).ok, true);
+    await a.mock.service?.reset();
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push((await scim('POST', '/Users', entraUser(`batch.user.${i}@contoso.com`, 'Batch', 'User'))).json.id as string);
+    const openId = ids[0] as string;
+    const doc = await vscode.workspace.openTextDocument(resourceUri('Users', openId));
+    await vscode.window.showTextDocument(doc, { preview: true });
+
+    const events: vscode.FileChangeEvent[][] = [];
+    const sub = a.resources.onDidChangeFile((e) => events.push(e));
+    try {
+      // A burst: every user renamed three times, the open one included, all at once.
+      const patches = [];
+      for (let round = 1; round <= 3; round++) {
+        for (const id of ids) {
+          patches.push(scim('PATCH', `/Users/${id}`, {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'Replace', path: 'name.givenName', value: `Round${'I'.repeat(round)}` }],
+          }));
+        }
+      }
+      const answers = await Promise.all(patches);
+      assert.ok(answers.every((r) => r.status === 200));
+      await waitFor('the open document to show the last write', () => (JSON.parse(doc.getText()).name.givenName === 'RoundIII' ? true : undefined));
+      await new Promise((r) => setTimeout(r, 300));
+      const uris = events.flat().map((e) => e.uri.toString());
+      assert.ok(uris.length > 0, 'the open document heard of the change');
+      assert.deepEqual([...new Set(uris)], [resourceUri('Users', openId).toString()], 'only the open document gets events');
+      assert.ok(events.length < 3 * 3, `180 writes (3 to the open user) reached the workbench as ${events.length} events`);
+      assert.ok(events.every((batch) => batch.length === 1), 'one entry per document in a batch');
+    } finally {
+      sub.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+});
