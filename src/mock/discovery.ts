@@ -2,7 +2,11 @@
 // schemas-as-data in src/scim/schemas.ts so they always describe what the mock actually does.
 import { RESOURCE_TYPES, SCHEMAS, URN, resourceTypeResource, schemaFor, schemaResource } from '../scim/schemas';
 
-export function serviceProviderConfig(baseUrl: string | undefined, maxResults: number): Record<string, unknown> {
+/**
+ * `muralQueries`: the mock answers queries as MURAL does (one eq filter per endpoint, no sorting), so sort is
+ * not supported; filtering is, within MURAL's limits.
+ */
+export function serviceProviderConfig(baseUrl: string | undefined, maxResults: number, muralQueries: boolean): Record<string, unknown> {
   return {
     schemas: [URN.ServiceProviderConfig],
     documentationUri: 'https://developers.mural.co/enterprise/docs/about-the-scim-api',
@@ -10,7 +14,7 @@ export function serviceProviderConfig(baseUrl: string | undefined, maxResults: n
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults },
     changePassword: { supported: false },
-    sort: { supported: true },
+    sort: { supported: !muralQueries },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -498,7 +498,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
         allow: ['GET', 'POST'],
         handle: (ctx, query, input) => {
           if (ctx.req.method === 'GET') {
-            const q = listQuery(query);
+            const q = listQuery(query, !svc.options.muralFilters);
             this.sendList(ctx, svc.query(rt, q), q);
             return undefined;
           }
@@ -510,7 +510,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
       routes[`${rt}:search`] = {
         allow: ['POST'],
         handle: (ctx, _query, input) => {
-          const q = searchQuery(input.body);
+          const q = searchQuery(input.body, !svc.options.muralFilters);
           this.sendList(ctx, svc.query(rt, q), q);
         },
       };
@@ -544,11 +544,11 @@ export class MockServer extends EventEmitter<ServerEvents> {
     routes.search = {
       allow: ['POST'],
       handle: (ctx, _query, input) => {
-        const q = searchQuery(input.body);
+        const q = searchQuery(input.body, !svc.options.muralFilters);
         this.sendList(ctx, svc.query(undefined, q), q);
       },
     };
-    routes.spc = { allow: ['GET'], handle: (ctx) => this.sendDocument(ctx, serviceProviderConfig(svc.baseUrl, svc.maxResultsPerPage)) };
+    routes.spc = { allow: ['GET'], handle: (ctx) => this.sendDocument(ctx, serviceProviderConfig(svc.baseUrl, svc.maxResultsPerPage, svc.options.muralFilters)) };
     routes.resourceTypes = {
       allow: ['GET'],
       handle: (ctx, _q, { params: [id] }) => {
@@ -595,13 +595,14 @@ function projection(query: URLSearchParams): { attributes?: string[]; excludedAt
   return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
 }
 
-function sortOrder(v: unknown): 'ascending' | 'descending' | undefined {
-  if (v === undefined || v === null) return undefined;
+/** sortOrder, checked only when the server sorts (without sorting it is a parameter the server ignores, RFC 7644 §3.4.2). */
+function sortOrder(v: unknown, sorting: boolean): 'ascending' | 'descending' | undefined {
+  if (v === undefined || v === null || !sorting) return undefined;
   if (typeof v === 'string' && (v.toLowerCase() === 'ascending' || v.toLowerCase() === 'descending')) return v.toLowerCase() as 'ascending' | 'descending';
   throw new ScimError(400, 'invalidValue', `sortOrder must be "ascending" or "descending", not ${JSON.stringify(v)}.`);
 }
 
-function listQuery(query: URLSearchParams): ListQuery {
+function listQuery(query: URLSearchParams, sorting: boolean): ListQuery {
   if (query.size === 0) return {};
   return {
     filter: param(query, 'filter'),
@@ -609,13 +610,13 @@ function listQuery(query: URLSearchParams): ListQuery {
     startIndex: param(query, 'startIndex'),
     count: param(query, 'count'),
     sortBy: param(query, 'sortBy'),
-    sortOrder: sortOrder(param(query, 'sortOrder')),
+    sortOrder: sortOrder(param(query, 'sortOrder'), sorting),
     ...projection(query),
   };
 }
 
 /** The SearchRequest body of POST /.search (RFC 7644 §3.4.3). */
-function searchQuery(body: unknown): ListQuery {
+function searchQuery(body: unknown, sorting: boolean): ListQuery {
   if (!isObject(body)) throw new ScimError(400, 'invalidSyntax', `A search needs a JSON object body with "schemas": ["${URN.SearchRequest}"].`);
   const s = body.schemas;
   if (s !== undefined && !(Array.isArray(s) && s.includes(URN.SearchRequest))) {
@@ -636,7 +637,7 @@ function searchQuery(body: unknown): ListQuery {
     startIndex: num(body.startIndex, 'startIndex'),
     count: num(body.count, 'count'),
     sortBy: text(body.sortBy, 'sortBy'),
-    sortOrder: sortOrder(body.sortOrder),
+    sortOrder: sortOrder(body.sortOrder, sorting),
   };
   const attributes = listFromBody(body.attributes, 'attributes');
   const excludedAttributes = listFromBody(body.excludedAttributes, 'excludedAttributes');

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
+import { muralFilterRefusal } from '../scim/muralQuery';
 import { applyPatch } from '../scim/patch';
 import { parsePaging, project, sortResources } from '../scim/projection';
 import { checkRequired, coreAttributes, normalizeResource, type Resource } from '../scim/resource';
@@ -399,9 +400,11 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const types: ResourceTypeName[] = rt ? [rt] : ['User', 'Group'];
     const node = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(q.filter) : undefined;
     if (node) for (const t of types) this.refuseNeverReturned(node, t, q.filterInUri === true);
+    if (node && this.opts.muralFilters) this.checkMuralFilter(rt, node);
     const sources = types.map((t) => ({ rt: t, ...this.matcher(t, node) }));
 
-    if (q.sortBy) {
+    // MURAL does not sort: like a service provider without sorting, it ignores sortBy (RFC 7644 §3.4.2).
+    if (q.sortBy && !this.opts.muralFilters) {
       const all: Resource[] = [];
       const entries = new Map<string, { rt: ResourceTypeName; e: Entry }>();
       for (const s of sources) {
@@ -450,6 +453,14 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const why = `${attr} is never returned (RFC 7643 §7) and this server does not keep it, so it cannot be filtered on.`;
     if (inUri) throw new ScimError(403, 'sensitive', `The filter names ${why} Never put a password in a URL (RFC 7644 §7.5.2).`);
     throw new ScimError(400, 'invalidFilter', `The filter names ${why}`);
+  }
+
+  /** MURAL's query support (src/scim/muralQuery.ts): any other filter is refused with 400 invalidFilter. */
+  private checkMuralFilter(rt: ResourceTypeName | undefined, node: FilterNode): void {
+    const refusal = muralFilterRefusal(this.rules.table, rt, node);
+    if (!refusal) return;
+    throw new ScimError(400, 'invalidFilter', `${refusal.detail} This mock answers queries as MURAL does; turn its muralFilters switch off ` +
+      '(setting scimWorkbench.mock.muralFilters, flag --no-mural-filters) to test a client with every RFC 7644 filter.', node.offset, node.length);
   }
 
   private sortMixed(all: Resource[], q: ListQuery): Resource[] {

@@ -156,17 +156,38 @@ describe('mock server in the extension host', function () {
 
   it('filters the tree with a SCIM filter and explains an invalid one', async () => {
     const a = await api();
-    const box = answer('showInputBox', 'userName sw "grace"');
+    const box = answer('showInputBox', 'userName eq "grace.hopper@contoso.com"');
     await vscode.commands.executeCommand('scimWorkbench.directory.filter');
     const validate = (box.calls[0]?.[0] as vscode.InputBoxOptions).validateInput as (v: string) => string | undefined;
     assert.match(String(validate('userName eq')), /^Column \d+: /);
     assert.match(String(validate('userName xx "a"')), /Column 10/);
     assert.equal(validate('userName eq "a"'), undefined);
-    assert.equal(a.directory.filter, 'userName sw "grace"');
+    assert.equal(a.directory.filter, 'userName eq "grace.hopper@contoso.com"');
     const users = await collection('Users');
-    assert.ok(users.every((n) => n.type === 'user' && String(n.resource.userName).startsWith('grace')));
+    assert.deepEqual(users.map((n) => n.type === 'user' && n.resource.userName), ['grace.hopper@contoso.com']);
+    const groups = await collection('Groups');
+    assert.equal(groups.length, 1);
+    assert.ok(groups[0]?.type === 'message' && groups[0].error, 'the groups are not filtered by userName in MURAL mode');
+    assert.match(groups[0].type === 'message' ? groups[0].text : '', /MURAL answers only displayName eq "…" on \/Groups.*scimWorkbench\.mock\.muralFilters/);
     await vscode.commands.executeCommand('scimWorkbench.directory.clearFilter');
     assert.equal(a.directory.filter, undefined);
+  });
+
+  it('explains MURAL mode when the mock refuses a Directory filter, and filters once MURAL\'s filters are off', async () => {
+    const a = await api();
+    answer('showInputBox', 'userName sw "grace"');
+    const warning = answer('showWarningMessage', 'Turn MURAL Filters Off');
+    try {
+      await vscode.commands.executeCommand('scimWorkbench.directory.filter');
+      assert.match(String(warning.calls[0]?.[0]), /refuses this filter with 400 invalidFilter.*userName eq "…" on \/Users and displayName eq "…" on \/Groups.*operator "sw" on userName.*fail to match every user and group and retry each cycle/);
+      await waitFor('the setting applied to the running mock', () => a.mock.service?.options.muralFilters === false);
+      const users = await collection('Users');
+      assert.ok(users.length > 0 && users.every((n) => n.type === 'user' && String(n.resource.userName).startsWith('grace')));
+    } finally {
+      await setSetting('scimWorkbench.mock.muralFilters', undefined);
+      await vscode.commands.executeCommand('scimWorkbench.directory.clearFilter');
+    }
+    await waitFor('MURAL filters back on', () => a.mock.service?.options.muralFilters === true);
   });
 
   it('pages large directories with "Load more…" and seeds with progress', async () => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { isScimError } from '../../scim/errors';
 import { parseFilter } from '../../scim/filter';
 import { MURAL_MAPPING, entriesFor } from '../../scim/mapping';
+import { muralFilterRefusal } from '../../scim/muralQuery';
 import { URN } from '../../scim/schemas';
 import type { ScimService } from '../../mock/service';
 import type { MockServerController } from '../mock/controller';
@@ -40,6 +41,25 @@ function nameProblem(target: 'name.givenName' | 'name.familyName', value: string
   const entry = entriesFor(MURAL_MAPPING, 'User').find((e) => e.target === target);
   if (entry?.rules?.includes('noDigits') && /\d/.test(value)) return 'MURAL does not accept digits in names.';
   return undefined;
+}
+
+/**
+ * When the running mock answers queries as MURAL does and refuses `text` on /Users and on /Groups, says why and
+ * offers to switch MURAL's filters off (the setting applies to the running server at once).
+ */
+async function explainMuralRefusal(svc: ScimService | undefined, text: string): Promise<void> {
+  if (!svc?.options.muralFilters || !text.trim()) return;
+  const node = parseFilter(text);
+  if (!muralFilterRefusal(svc.rules.table, 'User', node) || !muralFilterRefusal(svc.rules.table, 'Group', node)) return;
+  const refusal = muralFilterRefusal(svc.rules.table, undefined, node);
+  if (!refusal) return;
+  const off = 'Turn MURAL Filters Off';
+  const choice = await vscode.window.showWarningMessage(
+    `The mock answers queries as MURAL does (setting scimWorkbench.mock.muralFilters), so it refuses this filter with 400 invalidFilter. ${refusal.detail}`,
+    off);
+  if (choice !== off) return;
+  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SECTION).update('mock.muralFilters', false, target);
 }
 
 export function registerDirectoryCommands(context: vscode.ExtensionContext, mock: MockServerController, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>): void {
@@ -89,8 +109,11 @@ export function registerDirectoryCommands(context: vscode.ExtensionContext, mock
       if (text === undefined) return;
       tree.setFilter(text);
       updateFilterUi();
+      await explainMuralRefusal(mock.service, text);
     }),
     cmd('directory.clearFilter', () => { tree.setFilter(undefined); updateFilterUi(); }),
+    // A filter the mock refused (or answered) under MURAL's query rules reads differently once they change.
+    vscode.workspace.onDidChangeConfiguration((e) => { if (tree.filter && e.affectsConfiguration(`${SECTION}.mock.muralFilters`)) tree.refreshNow(); }),
     cmd('openResource', async (node?: DirectoryNode) => {
       const n = target(node, 'user', 'group', 'member');
       if (!n) return;

@@ -1,6 +1,10 @@
 // The running mock server's directory as a DirectorySource: read in process (no HTTP), paged by the service.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ListQuery, ScimService } from '../../mock/service';
+import { isScimError } from '../../scim/errors';
+import { parseFilter } from '../../scim/filter';
+import { filterableTargets, muralFilterRefusal } from '../../scim/muralQuery';
 import type { DirectorySource, DirectoryPage, GroupMember, LostWorkspaceInfo, CollectionKind } from './source';
 import type { MockServerController } from '../mock/controller';
 
@@ -36,6 +40,19 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   async list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage> {
     const svc = this.service();
     const q = { startIndex, count, ...(filter ? { filter } : {}) };
+    try {
+      return this.page(svc, kind, q);
+    } catch (e) {
+      const refusal = filter && isScimError(e) && e.scimType === 'invalidFilter' && svc.options.muralFilters
+        ? muralFilterRefusal(svc.rules.table, kind === 'Users' ? 'User' : 'Group', parseFilter(filter))
+        : undefined;
+      if (!refusal) throw e;
+      throw new Error(`Not filtered: MURAL answers only ${filterableTargets(svc.rules.table, kind === 'Users' ? 'User' : 'Group').map((t) => `${t} eq "…"`).join(' or ')} ` +
+        `on /${kind}, and this filter ${refusal.reason}. Turn the setting scimWorkbench.mock.muralFilters off to use any SCIM filter.`);
+    }
+  }
+
+  private page(svc: ScimService, kind: CollectionKind, q: ListQuery): DirectoryPage {
     if (kind === 'Users') return svc.listUsers(q);
     const page = svc.listGroups({ ...q, excludedAttributes: ['members'] });
     const memberCounts = new Map<string, number>();

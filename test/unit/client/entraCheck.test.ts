@@ -180,6 +180,13 @@ describe('client/entraCheck: against the mock server', () => {
     assertEmpty(h);
   });
 
+  it('passes every step with generic SCIM rules when the mock answers every RFC 7644 filter (muralFilters off)', async () => {
+    h.service.configure({ muralFilters: false });
+    const report = await runEntraCheck(connection(h.url), { rules: 'scim' });
+    assert.deepEqual(stepsWith(report, 'fail').concat(stepsWith(report, 'warn'), stepsWith(report, 'skip')), []);
+    assertEmpty(h);
+  });
+
   it('never touches users and groups that were there before', async () => {
     await h.service.seed(30, { groups: 3 });
     const before = JSON.stringify([h.service.listUsers({ count: 100 }), h.service.listGroups({ count: 100 })]);

@@ -207,7 +207,6 @@ describe('mock server over HTTP', () => {
     it('answers bad filters, paths and paging with 400 and handles absurd paging values', async () => {
       assertScimError(await h.call('GET', `${BASE}/Users?${filterQuery('userName eq')}`), 400, 'invalidFilter');
       assertScimError(await h.call('GET', `${BASE}/Users?count=ten`), 400, 'invalidValue');
-      assertScimError(await h.call('GET', `${BASE}/Users?sortOrder=sideways`), 400, 'invalidValue');
       assertScimError(await h.call('GET', `${BASE}/Users/%E0%A4%A`), 400, 'invalidSyntax');
       await h.service.seed(3);
       const huge = await h.call('GET', `${BASE}/Users?startIndex=-5&count=99999999999999999999`);
@@ -217,6 +216,7 @@ describe('mock server over HTTP', () => {
       const far = await h.call('GET', `${BASE}/Users?startIndex=1000000000000`);
       assert.equal(far.json.totalResults, 3);
       assert.deepEqual(far.json.Resources, []);
+      h.service.configure({ muralFilters: false });
       const long = await h.call('GET', `${BASE}/Users?${filterQuery(Array.from({ length: 400 }, (_, i) => `userName eq "user${i}@example.com"`).join(' or '))}`);
       assert.equal(long.status, 200);
       assert.equal(long.json.totalResults, 0);
@@ -251,9 +251,90 @@ describe('mock server over HTTP', () => {
     });
   });
 
-  describe('search, paging, sorting and projection', () => {
+  describe('MURAL\'s queries (muralFilters on by default, off = RFC 7644)', () => {
+    let ids: string[];
+    let group: string;
+    beforeEach(async () => {
+      ids = [];
+      for (const [email, given, family] of [['zoe@example.com', 'Zoe', 'Adams'], ['ann@example.com', 'Ann', 'Baker']] as const) {
+        ids.push((await h.call('POST', `${BASE}/Users`, entraUser(email, given, family))).json.id);
+      }
+      group = (await h.call('POST', `${BASE}/Groups`, entraGroup('Research'))).json.id;
+    });
+    const refused = [
+      ['Users', 'externalId eq "zoe"', /names externalId, which MURAL does not filter on/],
+      ['Users', 'emails.value eq "zoe@example.com"', /names emails\.value, which MURAL does not filter on/],
+      ['Users', 'name.familyName sw "A"', /names name\.familyName, which MURAL does not filter on/],
+      ['Users', 'active eq false', /names active, which MURAL does not filter on/],
+      ['Users', 'userName sw "zoe"', /operator "sw" on userName/],
+      ['Users', 'userName eq "zoe@example.com" and active eq true', /combines comparisons with "and"/],
+      ['Users', 'not (userName eq "zoe@example.com")', /uses "not"/],
+      ['Users', 'userName pr', /uses "pr"/],
+      ['Groups', 'externalId eq "research"', /names externalId, which MURAL does not filter on/],
+      ['Groups', 'displayName co "Res"', /operator "co" on displayName/],
+    ] as const;
+
+    it('answers userName eq on /Users and displayName eq on /Groups, however the attribute is spelled', async () => {
+      for (const f of ['userName eq "zoe@example.com"', 'USERNAME EQ "zoe@example.com"', `${URN.User}:userName eq "zoe@example.com"`]) {
+        const r = await h.call('GET', `${BASE}/Users?${filterQuery(f)}`);
+        assert.equal(r.status, 200, f);
+        assert.deepEqual(r.json.Resources.map((u: { id: string }) => u.id), [ids[0]], f);
+      }
+      const g = await h.call('GET', `${BASE}/Groups?excludedAttributes=members&${filterQuery('displayName eq "Research"')}`);
+      assert.deepEqual(g.json.Resources.map((x: { id: string }) => x.id), [group]);
+    });
+
+    it('refuses every other filter with 400 invalidFilter saying what MURAL supports and what Entra will do', async () => {
+      for (const [endpoint, f, why] of refused) {
+        const r = await h.call('GET', `${BASE}/${endpoint}?${filterQuery(f)}`);
+        assertScimError(r, 400, 'invalidFilter');
+        assert.match(r.json.detail, why, f);
+        assert.match(r.json.detail, endpoint === 'Users' ? /only userName eq "…" on \/Users/ : /only displayName eq "…" on \/Groups/, f);
+        assert.match(r.json.detail, new RegExp(`fail to match every ${endpoint === 'Users' ? 'user' : 'group'} and retry each cycle`), f);
+        assert.match(r.json.detail, /muralFilters/, f);
+      }
+    });
+
+    it('answers the same filters when muralFilters is off', async () => {
+      h.service.configure({ muralFilters: false });
+      for (const [endpoint, f] of refused) assert.equal((await h.call('GET', `${BASE}/${endpoint}?${filterQuery(f)}`)).status, 200, f);
+      const ext = await h.call('GET', `${BASE}/Users?${filterQuery('externalId eq "zoe"')}`);
+      assert.deepEqual(ext.json.Resources.map((u: { id: string }) => u.id), [ids[0]]);
+    });
+
+    it('POST /.search follows the same rules, per endpoint and at the root', async () => {
+      const search = (path: string, filter: string) => h.call('POST', `${BASE}${path}`, { schemas: [URN.SearchRequest], filter });
+      assertScimError(await search('/Users/.search', 'externalId eq "zoe"'), 400, 'invalidFilter');
+      assertScimError(await search('/Groups/.search', 'externalId eq "research"'), 400, 'invalidFilter');
+      assert.equal((await search('/Users/.search', 'userName eq "ann@example.com"')).json.Resources[0].id, ids[1]);
+      const root = await search('/.search', 'displayName eq "Research"');
+      assert.deepEqual(root.json.Resources.map((r: { id: string }) => r.id), [group]);
+      const refusedAtRoot = await search('/.search', 'meta.created pr');
+      assertScimError(refusedAtRoot, 400, 'invalidFilter');
+      assert.match(refusedAtRoot.json.detail, /userName eq "…" on \/Users and displayName eq "…" on \/Groups/);
+      h.service.configure({ muralFilters: false });
+      assert.equal((await search('/.search', 'meta.created pr')).json.totalResults, 3);
+    });
+
+    it('ignores sortBy and sortOrder as a provider without sorting does, and ServiceProviderConfig says so in each mode', async () => {
+      const byName = (r: { json: { Resources: { name: { givenName: string } }[] } }) => r.json.Resources.map((u) => u.name.givenName);
+      const sorted = await h.call('GET', `${BASE}/Users?sortBy=name.givenName&sortOrder=sideways`);
+      assert.equal(sorted.status, 200);
+      assert.deepEqual(byName(sorted), ['Zoe', 'Ann']);
+      const searched = await h.call('POST', `${BASE}/Users/.search`, { schemas: [URN.SearchRequest], sortBy: 'name.givenName', sortOrder: 'up' });
+      assert.deepEqual(byName(searched), ['Zoe', 'Ann']);
+      const spc = await h.call('GET', `${BASE}/ServiceProviderConfig`);
+      assert.deepEqual([spc.json.filter.supported, spc.json.sort.supported], [true, false]);
+      h.service.configure({ muralFilters: false });
+      assert.deepEqual(byName(await h.call('GET', `${BASE}/Users?sortBy=name.givenName`)), ['Ann', 'Zoe']);
+      assert.equal((await h.call('GET', `${BASE}/ServiceProviderConfig`)).json.sort.supported, true);
+    });
+  });
+
+  describe('search, paging, sorting and projection (RFC 7644: muralFilters off)', () => {
     let ids: string[];
     beforeEach(async () => {
+      h.service.configure({ muralFilters: false });
       ids = [];
       for (const [email, given, family] of [['zoe@example.com', 'Zoe', 'Adams'], ['ann@example.com', 'Ann', 'Baker'], ['max@example.com', 'Max', 'Clark']] as const) {
         ids.push((await h.call('POST', `${BASE}/Users`, entraUser(email, given, family))).json.id);
@@ -273,7 +354,8 @@ describe('mock server over HTTP', () => {
       assert.deepEqual(none.json.Resources, []);
     });
 
-    it('sorts by sortBy/sortOrder', async () => {
+    it('sorts by sortBy/sortOrder and refuses a sortOrder that is neither ascending nor descending', async () => {
+      assertScimError(await h.call('GET', `${BASE}/Users?sortOrder=sideways`), 400, 'invalidValue');
       const asc = await h.call('GET', `${BASE}/Users?sortBy=name.givenName`);
       assert.deepEqual(asc.json.Resources.map((u: { name: { givenName: string } }) => u.name.givenName), ['Ann', 'Max', 'Zoe']);
       const desc = await h.call('GET', `${BASE}/Users?sortBy=userName&sortOrder=descending&count=2`);

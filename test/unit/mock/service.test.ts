@@ -34,7 +34,8 @@ describe('ScimService', () => {
     await assert.rejects(svc.createGroup({ schemas: [URN.Group], displayName: 'X', members: [{ value: 'u404' }] }), isScim(400, 'invalidValue'));
   });
 
-  it('pages through users and answers filters', async () => {
+  it('pages through users and answers filters (every RFC 7644 filter with muralFilters off)', async () => {
+    svc.configure({ muralFilters: false });
     for (const n of ['ann', 'bob', 'cat', 'dan', 'eve']) await svc.createUser(entraUser(`${n}@example.com`, 'Name', 'Person'));
     const page = svc.listUsers({ startIndex: 2, count: 2 });
     assert.equal(page.totalResults, 5);
@@ -45,7 +46,8 @@ describe('ScimService', () => {
     assert.deepEqual(Object.keys(projected).sort(), ['id', 'schemas', 'userName']);
   });
 
-  it('answers equality on indexed attributes without scanning, and scans for other filters', async () => {
+  it('answers equality on indexed attributes without scanning, and scans for other filters (muralFilters off)', async () => {
+    svc.configure({ muralFilters: false });
     const ids: string[] = [];
     for (const n of ['ann', 'bob']) ids.push((await svc.createUser({ ...entraUser(`${n}@example.com`, 'Name', 'Person'), externalId: `ext-${n}` })).id as string);
     const g = (await svc.createGroup(entraGroup('Ops'))).id as string;
@@ -177,8 +179,8 @@ describe('mock options table', () => {
       assert.ok(s.description.length > 20);
     }
     assert.deepEqual(
-      { coerce: DEFAULT_OPTIONS.coerceBooleanStrings, multi: DEFAULT_OPTIONS.multipleMembersPerOp, strict: DEFAULT_OPTIONS.strictMemberRemoval, lower: DEFAULT_OPTIONS.lowercaseFilterRule, throttle: DEFAULT_OPTIONS.throttleShare },
-      { coerce: true, multi: true, strict: false, lower: true, throttle: 0 },
+      { coerce: DEFAULT_OPTIONS.coerceBooleanStrings, multi: DEFAULT_OPTIONS.multipleMembersPerOp, strict: DEFAULT_OPTIONS.strictMemberRemoval, lower: DEFAULT_OPTIONS.lowercaseFilterRule, mural: DEFAULT_OPTIONS.muralFilters, throttle: DEFAULT_OPTIONS.throttleShare },
+      { coerce: true, multi: true, strict: false, lower: true, mural: true, throttle: 0 },
     );
     const share = MOCK_OPTION_TABLE.find((s) => s.key === 'faultShare')!;
     assert.equal(parseOptionText(share, '0.25'), 0.25);
