@@ -19,8 +19,9 @@ export async function checkInstalledVsix({ server, vsix, folder, shots, log = co
   server.installExtension(vsix);
   mkdirSync(shots, { recursive: true });
   const browser = await launchBrowser();
+  let page;
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.base}?folder=${encodeURIComponent(folder)}`);
     await page.locator('.part.activitybar [aria-label*="SCIM Workbench"]').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -33,9 +34,26 @@ export async function checkInstalledVsix({ server, vsix, folder, shots, log = co
     await page.locator('.part.statusbar .statusbar-item', { hasText: 'SCIM mock :' }).first().waitFor({ state: 'visible' });
     await page.screenshot({ path: join(shots, 'vsix-installed-mock-running.png') });
     log('  ✔ it activates from the palette and starts the mock server');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>View: Show Extensions');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'View: Show Extensions' }).first().click();
+    const item = page.locator('.extension-list-item', { hasText: 'SCIM Workbench' }).first();
+    await item.waitFor({ state: 'visible' });
+    const icon = item.locator('img.icon');
+    await icon.waitFor({ state: 'visible' });
+    if (!/icon\.png/.test(await icon.getAttribute('src') ?? '')) throw new Error('the Extensions view shows no icon for the extension');
+    await item.click();
+    await page.locator('.extension-editor .header img.icon[src*="icon.png"]').first().waitFor({ state: 'visible' });
+    // The Details tab is README.md in a webview: the user guide comes first.
+    await page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('h2', { hasText: 'Get started' }).first().waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(shots, 'vsix-installed-extension-page.png') });
+    log('  ✔ the Extensions view and the extension\'s page show its icon and README\'s user guide');
     return 0;
   } catch (e) {
     log(`  ✘ ${String(e?.message ?? e).split('\n')[0]}`);
+    await page?.screenshot({ path: join(shots, 'vsix-FAILED.png') }).catch(() => {});
     return 1;
   } finally {
     await browser.close();

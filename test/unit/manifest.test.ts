@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MOCK_OPTION_TABLE } from '../../src/mock/options';
 
-const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const root = path.join(__dirname, '..', '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** The Settings editor's categories (contributes.configuration is a list, one entry per category). */
 const categories = manifest.contributes.configuration as { id: string; title: string; order: number; properties: Record<string, Record<string, unknown>> }[];
 const properties: Record<string, Record<string, unknown>> = Object.assign({}, ...categories.map((c) => c.properties));
@@ -42,5 +43,41 @@ describe('package.json', () => {
 
   it('keeps engines.vscode and @types/vscode equal, as vsce requires', () => {
     assert.equal(manifest.engines.vscode, `^${manifest.devDependencies['@types/vscode']}`);
+  });
+
+  it('has the fields the Marketplace shows: a PNG icon of at least 128 px, a banner, categories, keywords', () => {
+    const png = fs.readFileSync(path.join(root, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, 'the icon is smaller than 128×128');
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme));
+    const known = ['Azure', 'Data Science', 'Debuggers', 'Education', 'Extension Packs', 'Formatters', 'Keymaps', 'Language Packs', 'Linters', 'Machine Learning', 'Notebooks', 'Programming Languages', 'SCM Providers', 'Snippets', 'Testing', 'Themes', 'Visualization', 'Other'];
+    for (const c of manifest.categories) assert.ok(known.includes(c), c);
+    assert.ok(manifest.keywords.length >= 5 && manifest.keywords.length <= 30);
+    assert.doesNotMatch(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), /see README/i, 'the CHANGELOG must say what changed');
+  });
+
+  it('packages exactly what the installed extension refers to (vsce ls)', async function () {
+    this.timeout(30_000);
+    const needed = new Set(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/diagnostics.md' /* src/vscode/diagnostics/ruleDocs.ts */]);
+    const add = (file: string) => needed.add(path.posix.normalize(file));
+    add(manifest.main);
+    add(manifest.icon);
+    const visit = (v: unknown): void => {
+      if (typeof v === 'string') { if (/^(\.\/)?[\w-]+\/[\w./-]+\.\w+$/.test(v) && fs.existsSync(path.join(root, v))) add(v); }
+      else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+    };
+    visit(manifest.contributes);
+    // Markdown shown by VS Code (README, walkthrough pages) and the relative links and images in it.
+    for (const md of [...needed].filter((f) => f.endsWith('.md') && f !== 'docs/diagnostics.md')) {
+      for (const [, target] of fs.readFileSync(path.join(root, md), 'utf8').matchAll(/\]\(([^)\s#]+)[^)]*\)/g)) {
+        if (!/^[a-z]+:/i.test(target)) add(path.posix.join(path.posix.dirname(md), target));
+      }
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { listFiles } = require('@vscode/vsce') as { listFiles(o: { cwd: string; packageManager: number }): Promise<string[]> };
+    const listed = new Set((await listFiles({ cwd: root, packageManager: 2 /* None: bundled */ })).map((f) => f.replace(/\\/g, '/')));
+    if (!fs.existsSync(path.join(root, manifest.main))) needed.delete(path.posix.normalize(manifest.main));
+    assert.deepEqual([...listed].sort(), [...needed].sort());
   });
 });
