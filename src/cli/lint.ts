@@ -3,7 +3,7 @@
 // exits 1 when any error is found.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { loadMappingTable, validatePayload, type Problem, type Severity } from '../validation';
+import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type Problem, type Severity } from '../validation';
 import type { MappingTable } from '../scim/mapping';
 import { CliError, parseOptions, type CliCommand } from './command';
 
@@ -36,6 +36,9 @@ const HELP = `Usage: scim-workbench lint <files, directories or globs>... [optio
 
 Checks SCIM payload files (User, Group, PatchOp, ListResponse, Error, SearchRequest) the way the editor
 does: against the SCIM schemas and MURAL's attribute-mapping table, as Entra would send them.
+Provisioning configuration files (*.provisioning.json, or any JSON file with "synchronizationRules": Entra's
+downloaded schema) are checked too: shape, expressions, source and target attributes, matching attributes,
+scoping filters (docs/entra-expressions.md).
 
 Arguments:
   A file, a directory (all ${DIRECTORY_PATTERN} beneath it) or a glob: * and ? match within a path segment,
@@ -227,7 +230,7 @@ export function createLintCommand(io: LintIo): CliCommand {
         const text = await readFile(file, 'utf8').catch((e: Error) => {
           throw new CliError(`Cannot read ${displayPath(io.cwd, file)}: ${e.message}`);
         });
-        const { problems } = validatePayload(text, mapping ? { mapping } : {});
+        const { problems } = isProvisioningConfiguration(file, text) ? validateProvisioningConfiguration(text) : validatePayload(text, mapping ? { mapping } : {});
         const shown = problems.filter((p) => SEVERITIES.indexOf(p.severity) <= minimum);
         records.push(...toRecords(displayPath(io.cwd, file), text, shown));
       }

@@ -1,11 +1,12 @@
 // scim-workbench: the headless faces of the extension's modules, for CI pipelines and terminals.
 import { checkCommand } from './check';
 import { CliError, type CliCommand } from './command';
+import { expressionCommand } from './expression';
 import { lint } from './lint';
 import { sampleDirectoryCommand } from './sampleDirectory';
 import { serveCommand } from './serve';
 
-const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand, sampleDirectoryCommand];
+const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand, sampleDirectoryCommand, expressionCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

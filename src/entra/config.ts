@@ -10,12 +10,18 @@ import type { FilterClause, FilterGroup, Scope } from './scoping';
 
 export type JsonPath = readonly (string | number)[];
 
+/** Problem codes, documented in docs/diagnostics.md. */
+export type ConfigProblemCode = 'SCIM090' | 'SCIM091' | 'SCIM092' | 'SCIM093' | 'SCIM094' | 'SCIM095' | 'SCIM096' | 'SCIM097' | 'SCIM098' | 'SCIM099';
+
 export interface ConfigProblem {
+  readonly code: ConfigProblemCode;
   readonly path: JsonPath;
   readonly message: string;
   readonly severity: 'error' | 'warning';
   /** For a problem inside an expression string: where in the string. */
   readonly inExpression?: { readonly offset: number; readonly length: number };
+  /** A certain fix: the new text of the value at `path` (or, with inExpression, of that part of the string). */
+  readonly replacement?: string;
 }
 
 export interface AttributeDefinition {
@@ -114,11 +120,11 @@ class Loader {
   readonly problems: ConfigProblem[] = [];
 
   error(path: JsonPath, message: string, inExpression?: ExpressionError): void {
-    this.problems.push({ path, message, severity: 'error', ...(inExpression ? { inExpression: { offset: inExpression.offset, length: inExpression.length } } : {}) });
+    this.problems.push({ code: inExpression ? 'SCIM091' : 'SCIM090', path, message, severity: 'error', ...(inExpression ? { inExpression: { offset: inExpression.offset, length: inExpression.length } } : {}) });
   }
 
   warn(path: JsonPath, message: string): void {
-    this.problems.push({ path, message, severity: 'warning' });
+    this.problems.push({ code: 'SCIM099', path, message, severity: 'warning' });
   }
 
   array(o: Obj, key: string, path: JsonPath, what: string, optional = false): unknown[] {
@@ -288,7 +294,8 @@ class Loader {
     }
     const parsed = parseExpression(text);
     if (!parsed.ok) {
-      this.error(textPath, parsed.error.message, textPath === path ? undefined : parsed.error);
+      if (textPath === path) this.problems.push({ code: 'SCIM091', path, message: `${parsed.error.message} (in the expression the stored tree stands for: ${text})`, severity: 'error' });
+      else this.error(textPath, parsed.error.message, parsed.error);
       return { text, textPath, tree: v };
     }
     if (textPath !== path && Array.isArray(v.parameters) && v.parameters.length > 0) {
@@ -404,7 +411,7 @@ export function loadConfigurationText(text: string): LoadedConfiguration & { rea
     const message = (e as Error).message;
     const m = /position (\d+)/.exec(message);
     const offset = m ? Number(m[1]) : 0;
-    return { problems: [{ path: [], message: `The file is not valid JSON: ${message}`, severity: 'error' }], syntaxError: { offset, message } };
+    return { problems: [{ code: 'SCIM090', path: [], message: `The file is not valid JSON: ${message}`, severity: 'error' }], syntaxError: { offset, message } };
   }
   return loadConfiguration(value);
 }

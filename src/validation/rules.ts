@@ -57,6 +57,16 @@ export const RULES = {
   SCIM072: rule('SCIM072', 'Query MURAL does not support', 'information', 'MURAL filters only on its filterable attributes with eq, and does not sort.'),
   SCIM080: rule('SCIM080', 'Invalid mapping file', 'error', 'A custom mapping file (.vscode/scim-mapping.json) does not have the expected shape.'),
   SCIM081: rule('SCIM081', 'Mapping target not understood', 'warning', 'A mapping entry\'s target is not a known attribute path, or is mapped twice.'),
+  SCIM090: rule('SCIM090', 'Invalid provisioning configuration', 'error', 'A provisioning configuration file (Entra\'s synchronizationSchema) does not have the expected shape.'),
+  SCIM091: rule('SCIM091', 'Expression syntax error', 'error', 'An attribute-mapping expression does not parse.'),
+  SCIM092: rule('SCIM092', 'Unknown function or wrong arguments', 'error', 'An expression calls a function Entra does not have, with the wrong number of arguments, or uses an unknown keyword.'),
+  SCIM093: rule('SCIM093', 'Unknown source attribute', 'error', 'An expression or scoping clause reads an attribute the file\'s source directory does not define.'),
+  SCIM094: rule('SCIM094', 'Unknown target attribute', 'error', 'A mapping writes an attribute the app\'s object does not have.'),
+  SCIM095: rule('SCIM095', 'Matching attribute problem', 'error', 'A matching attribute MURAL cannot filter on, or two matching attributes with the same precedence.'),
+  SCIM096: rule('SCIM096', 'Scoping clause problem', 'error', 'A scoping clause with an unknown operator, a missing value or a value its operator cannot use.'),
+  SCIM097: rule('SCIM097', 'Invalid regular expression', 'error', 'A Replace pattern or REGEX MATCH value does not compile as a .NET regular expression.'),
+  SCIM098: rule('SCIM098', 'Spelling differs from Entra\'s', 'warning', 'A function or scoping operator is written in another case or spelling than Entra documents.'),
+  SCIM099: rule('SCIM099', 'Stored tree disagrees with expression', 'warning', 'An attribute mapping\'s stored parameters say something else than its expression text.'),
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;
