@@ -2,15 +2,15 @@
 // registered is a Disposable on context.subscriptions; the mock server closes synchronously on dispose.
 import * as vscode from 'vscode';
 import { registerEntraCheck } from './vscode/check/register';
+import { Commands } from './vscode/commands';
 import { registerConnections, type ConnectionsFeature } from './vscode/connections/register';
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import type { ResourceFileSystem } from './vscode/directory/resourceFs';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
-import { registerMockCommands } from './vscode/mock/commands';
-import { registerFaultCommand } from './vscode/mock/faults';
-import { MockServerController } from './vscode/mock/controller';
+import { registerMock } from './vscode/mock/commands';
+import type { MockServerController } from './vscode/mock/controller';
 import { registerRequests, type RequestsFeature } from './vscode/requests/register';
 
 /** What activate() returns: used by the extension-host tests and by other extensions. */
@@ -27,16 +27,16 @@ export interface ScimWorkbenchApi {
 
 export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   const output = vscode.window.createOutputChannel('SCIM Workbench', { log: true });
-  const mock = new MockServerController(context, output);
-  context.subscriptions.push(output, mock);
-  registerMockCommands(context, mock, output);
-  registerFaultCommand(context);
-  const { tree: directory, resources } = registerDirectory(context, mock);
-  const log = registerProvisioningLog(context, mock);
-  const connections = registerConnections(context, mock, directory, output);
-  registerEntraCheck(context, connections.service);
-  const requests = registerRequests(context, connections, output);
-  const diagnostics = registerPayloadDiagnostics(context, output);
+  context.subscriptions.push(output);
+  const commands = new Commands(context, output);
+  commands.register('scimWorkbench.output.show', () => output.show(true));
+  const mock = registerMock(context, commands, output);
+  const { tree: directory, resources } = registerDirectory(context, commands, mock);
+  const log = registerProvisioningLog(context, commands, mock);
+  const connections = registerConnections(context, commands, mock, directory, output);
+  registerEntraCheck(context, commands, connections.service);
+  const requests = registerRequests(context, commands, connections, output);
+  const diagnostics = registerPayloadDiagnostics(context, commands, output);
   return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
 }
 

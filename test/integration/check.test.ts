@@ -45,7 +45,7 @@ describe('Entra provisioning check in the extension host', function () {
     const picks = pick(/Mock MURAL server/, /^MURAL$/);
     restorers.push(picks.restore);
     const told = answer('showInformationMessage', undefined);
-    const report = await vscode.commands.executeCommand<CheckReport>('scimWorkbench.runEntraCheck');
+    const report = await vscode.commands.executeCommand<CheckReport>('scimWorkbench.check.run');
     assert.ok(report, 'the command returns the report');
     assert.equal(a.mock.state.status, 'running', 'choosing the stopped mock started it');
     assert.deepEqual(report.steps.filter((s) => s.verdict !== 'pass').map((s) => `${s.id}: ${s.summary}`), []);
@@ -75,7 +75,7 @@ describe('Entra provisioning check in the extension host', function () {
       const target = vscode.Uri.file(path.join(dir, 'entra-check.xml'));
       const dialog = answer('showSaveDialog', target);
       answer('showInformationMessage', undefined);
-      const saved = await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.saveEntraCheckReport');
+      const saved = await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.check.saveReport');
       assert.equal(saved?.fsPath, target.fsPath);
       const options = dialog.calls[0][0] as vscode.SaveDialogOptions;
       assert.deepEqual(Object.keys(options.filters ?? {}), ['Markdown', 'JUnit XML', 'JSON', 'Text']);

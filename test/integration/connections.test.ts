@@ -281,7 +281,7 @@ describe('connections', function () {
 
     const first = page2.find((n): n is DirectoryNode & { type: 'user' } => n.type === 'user' && n.resource.id === ids[0]);
     assert.ok(first);
-    await vscode.commands.executeCommand('scimWorkbench.openResource', first);
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', first);
     const doc = await waitFor('the remote JSON', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-remote' ? vscode.window.activeTextEditor.document : undefined);
     assert.equal(doc.languageId, 'json');
     assert.equal(JSON.parse(doc.getText()).userName, 'browse.user.a@contoso.com');
@@ -292,9 +292,9 @@ describe('connections', function () {
     a.directory.setFilter(undefined);
 
     const confirm = recordMessages({ warning: [undefined, 'Deactivate'] });
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.deactivateUser', first), false, 'dismissed: nothing sent');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', first), false, 'dismissed: nothing sent');
     assert.equal(a.mock.service?.getUser(ids[0] as string).active, true);
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.deactivateUser', first), true);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', first), true);
     assert.equal(a.mock.service?.getUser(ids[0] as string).active, false);
     assert.match(confirm.messages[1]?.text ?? '', /^Deactivate Browse User on Mock over HTTP\?$/);
     assert.ok(a.log.entries().some((e) => e.method === 'PATCH' && e.path.endsWith(`/Users/${ids[0]}`)), 'sent over HTTP');
@@ -308,12 +308,12 @@ describe('connections', function () {
     const crewPick = { label: 'Remote Crew', id: group.json.id };
     const picks = answer('showQuickPick', crewPick, { label: 'Enter a group id…', manual: true });
     const typed = answer('showInputBox', ` ${group.json.id} `);
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.addToGroup', second), false, 'dismissed: nothing sent');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.addToGroup', second), false, 'dismissed: nothing sent');
     assert.deepEqual(crewMembers(), [], 'ids[0] left the group when it was deactivated; nobody was added');
     const [offered, options] = picks.calls[0] as [{ label: string; id?: string; manual?: true }[], vscode.QuickPickOptions];
     assert.deepEqual(offered.map((g) => [g.label, g.id]), [['Remote Crew', group.json.id], ['$(edit) Enter a group id…', undefined]], 'the endpoint\'s groups, read over HTTP, and a way to type any other');
     assert.equal(options.title, 'Add Browse User to a group on Mock over HTTP');
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.addToGroup', second), true, 'added by a typed id');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.addToGroup', second), true, 'added by a typed id');
     assert.equal(typed.calls.length, 1);
     assert.deepEqual(crewMembers(), [ids[1]]);
     assert.equal(membership.messages[1]?.text, `Add Browse User to ${group.json.id} on Mock over HTTP?`);
@@ -322,7 +322,7 @@ describe('connections', function () {
     const [memberNode] = await a.directory.getChildren(crewNode);
     assert.ok(memberNode?.type === 'member' && memberNode.member.value === ids[1], 'the tree read the new member');
     assert.equal((await a.directory.getTreeItem(memberNode)).contextValue, 'scim:member:remote');
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.remote.removeFromGroup', memberNode), true);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.removeFromGroup', memberNode), true);
     assert.deepEqual(crewMembers(), []);
     assert.match(membership.messages[2]?.text ?? '', /^Remove .+ from Remote Crew on Mock over HTTP\?$/);
     const removal = a.log.entries().find((e) => e.method === 'PATCH' && e.path.endsWith(`/Groups/${group.json.id}`) && e.requestBody.includes('"remove"'));

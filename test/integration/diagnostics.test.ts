@@ -235,7 +235,7 @@ describe('payload diagnostics', function () {
     assert.deepEqual(titles, ['Learn about MURAL\'s name rule', 'Customise the attribute mapping for this workspace'], JSON.stringify(titles));
     assert.ok(actions.every((a) => !a.isPreferred));
     const learn = actions[0] as vscode.CodeAction;
-    assert.equal(learn.command?.command, 'scimWorkbench.openRuleDocs');
+    assert.equal(learn.command?.command, 'scimWorkbench.diagnostics.openRuleDocs');
     await vscode.commands.executeCommand(learn.command.command, ...(learn.command.arguments ?? []));
     await waitFor('the rules page preview', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /diagnostics\.md/.test(t.label) && /Preview/.test(t.label)));
   });
@@ -334,7 +334,7 @@ describe('payload diagnostics', function () {
     });
 
     it('SCIM: Create Attribute Mapping File writes MURAL\'s table and opens it, or opens the existing one', async () => {
-      await vscode.commands.executeCommand('scimWorkbench.createMappingFile');
+      await vscode.commands.executeCommand('scimWorkbench.diagnostics.createMappingFile');
       const created = await waitFor('the mapping file in an editor', () => {
         const active = vscode.window.activeTextEditor;
         return active?.document.uri.toString() === mappingUri().toString() ? active : undefined;
@@ -345,7 +345,7 @@ describe('payload diagnostics', function () {
       assert.equal(await source(scratch('x.scim.json')), 'workspace');
       await closeAll();
       await write(mappingUri(), JSON.stringify({ name: 'Mine', entries: [] }));
-      await vscode.commands.executeCommand('scimWorkbench.createMappingFile');
+      await vscode.commands.executeCommand('scimWorkbench.diagnostics.createMappingFile');
       await waitFor('the existing file opened', () => vscode.window.activeTextEditor?.document.uri.toString() === mappingUri().toString());
       const mine = Buffer.from(await vscode.workspace.fs.readFile(mappingUri())).toString('utf8');
       assert.equal(JSON.parse(mine).name, 'Mine', 'an existing file is not overwritten');
@@ -385,7 +385,7 @@ describe('payload diagnostics', function () {
   });
 
   it('SCIM: Show Payload Rules opens the rules page rendered', async () => {
-    await vscode.commands.executeCommand('scimWorkbench.showPayloadRules');
+    await vscode.commands.executeCommand('scimWorkbench.diagnostics.showRules');
     await waitFor('the rules page preview', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Preview diagnostics\.md/.test(t.label)));
   });
 

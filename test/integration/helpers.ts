@@ -161,7 +161,7 @@ export function placesHolding(secret: string, texts: Record<string, string>): st
  * document to extensions; the document fills in asynchronously).
  */
 export async function outputText(expected: RegExp): Promise<string> {
-  await vscode.commands.executeCommand('scimWorkbench.showOutput');
+  await vscode.commands.executeCommand('scimWorkbench.output.show');
   const doc = await waitFor(`the output channel to show ${expected}`, () =>
     vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('SCIM Workbench') && expected.test(d.getText())));
   return doc.getText();

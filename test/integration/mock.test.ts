@@ -53,7 +53,7 @@ describe('mock server in the extension host', function () {
 
   it('starts from the palette command on the configured port with a token from SecretStorage', async () => {
     const a = await api();
-    await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+    await vscode.commands.executeCommand('scimWorkbench.mock.start');
     const s = a.mock.state;
     assert.equal(s.status, 'running');
     assert.equal(s.status === 'running' && s.port, port);
@@ -97,7 +97,7 @@ describe('mock server in the extension host', function () {
   it('deactivates from the tree: icon changes, workspaces are lost and shown, reactivation does not restore them', async () => {
     const a = await api();
     const user = await userNode('grace.hopper@contoso.com');
-    await vscode.commands.executeCommand('scimWorkbench.deactivateUser', user);
+    await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', user);
     const after = await userNode('grace.hopper@contoso.com');
     assert.equal(after.resource.active, false);
     const item = await a.directory.getTreeItem(after);
@@ -108,7 +108,7 @@ describe('mock server in the extension host', function () {
     assert.equal(lost[0]?.type, 'lost');
     assert.match(String((await a.directory.getTreeItem(lost[0] as DirectoryNode)).description), /reactivation must be requested/);
     const info = answer('showInformationMessage', undefined);
-    await vscode.commands.executeCommand('scimWorkbench.reactivateUser', after);
+    await vscode.commands.executeCommand('scimWorkbench.directory.reactivateUser', after);
     const back = await userNode('grace.hopper@contoso.com');
     assert.equal(back.resource.active, true);
     assert.deepEqual(back.resource.groups ?? [], [], 'memberships are not restored');
@@ -118,37 +118,37 @@ describe('mock server in the extension host', function () {
   it('adds to and removes from a group, creates users and groups from the palette, deletes with confirmation', async () => {
     const a = await api();
     answer('showInputBox', 'Ops');
-    await vscode.commands.executeCommand('scimWorkbench.createGroup');
+    await vscode.commands.executeCommand('scimWorkbench.directory.createGroup');
     answer('showInputBox', 'katherine.johnson@contoso.com', 'Katherine', 'Johnson');
-    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    await vscode.commands.executeCommand('scimWorkbench.directory.createUser');
     const user = await userNode('katherine.johnson@contoso.com');
     const ops = a.mock.service?.listGroups({ filter: 'displayName eq "Ops"' }).resources[0];
     assert.ok(ops, 'group created');
     answer('showQuickPick', [{ label: 'Ops', id: ops.id }]);
-    await vscode.commands.executeCommand('scimWorkbench.addToGroup', user);
+    await vscode.commands.executeCommand('scimWorkbench.directory.addToGroup', user);
     assert.deepEqual((a.mock.service?.getGroup(ops.id as string).members as { value: string }[]).map((m) => m.value), [user.resource.id]);
     const groupNode = (await collection('Groups')).find((n) => n.type === 'group' && n.resource.id === ops.id) as DirectoryNode;
     const [member] = await children(groupNode);
     assert.equal(member?.type, 'member');
-    await vscode.commands.executeCommand('scimWorkbench.removeFromGroup', member);
+    await vscode.commands.executeCommand('scimWorkbench.directory.removeFromGroup', member);
     assert.deepEqual(a.mock.service?.getGroup(ops.id as string).members ?? [], []);
     const confirm = answer('showWarningMessage', undefined, 'Delete');
-    await vscode.commands.executeCommand('scimWorkbench.deleteResource', user);
+    await vscode.commands.executeCommand('scimWorkbench.directory.delete', user);
     assert.ok(a.mock.service?.getUser(user.resource.id as string), 'dismissing the confirmation deletes nothing');
-    await vscode.commands.executeCommand('scimWorkbench.deleteResource', user);
+    await vscode.commands.executeCommand('scimWorkbench.directory.delete', user);
     assert.equal(confirm.calls.length, 2);
     assert.equal((await scim('GET', `/Users/${user.resource.id as string}`)).status, 404);
   });
 
   it('rejects digits in names before sending, as MURAL would', async () => {
     const box = answer('showInputBox', undefined);
-    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    await vscode.commands.executeCommand('scimWorkbench.directory.createUser');
     const options = box.calls[0]?.[0] as vscode.InputBoxOptions;
     assert.ok(options.validateInput);
     assert.equal(options.validateInput('not an email'), 'Enter an email address such as ada.lovelace@contoso.com.');
     restoreAll();
     const boxes = answer('showInputBox', 'x@contoso.com', undefined);
-    await vscode.commands.executeCommand('scimWorkbench.createUser');
+    await vscode.commands.executeCommand('scimWorkbench.directory.createUser');
     const given = boxes.calls[1]?.[0] as vscode.InputBoxOptions;
     assert.equal(given.validateInput?.('R2D2'), 'MURAL does not accept digits in names.');
     assert.equal(given.validateInput?.('Ada'), undefined);
@@ -193,7 +193,7 @@ describe('mock server in the extension host', function () {
   it('pages large directories with "Load more…" and seeds with progress', async () => {
     const a = await api();
     answer('showInputBox', '450');
-    await vscode.commands.executeCommand('scimWorkbench.seedUsers');
+    await vscode.commands.executeCommand('scimWorkbench.directory.seedUsers');
     assert.ok((a.mock.service?.stats().users ?? 0) >= 450);
     const users = await collection('Users');
     const more = users[users.length - 1];
@@ -226,7 +226,7 @@ describe('mock server in the extension host', function () {
     a.directory.setFilter('userName eq "mary.jackson@contoso.com"');
     const user = await userNode('mary.jackson@contoso.com');
     a.directory.setFilter(undefined);
-    await vscode.commands.executeCommand('scimWorkbench.openResource', user);
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', user);
     const editor = await waitFor('the JSON editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-mock' ? vscode.window.activeTextEditor : undefined);
     assert.equal(editor.document.languageId, 'json');
     const json = JSON.parse(editor.document.getText());
@@ -287,14 +287,14 @@ describe('mock server in the extension host', function () {
 
   it('injects faults from the palette: a rate limit answers 429 with Retry-After, "No faults" lifts it', async () => {
     const a = await api();
-    await vscode.commands.executeCommand('scimWorkbench.injectFaults', 'Rate limit at 25 requests/second');
+    await vscode.commands.executeCommand('scimWorkbench.mock.injectFaults', 'Rate limit at 25 requests/second');
     assert.equal(vscode.workspace.getConfiguration('scimWorkbench').get('mock.rateLimitPerSecond'), 25);
     await waitFor('the rate limit to apply', () => a.mock.service?.options.rateLimitPerSecond === 25);
     const burst = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));
     const limited = burst.filter((r) => r.status === 429);
     assert.ok(limited.length > 0, 'some of 60 simultaneous requests are over 25/s');
     assert.equal(limited[0]?.headers.get('retry-after'), '1');
-    await vscode.commands.executeCommand('scimWorkbench.injectFaults', 'No faults');
+    await vscode.commands.executeCommand('scimWorkbench.mock.injectFaults', 'No faults');
     await waitFor('the rate limit to lift', () => a.mock.service?.options.rateLimitPerSecond === 0);
     assert.equal(vscode.workspace.getConfiguration('scimWorkbench').inspect('mock.rateLimitPerSecond')?.workspaceValue, undefined);
     const after = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));
@@ -307,11 +307,11 @@ describe('mock server in the extension host', function () {
     await scim('GET', '/Users?count=1');
     const logged = a.log.entries().length;
     assert.ok(logged > 0);
-    await vscode.commands.executeCommand('scimWorkbench.stopMockServer');
+    await vscode.commands.executeCommand('scimWorkbench.mock.stop');
     assert.equal(a.log.entries().length, logged, 'the provisioning log outlives the server');
     assert.equal(a.mock.state.status, 'stopped');
     assert.deepEqual(await children(), [], 'a stopped mock shows the welcome view');
-    await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+    await vscode.commands.executeCommand('scimWorkbench.mock.start');
     assert.equal(a.mock.service?.stats().users, before);
     const s = a.mock.state as MockState;
     assert.ok(s.status === 'running' && s.dataFile?.endsWith('mock-directory.jsonl'));
@@ -339,7 +339,7 @@ describe('mock server in the extension host', function () {
       assert.equal(a.mock.state.status, 'error');
       const shown = answer('showErrorMessage', 'Use a Free Port');
       answer('showInformationMessage', undefined);
-      await vscode.commands.executeCommand('scimWorkbench.startMockServer');
+      await vscode.commands.executeCommand('scimWorkbench.mock.start');
       assert.match(String(shown.calls[0]?.[0]), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
       const s = a.mock.state as MockState;
       assert.equal(s.status, 'running');

@@ -52,7 +52,7 @@ describe('mock server under load in the extension host', function () {
       assert.match(loading?.type === 'message' ? loading.text : '', /^Starting: loading the saved directory \(directory\.jsonl, [\d.]+ MiB\)…$/);
 
       await vscode.env.clipboard.writeText('');
-      const copy = vscode.commands.executeCommand('scimWorkbench.copyTenantUrl');
+      const copy = vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
       assert.equal(a.mock.state.status, 'starting', 'the command was run while the directory loaded');
       await copy;
       const running = await a.mock.ready();

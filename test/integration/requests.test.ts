@@ -54,7 +54,7 @@ describe('requests', function () {
     const editor = await open(workspaceFile('requests', 'provisioning.http'));
     assert.equal(editor.document.languageId, 'http', '.http files get the http language');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-    const send = lenses.filter((l) => l.command?.command === 'scimWorkbench.sendRequest');
+    const send = lenses.filter((l) => l.command?.command === 'scimWorkbench.requests.send');
     assert.deepEqual(send.map((l) => l.range.start.line), [5, 23, 26]);
     assert.equal(send[0]?.command?.title, '$(play) Send Request');
     const choice = lenses.filter((l) => l.command?.command === 'scimWorkbench.requests.chooseConnection');
@@ -67,7 +67,7 @@ describe('requests', function () {
     const a = await api();
     const editor = await open(workspaceFile('requests', 'provisioning.http'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-    const create = lenses.find((l) => l.command?.command === 'scimWorkbench.sendRequest');
+    const create = lenses.find((l) => l.command?.command === 'scimWorkbench.requests.send');
     assert.ok(create?.command);
     const picks = choose((i) => i.connectionId === 'mock');
     const first = await vscode.commands.executeCommand<SendResult>(create.command.command, ...(create.command.arguments ?? []));
@@ -132,7 +132,7 @@ describe('requests', function () {
 
     const shown = recordMessages();
     const asked = choose((i) => i.connectionId === 'mock');
-    const result = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.sendRequest', doc.uri, 0);
+    const result = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.requests.send', doc.uri, 0);
     assert.equal(result, undefined, 'nothing sent');
     assert.equal(asked.calls.length, 0, 'no connection is asked for a request that cannot be sent anyway');
     assert.match(shown.messages[0]?.text ?? '', /^Not sent: \{\{missing\}\} is not defined: define it in the file with "@missing = value"\. \(line 1\)$/);
@@ -163,14 +163,14 @@ describe('requests', function () {
 
     const shown = recordMessages();
     choose((i) => i.connectionId === 'mock');
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.sendRequest', doc.uri, 7), undefined, 'not sent before createUser');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.requests.send', doc.uri, 7), undefined, 'not sent before createUser');
     assert.equal(shown.messages[0]?.text, 'Not sent: {{createUser.response.body.$.id}} needs createUser\'s response: send createUser (line 2) first. (line 8)');
     restoreAll();
 
-    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, 1);
+    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.send', doc.uri, 1);
     assert.equal(created.response?.status, 201);
     const id = JSON.parse(created.response?.body ?? '{}').id as string;
-    const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, 7);
+    const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.send', doc.uri, 7);
     assert.equal(patched.response?.status, 200, responseText(patched));
     assert.ok(patched.response?.request.url.endsWith(`/Users/${id}`), patched.response?.request.url);
     assert.equal(patched.response?.request.headers['If-Match'] ?? patched.response?.request.headers['if-match'], created.response?.headers.etag);
@@ -186,11 +186,11 @@ describe('requests', function () {
     await new Promise((r) => setTimeout(r, 600));
     assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), []);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-    const sends = lenses.filter((l) => l.command?.command === 'scimWorkbench.sendRequest').map((l) => l.command?.arguments?.[1] as number);
+    const sends = lenses.filter((l) => l.command?.command === 'scimWorkbench.requests.send').map((l) => l.command?.arguments?.[1] as number);
     assert.equal(sends.length, 4);
     choose((i) => i.connectionId === 'mock');
     const results: SendResult[] = [];
-    for (const line of sends) results.push(await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendRequest', doc.uri, line));
+    for (const line of sends) results.push(await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.send', doc.uri, line));
     assert.deepEqual(results.map((r) => r.response?.status), [200, 201, 200, 200], 'probe, create, look-up, deactivate');
     const created = JSON.parse(results[1]?.response?.body ?? '{}') as { id: string; userName: string };
     assert.match(created.userName, /^ada\.lovelace\.\d{4}@contoso\.com$/);
@@ -204,7 +204,7 @@ describe('requests', function () {
     const a = await api();
     const payload = workspaceFile('requests', 'annie-easley.scim.json');
     const picks = choose((i) => i.label === 'POST /Users', (i) => i.connectionId === 'mock');
-    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendPayload', payload);
+    const created = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.sendPayload', payload);
     assert.equal(picks.calls[0]?.items[0]?.label, 'POST /Users', 'POST is suggested for a new user');
     assert.equal(picks.calls[0]?.items[0]?.description, 'suggested');
     assert.match(responseText(created), /^HTTP\/1\.1 201 Created$/m);
@@ -226,7 +226,7 @@ describe('requests', function () {
         (i) => i.connectionId === 'mock',
         (i) => i.id === annie.id,
       );
-      const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.sendPayload', patchFile);
+      const patched = await vscode.commands.executeCommand<SendResult>('scimWorkbench.requests.sendPayload', patchFile);
       assert.equal(patchPicks.calls[0]?.items[0]?.label, 'PATCH /Users/{id}', 'a PatchOp on active targets Users');
       assert.ok(patchPicks.calls[2]?.items.some((i) => i.label === 'annie.easley@contoso.com'), 'users of the connection are offered');
       assert.match(responseText(patched), /^HTTP\/1\.1 (200 OK|204 No Content)$/m);
@@ -239,7 +239,7 @@ describe('requests', function () {
     const shown = recordMessages();
     const list = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] }) });
     await vscode.window.showTextDocument(list);
-    assert.equal(await vscode.commands.executeCommand('scimWorkbench.sendPayload'), undefined);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.requests.sendPayload'), undefined);
     assert.match(shown.messages[0]?.text ?? '', /ListResponse — an answer a server sends, not a request/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

@@ -3,12 +3,27 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MOCK_OPTION_TABLE } from '../../src/mock/options';
+import { COMMAND_IDS, SETTING_KEYS } from '../../src/vscode/contributions';
 
 const root = path.join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** The Settings editor's categories (contributes.configuration is a list, one entry per category). */
 const categories = manifest.contributes.configuration as { id: string; title: string; order: number; properties: Record<string, Record<string, unknown>> }[];
 const properties: Record<string, Record<string, unknown>> = Object.assign({}, ...categories.map((c) => c.properties));
+const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command);
+const views = Object.values(manifest.contributes.views as Record<string, { id: string }[]>).flat().map((v) => v.id);
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** A command another command, a menu or a link may run: ours, or the focus command VS Code adds per view. */
+function runnable(id: string): boolean {
+  return (COMMAND_IDS as readonly string[]).includes(id) || views.some((v) => id === `${v}.focus`);
+}
 
 describe('package.json', () => {
   it('declares one setting per mock server switch, with the switch table\'s default, bounds and description', () => {
@@ -39,6 +54,26 @@ describe('package.json', () => {
       assert.ok(Object.keys(c.properties).length > 0, `${c.title} is empty`);
       for (const key of Object.keys(c.properties)) assert.equal(key.startsWith('scimWorkbench.mock.'), c.id.startsWith('scimWorkbench.mock'), `${key} in ${c.title}`);
     }
+  });
+
+  it('contributes exactly the commands the code registers, each named scimWorkbench.<area>.<verb>', () => {
+    assert.deepEqual([...contributed].sort(), [...COMMAND_IDS].sort());
+    assert.equal(new Set(contributed).size, contributed.length, 'no command is contributed twice');
+    for (const id of COMMAND_IDS) assert.match(id, /^scimWorkbench\.[a-z]+\.[a-z][A-Za-z]*$/);
+  });
+
+  it('runs only existing commands from menus, welcome views, walkthroughs and the code', () => {
+    const menus = Object.values(manifest.contributes.menus as Record<string, { command: string }[]>).flat().map((m) => m.command);
+    const links = [...JSON.stringify(manifest.contributes).matchAll(/\(command:([\w.]+)/g)].map((m) => m[1] as string);
+    const inCode = sourceFiles(path.join(root, 'src')).flatMap((f) =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/(?:executeCommand(?:<[^>]*>)?\(|register\(|command: )'(scimWorkbench\.[\w.]+)'/g)].map((m) => m[1] as string));
+    assert.ok(links.length > 3 && inCode.length > 20);
+    assert.deepEqual([...menus, ...links, ...inCode].filter((id) => id.startsWith('scimWorkbench.') && !runnable(id)), []);
+  });
+
+  it('declares, with a default, exactly the settings src/vscode/config.ts reads', () => {
+    assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((k) => `scimWorkbench.${k}`).sort());
+    for (const [key, p] of Object.entries(properties)) assert.ok('default' in p, `${key} has no default`);
   });
 
   it('keeps engines.vscode and @types/vscode equal, as vsce requires', () => {

@@ -12,6 +12,7 @@ import {
   formatMarkdown, formatReport, runEntraCheck, verdictLine, type CheckReport, type ReportFormat, type RuleSet,
 } from '../../client/entraCheck';
 import { parseTenantUrl, TenantUrlError, validateTenantUrl } from '../../client/tenantUrl';
+import type { Commands } from '../commands';
 import { SECTION } from '../config';
 import { connectionIdOf } from '../connections/commands';
 import { ReadOnlyDocuments } from '../connections/documents';
@@ -19,8 +20,6 @@ import { shortTime, type ConnectionService } from '../connections/service';
 import { MOCK_CONNECTION_ID } from '../connections/store';
 
 export const CHECK_SCHEME = 'scim-check';
-export const RUN_COMMAND = `${SECTION}.runEntraCheck`;
-export const SAVE_COMMAND = `${SECTION}.saveEntraCheckReport`;
 const STATE_KEY = 'scimWorkbench.entraChecks';
 
 /** Where a check goes: a connection of the store, or a one-off URL (its key is the URL, never the token). */
@@ -267,7 +266,7 @@ export class EntraCheck implements vscode.Disposable {
     if (shown) return shown;
     if (runs.length === 0) {
       const choice = await vscode.window.showInformationMessage('No Entra provisioning check has run in this window yet.', 'Run Entra Provisioning Check…');
-      if (choice) await vscode.commands.executeCommand(RUN_COMMAND);
+      if (choice) await vscode.commands.executeCommand('scimWorkbench.check.run');
       return undefined;
     }
     if (runs.length === 1) return runs[0];
@@ -283,12 +282,10 @@ export class EntraCheck implements vscode.Disposable {
   }
 }
 
-export function registerEntraCheck(context: vscode.ExtensionContext, connections: ConnectionService): EntraCheck {
+export function registerEntraCheck(context: vscode.ExtensionContext, commands: Commands, connections: ConnectionService): EntraCheck {
   const check = new EntraCheck(context, connections);
-  context.subscriptions.push(
-    check,
-    vscode.commands.registerCommand(RUN_COMMAND, (arg?: unknown) => check.run(arg)),
-    vscode.commands.registerCommand(SAVE_COMMAND, (arg?: unknown) => check.save(arg)),
-  );
+  context.subscriptions.push(check);
+  commands.register('scimWorkbench.check.run', (arg?: unknown) => check.run(arg));
+  commands.register('scimWorkbench.check.saveReport', (arg?: unknown) => check.save(arg));
   return check;
 }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { AuthScheme } from '../../client/http';
 import { AAD_OPT_FLAG, MURAL_TENANT_URL, parseTenantUrl, TenantUrlError } from '../../client/tenantUrl';
-import { SECTION } from '../config';
+import type { Commands } from '../commands';
 import type { DirectoryNode } from '../directory/tree';
 import { RemoteDirectorySource, type RemoteBrowsing } from './remote';
 import type { ConnectionService } from './service';
@@ -72,7 +72,7 @@ function defaultName(tenantUrl: string): string {
   return /(^|\.)mural\.co$/i.test(new URL(t.base).hostname) ? `MURAL (${host})` : host;
 }
 
-export function registerConnectionCommands(context: vscode.ExtensionContext, service: ConnectionService, browsing: RemoteBrowsing): void {
+export function registerConnectionCommands(commands: Commands, service: ConnectionService, browsing: RemoteBrowsing): void {
   const store = service.store;
   /** The saved connection an edit applies to (asking when the palette gave none); the mock cannot be edited. */
   const savedFrom = async (arg: Arg, title: string): Promise<SavedConnection | undefined> => {
@@ -81,7 +81,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ser
       const saved = store.saved();
       if (saved.length === 0) {
         void vscode.window.showInformationMessage('There are no saved connections yet: add one first.', 'Add Connection…').then((c) => {
-          if (c) void vscode.commands.executeCommand(`${SECTION}.connections.add`);
+          if (c) void vscode.commands.executeCommand('scimWorkbench.connections.add');
         });
         return undefined;
       }
@@ -130,90 +130,82 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ser
     return saved.id;
   };
 
-  const cmd = (id: string, fn: (arg: Arg) => unknown) => vscode.commands.registerCommand(`${SECTION}.connections.${id}`, fn);
-  context.subscriptions.push(
-    cmd('add', add),
-    cmd('edit', async (arg) => {
-      const c = await savedFrom(arg, 'Edit Connection');
-      if (!c) return;
-      const field = await vscode.window.showQuickPick([
-        { label: 'Name', description: c.name, field: 'name' as const },
-        { label: 'Tenant URL', description: c.tenantUrl, field: 'tenantUrl' as const },
-        { label: 'Auth scheme', description: c.authScheme, field: 'authScheme' as const },
-        { label: 'Secret token', description: (await store.token(c.id)) ? 'stored' : 'none', field: 'token' as const },
-      ], { title: `Edit Connection "${c.name}"`, placeHolder: 'What to change?' });
-      if (!field) return;
-      if (field.field === 'name') {
-        const name = await vscode.window.showInputBox({ title: `Rename "${c.name}"`, value: c.name, validateInput: (v) => store.nameProblem(v, c.id) });
-        if (name !== undefined) await store.update(c.id, { name });
-      } else if (field.field === 'tenantUrl') {
-        const tenantUrl = await vscode.window.showInputBox({ title: `Tenant URL of "${c.name}"`, value: c.tenantUrl, ignoreFocusOut: true, validateInput: validateTenantUrlInput });
-        if (tenantUrl !== undefined) await store.update(c.id, { tenantUrl });
-      } else if (field.field === 'authScheme') {
-        const authScheme = await askScheme(`Auth scheme of "${c.name}"`, c.authScheme);
-        if (authScheme) await store.update(c.id, { authScheme });
-      } else {
-        await vscode.commands.executeCommand(`${SECTION}.connections.setToken`, c.id);
-      }
-    }),
-    cmd('remove', async (arg) => {
-      const c = await savedFrom(arg, 'Remove Connection');
-      if (!c) return;
-      const ok = await vscode.window.showWarningMessage(`Remove the connection "${c.name}"?`,
-        { modal: true, detail: `${c.tenantUrl}\n\nIts secret token is deleted from VS Code's secret storage. Request files are not changed.` }, 'Remove');
-      if (ok !== 'Remove') return;
-      await browsing.stop(c.id);
-      await store.remove(c.id);
-    }),
-    cmd('setToken', async (arg) => {
-      const c = await savedFrom(arg, 'Set Secret Token');
-      if (!c) return;
-      const had = Boolean(await store.token(c.id));
-      const token = await askToken(`Secret token of "${c.name}"`, had);
-      if (token === undefined) return;
-      await store.setToken(c.id, token.trim() || undefined);
-      vscode.window.setStatusBarMessage(token.trim() ? `$(key) Token of "${c.name}" stored in secret storage` : `$(key) Token of "${c.name}" deleted`, 4000);
-    }),
-    cmd('test', async (arg) => {
-      const id = await anyFrom(arg, 'Test Connection');
-      return id ? service.test(id) : undefined;
-    }),
-    cmd('showReport', async (arg) => {
-      const id = await anyFrom(arg, 'Show Test Connection Report');
-      if (id) await service.showReport(id);
-    }),
-    cmd('copyTenantUrl', async (arg) => {
-      const id = await anyFrom(arg, 'Copy Tenant URL');
-      if (!id) return;
-      const url = store.info(id)?.tenantUrl;
-      if (!url) {
-        void vscode.window.showInformationMessage('The mock SCIM server is not running, so it has no tenant URL yet.');
+  commands.register('scimWorkbench.connections.add', add);
+  commands.register('scimWorkbench.connections.edit', async (arg: Arg) => {
+    const c = await savedFrom(arg, 'Edit Connection');
+    if (!c) return;
+    const field = await vscode.window.showQuickPick([
+      { label: 'Name', description: c.name, field: 'name' as const },
+      { label: 'Tenant URL', description: c.tenantUrl, field: 'tenantUrl' as const },
+      { label: 'Auth scheme', description: c.authScheme, field: 'authScheme' as const },
+      { label: 'Secret token', description: (await store.token(c.id)) ? 'stored' : 'none', field: 'token' as const },
+    ], { title: `Edit Connection "${c.name}"`, placeHolder: 'What to change?' });
+    if (!field) return;
+    if (field.field === 'name') {
+      const name = await vscode.window.showInputBox({ title: `Rename "${c.name}"`, value: c.name, validateInput: (v) => store.nameProblem(v, c.id) });
+      if (name !== undefined) await store.update(c.id, { name });
+    } else if (field.field === 'tenantUrl') {
+      const tenantUrl = await vscode.window.showInputBox({ title: `Tenant URL of "${c.name}"`, value: c.tenantUrl, ignoreFocusOut: true, validateInput: validateTenantUrlInput });
+      if (tenantUrl !== undefined) await store.update(c.id, { tenantUrl });
+    } else if (field.field === 'authScheme') {
+      const authScheme = await askScheme(`Auth scheme of "${c.name}"`, c.authScheme);
+      if (authScheme) await store.update(c.id, { authScheme });
+    } else {
+      await vscode.commands.executeCommand('scimWorkbench.connections.setToken', c.id);
+    }
+  });
+  commands.register('scimWorkbench.connections.remove', async (arg: Arg) => {
+    const c = await savedFrom(arg, 'Remove Connection');
+    if (!c) return;
+    const ok = await vscode.window.showWarningMessage(`Remove the connection "${c.name}"?`,
+      { modal: true, detail: `${c.tenantUrl}\n\nIts secret token is deleted from VS Code's secret storage. Request files are not changed.` }, 'Remove');
+    if (ok !== 'Remove') return;
+    await browsing.stop(c.id);
+    await store.remove(c.id);
+  });
+  commands.register('scimWorkbench.connections.setToken', async (arg: Arg) => {
+    const c = await savedFrom(arg, 'Set Secret Token');
+    if (!c) return;
+    const had = Boolean(await store.token(c.id));
+    const token = await askToken(`Secret token of "${c.name}"`, had);
+    if (token === undefined) return;
+    await store.setToken(c.id, token.trim() || undefined);
+    vscode.window.setStatusBarMessage(token.trim() ? `$(key) Token of "${c.name}" stored in secret storage` : `$(key) Token of "${c.name}" deleted`, 4000);
+  });
+  commands.register('scimWorkbench.connections.test', async (arg: Arg) => {
+    const id = await anyFrom(arg, 'Test Connection');
+    return id ? service.test(id) : undefined;
+  });
+  commands.register('scimWorkbench.connections.showReport', async (arg: Arg) => {
+    const id = await anyFrom(arg, 'Show Test Connection Report');
+    if (id) await service.showReport(id);
+  });
+  commands.register('scimWorkbench.connections.copyTenantUrl', async (arg: Arg) => {
+    const id = await anyFrom(arg, 'Copy Tenant URL');
+    if (!id) return;
+    const url = store.info(id)?.tenantUrl;
+    if (!url) {
+      void vscode.window.showInformationMessage('The mock SCIM server is not running, so it has no tenant URL yet.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(url);
+    vscode.window.setStatusBarMessage('$(copy) Tenant URL copied to the clipboard', 3000);
+  });
+  commands.register('scimWorkbench.connections.browse', async (arg: Arg) => {
+    const id = await anyFrom(arg, 'Browse in Directory');
+    if (!id) return undefined;
+    return browsing.browse(id);
+  });
+  commands.register('scimWorkbench.connections.stopBrowsing', async (arg: Arg) => {
+    let id = connectionIdOf(arg);
+    if (!id) {
+      const browsed = browsing.browsed().map((b) => ({ label: store.info(b)?.name ?? b, description: store.info(b)?.tenantUrl, id: b }));
+      if (browsed.length === 0) {
+        void vscode.window.showInformationMessage('No connection is browsed in the Directory view.');
         return;
       }
-      await vscode.env.clipboard.writeText(url);
-      vscode.window.setStatusBarMessage('$(copy) Tenant URL copied to the clipboard', 3000);
-    }),
-    cmd('browse', async (arg) => {
-      const id = await anyFrom(arg, 'Browse in Directory');
-      if (!id) return undefined;
-      try {
-        return await browsing.browse(id);
-      } catch (e) {
-        void vscode.window.showErrorMessage((e as Error).message);
-        return undefined;
-      }
-    }),
-    cmd('stopBrowsing', async (arg) => {
-      let id = connectionIdOf(arg);
-      if (!id) {
-        const browsed = browsing.browsed().map((b) => ({ label: store.info(b)?.name ?? b, description: store.info(b)?.tenantUrl, id: b }));
-        if (browsed.length === 0) {
-          void vscode.window.showInformationMessage('No connection is browsed in the Directory view.');
-          return;
-        }
-        id = (await vscode.window.showQuickPick(browsed, { title: 'Stop Browsing', placeHolder: 'Remove which connection from the Directory view?' }))?.id;
-      }
-      if (id) await browsing.stop(id);
-    }),
-  );
+      id = (await vscode.window.showQuickPick(browsed, { title: 'Stop Browsing', placeHolder: 'Remove which connection from the Directory view?' }))?.id;
+    }
+    if (id) await browsing.stop(id);
+  });
 }

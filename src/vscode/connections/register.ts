@@ -1,11 +1,12 @@
 // Wires the Connections view: the store and shared HTTP client, the tree, browsing in the Directory view with
 // its read-only documents and confirmed writes, and the commands.
 import * as vscode from 'vscode';
+import type { Commands } from '../commands';
 import { SECTION } from '../config';
 import type { DirectoryTreeProvider } from '../directory/tree';
 import type { MockServerController } from '../mock/controller';
 import { registerConnectionCommands } from './commands';
-import { REMOTE_SCHEME, RemoteBrowsing, RemoteResourceDocuments, registerRemoteWrites } from './remote';
+import { REMOTE_SCHEME, RemoteBrowsing, RemoteResourceDocuments } from './remote';
 import { ConnectionService } from './service';
 import { ConnectionsTreeProvider, type ConnectionNode } from './tree';
 
@@ -21,7 +22,7 @@ function snapshot(memento: vscode.Memento): Record<string, unknown> {
   return Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
 }
 
-export function registerConnections(context: vscode.ExtensionContext, mock: MockServerController, directory: DirectoryTreeProvider, log: vscode.LogOutputChannel): ConnectionsFeature {
+export function registerConnections(context: vscode.ExtensionContext, commands: Commands, mock: MockServerController, directory: DirectoryTreeProvider, log: vscode.LogOutputChannel): ConnectionsFeature {
   const service = new ConnectionService(context, mock, log);
   const tree = new ConnectionsTreeProvider(service);
   const browsing = new RemoteBrowsing(context.workspaceState, service, directory);
@@ -34,8 +35,7 @@ export function registerConnections(context: vscode.ExtensionContext, mock: Mock
     view,
     vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteResourceDocuments(browsing)),
   );
-  registerConnectionCommands(context, service, browsing);
-  registerRemoteWrites(context, service, directory);
+  registerConnectionCommands(commands, service, browsing);
   return {
     service, tree, browsing,
     persisted: () => ({ global: snapshot(context.globalState), workspace: snapshot(context.workspaceState) }),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../client/http';
 import { isHttpError } from '../../client/httpError';
 import { testConnection, type TestConnectionResult } from '../../client/testConnection';
-import { SECTION } from '../config';
+import { SECTION, settingId } from '../config';
 import type { MockServerController } from '../mock/controller';
 import { startWithFeedback } from '../mock/commands';
 import { ReadOnlyDocuments } from './documents';
@@ -68,7 +68,7 @@ export class ConnectionService implements vscode.Disposable {
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', detail: 'A real SCIM endpoint: tenant URL and secret token', add: true });
     const choice = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder ?? 'Choose a connection', matchOnDescription: true });
     if (!choice) return undefined;
-    if (choice.add) return vscode.commands.executeCommand<string | undefined>(`${SECTION}.connections.add`);
+    if (choice.add) return vscode.commands.executeCommand<string | undefined>('scimWorkbench.connections.add');
     return choice.connectionId;
   }
 
@@ -190,10 +190,10 @@ export class ConnectionService implements vscode.Disposable {
 function fixAction(info: ConnectionInfo, status: number | undefined, errorKind: string | undefined, urlInvalid: boolean):
   { title: string; command: string; args: unknown[] } | undefined {
   const saved = info.kind === 'saved';
-  if (saved && (status === 401 || status === 403)) return { title: 'Set Secret Token…', command: `${SECTION}.connections.setToken`, args: [info.id] };
-  if (saved && (status === 404 || urlInvalid)) return { title: 'Edit Connection…', command: `${SECTION}.connections.edit`, args: [info.id] };
-  if (errorKind === 'tls') return { title: 'Trust a CA Certificate…', command: 'workbench.action.openSettings', args: [`${SECTION}.network.extraCaCertificates`] };
+  if (saved && (status === 401 || status === 403)) return { title: 'Set Secret Token…', command: 'scimWorkbench.connections.setToken', args: [info.id] };
+  if (saved && (status === 404 || urlInvalid)) return { title: 'Edit Connection…', command: 'scimWorkbench.connections.edit', args: [info.id] };
+  if (errorKind === 'tls') return { title: 'Trust a CA Certificate…', command: 'workbench.action.openSettings', args: [settingId('network.extraCaCertificates')] };
   if (errorKind === 'proxy' || errorKind === 'timeout' || errorKind === 'dns') return { title: 'Proxy Settings', command: 'workbench.action.openSettings', args: ['http.proxy'] };
-  if (!saved && errorKind === 'refused') return { title: 'Restart Mock SCIM Server', command: `${SECTION}.restartMockServer`, args: [] };
+  if (!saved && errorKind === 'refused') return { title: 'Restart Mock SCIM Server', command: 'scimWorkbench.mock.restart', args: [] };
   return undefined;
 }

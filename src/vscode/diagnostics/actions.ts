@@ -7,8 +7,6 @@ import { MAPPING_RULES, SOURCE } from './convert';
 import { fixAll, onlyFix, spanEdit, type FixChooser } from '../../validation/fixAll';
 import type { PayloadLinter } from './linter';
 
-export const OPEN_RULE_DOCS = 'scimWorkbench.openRuleDocs';
-export const CREATE_MAPPING_FILE = 'scimWorkbench.createMappingFile';
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('scimWorkbench');
 
 /** Titles of the help action of rules without an automatic fix, where a generic one would say too little. */
@@ -52,12 +50,12 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
       if ((p.fixes?.length ?? 0) === 0 && !helped.has(p.code)) {
         helped.add(p.code);
         const learn = new vscode.CodeAction(LEARN_TITLES[p.code] ?? `Learn about ${p.code}: ${RULES[p.code].title}`, vscode.CodeActionKind.QuickFix);
-        learn.command = { command: OPEN_RULE_DOCS, title: learn.title, arguments: [p.code] };
+        learn.command = { command: 'scimWorkbench.diagnostics.openRuleDocs', title: learn.title, arguments: [p.code] };
         learn.diagnostics = [diagnostic];
         actions.push(learn);
         if (MAPPING_RULES.has(p.code) && state.mapping.source !== 'untrusted' && this.linter.folderOf(doc)) {
           const open = new vscode.CodeAction(state.mapping.source === 'default' ? 'Customise the attribute mapping for this workspace' : 'Open the attribute mapping', vscode.CodeActionKind.QuickFix);
-          open.command = { command: CREATE_MAPPING_FILE, title: open.title };
+          open.command = { command: 'scimWorkbench.diagnostics.createMappingFile', title: open.title };
           open.diagnostics = [diagnostic];
           actions.push(open);
         }

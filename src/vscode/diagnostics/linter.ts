@@ -11,7 +11,7 @@ import { loadMappingTable, validatePayload, type PayloadKind, type Problem } fro
 import { positionsOf, SOURCE, toDiagnostic } from './convert';
 import type { MappingInfo, WorkspaceMappings } from './mappings';
 import type { RuleDocs } from './ruleDocs';
-import { DIAGNOSTICS_KEYS, readDiagnosticsConfig } from './settings';
+import { DIAGNOSTICS_SETTINGS, readDiagnosticsConfig } from '../config';
 
 export const DEBOUNCE_MS = 300;
 /** How much of a document is searched for a SCIM URN to decide whether to check it at all. */
@@ -56,7 +56,7 @@ export class PayloadLinter implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document); }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.window.tabGroups.onDidChangeTabs(() => this.followTabs()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (DIAGNOSTICS_KEYS.some((k) => e.affectsConfiguration(k))) this.lintAll(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (DIAGNOSTICS_SETTINGS.some((k) => e.affectsConfiguration(k))) this.lintAll(); }),
       mappings.onDidChange(() => this.lintAll()),
     ];
     this.lintAll();

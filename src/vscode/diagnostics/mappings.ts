@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MURAL_MAPPING, type MappingTable } from '../../scim/mapping';
 import { loadMappingTable, type Problem } from '../../validation';
-import { MAPPING_FILE_KEY, readMappingFileSetting } from './settings';
+import { MAPPING_FILE_SETTING, readMappingFileSetting } from '../config';
 
 export type MappingSource =
   /** No mapping file (or it cannot be read as a file): MURAL's table. */
@@ -49,7 +49,7 @@ export class WorkspaceMappings implements vscode.Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions = [
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.rebuild()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(MAPPING_FILE_KEY)) this.rebuild(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(MAPPING_FILE_SETTING)) this.rebuild(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.rebuild()),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         const state = this.stateOfFile(doc.uri);

@@ -1,16 +1,15 @@
-// Wires payload diagnostics (issue 5): the linter and its collection, the workspace mapping tables, code
+// Wires payload diagnostics (docs/diagnostics.md): the linter and its collection, the workspace mapping tables, code
 // actions, hover, completion and the commands. Snippets and the mapping file's JSON schema are contributed in
 // package.json.
 import * as vscode from 'vscode';
 import { MURAL_MAPPING } from '../../scim/mapping';
 import { RULES, type RuleCode } from '../../validation';
-import { CREATE_MAPPING_FILE, OPEN_RULE_DOCS, PayloadCodeActions } from './actions';
+import type { Commands } from '../commands';
+import { PayloadCodeActions } from './actions';
 import { COMPLETION_TRIGGERS, PayloadCompletionProvider, PayloadHoverProvider } from './assist';
 import { PayloadLinter } from './linter';
 import { WorkspaceMappings } from './mappings';
 import { RuleDocs } from './ruleDocs';
-
-export const SHOW_PAYLOAD_RULES = 'scimWorkbench.showPayloadRules';
 
 /** What the extension's API exposes of this feature (the extension-host tests use it). */
 export interface PayloadDiagnostics {
@@ -21,7 +20,7 @@ export interface PayloadDiagnostics {
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
 
-export function registerPayloadDiagnostics(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): PayloadDiagnostics {
+export function registerPayloadDiagnostics(context: vscode.ExtensionContext, commands: Commands, log: vscode.LogOutputChannel): PayloadDiagnostics {
   const docs = new RuleDocs(context.extensionUri, log);
   const mappings = new WorkspaceMappings(log);
   const linter = new PayloadLinter(mappings, docs);
@@ -31,10 +30,10 @@ export function registerPayloadDiagnostics(context: vscode.ExtensionContext, log
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PayloadCodeActions(linter), PayloadCodeActions.metadata),
     vscode.languages.registerHoverProvider(SELECTOR, new PayloadHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(SELECTOR, new PayloadCompletionProvider(linter), ...COMPLETION_TRIGGERS),
-    vscode.commands.registerCommand(OPEN_RULE_DOCS, (code?: unknown) => docs.open(typeof code === 'string' && code in RULES ? code as RuleCode : undefined)),
-    vscode.commands.registerCommand(SHOW_PAYLOAD_RULES, () => docs.open()),
-    vscode.commands.registerCommand(CREATE_MAPPING_FILE, () => createMappingFile(mappings)),
   );
+  commands.register('scimWorkbench.diagnostics.openRuleDocs', (code?: unknown) => docs.open(typeof code === 'string' && code in RULES ? code as RuleCode : undefined));
+  commands.register('scimWorkbench.diagnostics.showRules', () => docs.open());
+  commands.register('scimWorkbench.diagnostics.createMappingFile', () => createMappingFile(mappings));
   return { linter, mappings, docs };
 }
 

@@ -1,6 +1,7 @@
-// The directory explorer's actions: open as JSON, copy, deactivate/reactivate, delete, memberships, create,
-// seed, reset and the SCIM filter. They act on the mock's directory in process (like an admin in MURAL's
-// UI would), so they show up in the tree but not in the provisioning log, which holds what clients sent.
+// The directory explorer's actions: open as JSON, copy, the SCIM filter, and the writes — deactivate,
+// reactivate, memberships, delete — that each node's source makes its own way (mockWrites.ts, and
+// ../connections/remoteWrites.ts for a browsed endpoint). Create, seed and reset act on the mock's directory in
+// process (like an admin in MURAL's UI would), so they show up in the tree but not in the provisioning log.
 import * as vscode from 'vscode';
 import { isScimError } from '../../scim/errors';
 import { parseFilter } from '../../scim/filter';
@@ -8,16 +9,12 @@ import { MURAL_MAPPING, entriesFor } from '../../scim/mapping';
 import { muralFilterRefusal } from '../../scim/muralQuery';
 import { URN } from '../../scim/schemas';
 import type { ScimService } from '../../mock/service';
+import type { Commands } from '../commands';
+import { settingId, writeMockSwitches } from '../config';
 import type { MockServerController } from '../mock/controller';
-import { whenStarted } from '../mock/commands';
-import { SECTION } from '../config';
+import type { MockDirectorySource } from './mockSource';
 import { resourceUri } from './resourceFs';
-import { userLabel } from './source';
 import type { DirectoryNode, DirectoryTreeProvider } from './tree';
-
-type UserNode = DirectoryNode & { type: 'user' };
-type GroupNode = DirectoryNode & { type: 'group' };
-type MemberNode = DirectoryNode & { type: 'member' };
 
 /** Why a filter does not parse, with the column, or undefined when it does (input box validation). */
 export function filterProblem(text: string): string | undefined {
@@ -29,11 +26,6 @@ export function filterProblem(text: string): string | undefined {
     if (isScimError(e)) return e.offset !== undefined ? `Column ${e.offset + 1}: ${e.detail}` : e.detail;
     return (e as Error).message;
   }
-}
-
-function errorText(e: unknown): string {
-  if (isScimError(e)) return `${e.status}${e.scimType ? ` ${e.scimType}` : ''}: ${e.detail}`;
-  return (e as Error).message;
 }
 
 /** Rules of the mapping table that a name typed in an input box must follow. */
@@ -55,217 +47,168 @@ async function explainMuralRefusal(svc: ScimService | undefined, text: string): 
   if (!refusal) return;
   const off = 'Turn MURAL Filters Off';
   const choice = await vscode.window.showWarningMessage(
-    `The mock answers queries as MURAL does (setting scimWorkbench.mock.muralFilters), so it refuses this filter with 400 invalidFilter. ${refusal.detail}`,
+    `The mock answers queries as MURAL does (setting ${settingId('mock.muralFilters')}), so it refuses this filter with 400 invalidFilter. ${refusal.detail}`,
     off);
   if (choice !== off) return;
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration(SECTION).update('mock.muralFilters', false, target);
+  await writeMockSwitches({ muralFilters: false });
 }
 
-export function registerDirectoryCommands(context: vscode.ExtensionContext, mock: MockServerController, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>): void {
-  /** The running mock's directory for a node (after a start under way), or undefined after telling the user why not. */
-  const serviceFor = async (node: DirectoryNode | undefined): Promise<ScimService | undefined> => {
-    if (node && node.source.kind !== 'mock') {
-      vscode.window.showWarningMessage(`${node.source.label} is browsed read-only. Send a request to change it.`);
-      return undefined;
+/** Create User…: three input boxes, then the user as Entra POSTs it, so the mock treats it as it would Entra's. */
+async function createUser(svc: ScimService): Promise<boolean> {
+  const email = await vscode.window.showInputBox({
+    title: 'Create User (1/3)', prompt: 'Email — MURAL uses it as userName and as the work email', placeHolder: 'ada.lovelace@contoso.com',
+    validateInput: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? undefined : 'Enter an email address such as ada.lovelace@contoso.com.'),
+  });
+  if (email === undefined) return false;
+  const givenName = await vscode.window.showInputBox({ title: 'Create User (2/3)', prompt: 'Given name', placeHolder: 'Ada', validateInput: (v) => nameProblem('name.givenName', v) });
+  if (givenName === undefined) return false;
+  const familyName = await vscode.window.showInputBox({ title: 'Create User (3/3)', prompt: 'Family name', placeHolder: 'Lovelace', validateInput: (v) => nameProblem('name.familyName', v) });
+  if (familyName === undefined) return false;
+  const address = email.trim();
+  // The shape of Entra's POST /Users: https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
+  const created = await svc.createUser({
+    schemas: [URN.User, URN.EnterpriseUser],
+    externalId: address.split('@')[0],
+    userName: address,
+    active: true,
+    emails: [{ primary: true, type: 'work', value: address }],
+    name: { formatted: `${givenName} ${familyName}`.trim(), givenName, familyName },
+  });
+  vscode.window.setStatusBarMessage(`$(person-add) Created ${created.userName as string} (${created.id as string})`, 5000);
+  return true;
+}
+
+async function createGroup(svc: ScimService): Promise<boolean> {
+  const displayName = await vscode.window.showInputBox({
+    title: 'Create Group', prompt: 'Display name of the group (a MURAL workspace); it must be unique', placeHolder: 'Engineering',
+    validateInput: (v) => (v.trim() ? undefined : 'A group needs a display name.'),
+  });
+  if (displayName === undefined) return false;
+  await svc.createGroup({ schemas: [URN.Group, URN.EntraGroup], displayName: displayName.trim() });
+  return true;
+}
+
+/** Seed Sample Users…: asks how many, then seeds behind a cancellable notification that counts them. */
+async function seedUsers(svc: ScimService): Promise<boolean> {
+  const text = await vscode.window.showInputBox({
+    title: 'Seed Sample Users', prompt: 'How many realistic users (with some workspaces) to add to the mock directory', value: '100',
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 1_000_000 ? undefined : 'Enter a whole number from 1 to 1,000,000.'),
+  });
+  if (text === undefined) return false;
+  const count = Number(text.trim());
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Seeding ${count.toLocaleString('en-US')} users`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    try {
+      return await svc.seed(count, {
+        signal: abort.signal,
+        onProgress: (done, total) => {
+          progress.report({ increment: ((done - reported) / total) * 100, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+          reported = done;
+        },
+      });
+    } finally {
+      sub.dispose();
     }
-    await whenStarted(mock);
-    const svc = mock.service;
-    if (!svc) vscode.window.showWarningMessage('The mock SCIM server is not running: start it first (SCIM: Start Mock SCIM Server).');
-    return svc;
-  };
-  /** The user/group node an action applies to: the argument (context menu) or the tree's selection (palette). */
+  });
+  void vscode.window.showInformationMessage(`${result.cancelled ? 'Seeding cancelled: added' : 'Added'} ${result.users.toLocaleString('en-US')} users and ${result.groups} workspaces to the mock directory.`);
+  return true;
+}
+
+async function resetDirectory(svc: ScimService): Promise<boolean> {
+  const { users, groups } = svc.stats();
+  const ok = await vscode.window.showWarningMessage(
+    `Delete all ${users.toLocaleString('en-US')} users and ${groups.toLocaleString('en-US')} groups from the mock directory? This cannot be undone.`,
+    { modal: true }, 'Reset Directory');
+  if (ok !== 'Reset Directory') return false;
+  await svc.reset();
+  return true;
+}
+
+export function registerDirectoryCommands(commands: Commands, mock: MockServerController, mockSource: MockDirectorySource, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>): void {
+  /** The node an action applies to: the argument (context menu) or the tree's selection (palette). */
   const target = <T extends DirectoryNode['type']>(node: DirectoryNode | undefined, ...types: T[]): (DirectoryNode & { type: T }) | undefined => {
     const n = node ?? view.selection[0];
     if (n && (types as string[]).includes(n.type)) return n as DirectoryNode & { type: T };
-    vscode.window.showInformationMessage(`Select a ${types.join(' or ')} in the Directory view first.`);
+    void vscode.window.showInformationMessage(`Select a ${types.join(' or ')} in the Directory view first.`);
     return undefined;
   };
-  const run = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      tree.refreshNow();
-    } catch (e) {
-      vscode.window.showErrorMessage(`${what} failed: ${errorText(e)}`);
-    }
+  /** Repaints the tree once a write changed something; resolves to whether it did. */
+  const refreshAfter = async (write: Promise<boolean>): Promise<boolean> => {
+    const changed = await write;
+    if (changed) tree.refreshNow();
+    return changed;
   };
-  const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(`${SECTION}.${id}`, fn);
-
+  /** A write on the mock's directory from the palette or a view title (no node). */
+  const onMock = (write: (svc: ScimService) => Promise<boolean>) => async (): Promise<boolean> => {
+    const svc = await mockSource.writes.service();
+    return svc ? refreshAfter(write(svc)) : false;
+  };
   const updateFilterUi = () => {
     view.message = tree.filter ? `Filter: ${tree.filter}` : undefined;
-    vscode.commands.executeCommand('setContext', 'scimWorkbench.directoryFiltered', tree.filter !== undefined);
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.directoryFiltered', tree.filter !== undefined);
   };
 
-  context.subscriptions.push(
-    cmd('directory.refresh', () => tree.refreshNow()),
-    cmd('directory.filter', async () => {
-      const text = await vscode.window.showInputBox({
-        title: 'Filter the Directory',
-        prompt: 'A SCIM filter (RFC 7644), applied to users and groups. Empty clears the filter.',
-        placeHolder: 'userName sw "a" and active eq true',
-        value: tree.filter ?? '',
-        validateInput: (t) => filterProblem(t),
-      });
-      if (text === undefined) return;
-      tree.setFilter(text);
-      updateFilterUi();
-      await explainMuralRefusal(mock.service, text);
-    }),
-    cmd('directory.clearFilter', () => { tree.setFilter(undefined); updateFilterUi(); }),
-    // A filter the mock refused (or answered) under MURAL's query rules reads differently once they change.
-    vscode.workspace.onDidChangeConfiguration((e) => { if (tree.filter && e.affectsConfiguration(`${SECTION}.mock.muralFilters`)) tree.refreshNow(); }),
-    cmd('openResource', async (node?: DirectoryNode) => {
-      const n = target(node, 'user', 'group', 'member');
-      if (!n) return;
-      const [kind, id] = n.type === 'member' ? ['Users', n.member.value] as const : [n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string] as const;
-      if (!n.source.documentUri && !await serviceFor(n)) return;
-      const uri = n.source.documentUri ? n.source.documentUri(kind, id) : resourceUri(kind, id);
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.languages.setTextDocumentLanguage(doc, 'json');
-      await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-    cmd('copyId', async (node?: DirectoryNode) => {
-      const n = target(node, 'user', 'group', 'member');
-      if (!n) return;
-      await vscode.env.clipboard.writeText(n.type === 'member' ? n.member.value : String(n.resource.id));
-      vscode.window.setStatusBarMessage('$(copy) id copied', 3000);
-    }),
-    cmd('copyUserName', async (node?: DirectoryNode) => {
-      const n = target(node, 'user');
-      if (!n) return;
-      await vscode.env.clipboard.writeText(String(n.resource.userName ?? ''));
-      vscode.window.setStatusBarMessage('$(copy) userName copied', 3000);
-    }),
-    cmd('deactivateUser', async (node?: UserNode) => {
-      const n = target(node, 'user');
-      const svc = await serviceFor(n);
-      if (!n || !svc) return;
-      await run('Deactivate', async () => {
-        const groups = Array.isArray(n.resource.groups) ? n.resource.groups.length : 0;
-        await svc.deactivateUser(n.resource.id as string);
-        vscode.window.setStatusBarMessage(`$(circle-slash) ${userLabel(n.resource)} deactivated${groups ? ` and removed from ${groups} workspace${groups === 1 ? '' : 's'}` : ''}`, 5000);
-      });
-    }),
-    cmd('reactivateUser', async (node?: UserNode) => {
-      const n = target(node, 'user');
-      const svc = await serviceFor(n);
-      if (!n || !svc) return;
-      await run('Reactivate', async () => {
-        const lost = svc.lostWorkspaces(n.resource.id as string);
-        await svc.reactivateUser(n.resource.id as string);
-        if (lost.length > 0) {
-          vscode.window.showInformationMessage(`${userLabel(n.resource)} is active again but, as in MURAL, does not get back ${lost.map((w) => `"${w.displayName}"`).join(', ')}: reactivation must be requested and approved by a workspace admin.`);
-        }
-      });
-    }),
-    cmd('deleteResource', async (node?: UserNode | GroupNode) => {
-      const n = target(node, 'user', 'group');
-      const svc = await serviceFor(n);
-      if (!n || !svc) return;
-      const name = n.type === 'user' ? userLabel(n.resource) : String(n.resource.displayName);
-      const ok = await vscode.window.showWarningMessage(
-        `Delete ${n.type} "${name}" from the mock directory? This is a hard delete (DELETE ${n.type === 'user' ? '/Users' : '/Groups'}/${n.resource.id as string}) and cannot be undone.`,
-        { modal: true }, 'Delete');
-      if (ok !== 'Delete') return;
-      await run('Delete', () => (n.type === 'user' ? svc.deleteUser(n.resource.id as string) : svc.deleteGroup(n.resource.id as string)));
-    }),
-    cmd('addToGroup', async (node?: UserNode) => {
-      const n = target(node, 'user');
-      const svc = await serviceFor(n);
-      if (!n || !svc) return;
-      const member = new Set(Array.isArray(n.resource.groups) ? (n.resource.groups as { value: string }[]).map((g) => g.value) : []);
-      const groups = svc.listGroups({ count: svc.maxResultsPerPage, excludedAttributes: ['members'] }).resources.filter((g) => !member.has(g.id as string));
-      if (groups.length === 0) {
-        vscode.window.showInformationMessage(member.size ? `${userLabel(n.resource)} is already in every group.` : 'There are no groups yet: create one first (SCIM: Create Group…).');
-        return;
-      }
-      const picks = await vscode.window.showQuickPick(groups.map((g) => ({ label: String(g.displayName), description: g.id as string, id: g.id as string })), {
-        title: `Add ${userLabel(n.resource)} to groups`, canPickMany: true, matchOnDescription: true,
-      });
-      if (!picks?.length) return;
-      await run('Add to group', async () => { for (const p of picks) await svc.addMembers(p.id, [n.resource.id as string]); });
-    }),
-    cmd('removeFromGroup', async (node?: MemberNode) => {
-      const n = target(node, 'member');
-      const svc = await serviceFor(n);
-      if (!n || !svc) return;
-      await run('Remove from group', () => svc.removeMembers(n.groupId, [n.member.value]));
-    }),
-    cmd('createUser', async () => {
-      const svc = await serviceFor(undefined);
-      if (!svc) return;
-      const email = await vscode.window.showInputBox({
-        title: 'Create User (1/3)', prompt: 'Email — MURAL uses it as userName and as the work email', placeHolder: 'ada.lovelace@contoso.com',
-        validateInput: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? undefined : 'Enter an email address such as ada.lovelace@contoso.com.'),
-      });
-      if (email === undefined) return;
-      const givenName = await vscode.window.showInputBox({ title: 'Create User (2/3)', prompt: 'Given name', placeHolder: 'Ada', validateInput: (v) => nameProblem('name.givenName', v) });
-      if (givenName === undefined) return;
-      const familyName = await vscode.window.showInputBox({ title: 'Create User (3/3)', prompt: 'Family name', placeHolder: 'Lovelace', validateInput: (v) => nameProblem('name.familyName', v) });
-      if (familyName === undefined) return;
-      const address = email.trim();
-      // The shape Entra POSTs (reference §2), so the mock treats it exactly as it would Entra's.
-      await run('Create user', async () => {
-        const created = await svc.createUser({
-          schemas: [URN.User, URN.EnterpriseUser],
-          externalId: address.split('@')[0],
-          userName: address,
-          active: true,
-          emails: [{ primary: true, type: 'work', value: address }],
-          name: { formatted: `${givenName} ${familyName}`.trim(), givenName, familyName },
-        });
-        vscode.window.setStatusBarMessage(`$(person-add) Created ${created.userName as string} (${created.id as string})`, 5000);
-      });
-    }),
-    cmd('createGroup', async () => {
-      const svc = await serviceFor(undefined);
-      if (!svc) return;
-      const displayName = await vscode.window.showInputBox({
-        title: 'Create Group', prompt: 'Display name of the group (a MURAL workspace); it must be unique', placeHolder: 'Engineering',
-        validateInput: (v) => (v.trim() ? undefined : 'A group needs a display name.'),
-      });
-      if (displayName === undefined) return;
-      await run('Create group', () => svc.createGroup({ schemas: [URN.Group, URN.EntraGroup], displayName: displayName.trim() }));
-    }),
-    cmd('seedUsers', async () => {
-      const svc = await serviceFor(undefined);
-      if (!svc) return;
-      const text = await vscode.window.showInputBox({
-        title: 'Seed Sample Users', prompt: 'How many realistic users (with some workspaces) to add to the mock directory', value: '100',
-        validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 1_000_000 ? undefined : 'Enter a whole number from 1 to 1,000,000.'),
-      });
-      if (text === undefined) return;
-      const count = Number(text.trim());
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Seeding ${count.toLocaleString('en-US')} users`, cancellable: true }, async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        try {
-          const result = await svc.seed(count, {
-            signal: abort.signal,
-            onProgress: (done, total) => {
-              progress.report({ increment: ((done - reported) / total) * 100, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
-              reported = done;
-            },
-          });
-          tree.refreshNow();
-          vscode.window.showInformationMessage(`${result.cancelled ? 'Seeding cancelled: added' : 'Added'} ${result.users.toLocaleString('en-US')} users and ${result.groups} workspaces to the mock directory.`);
-        } catch (e) {
-          vscode.window.showErrorMessage(`Seeding failed: ${errorText(e)}`);
-        } finally {
-          sub.dispose();
-        }
-      });
-    }),
-    cmd('resetDirectory', async () => {
-      const svc = await serviceFor(undefined);
-      if (!svc) return;
-      const { users, groups } = svc.stats();
-      const ok = await vscode.window.showWarningMessage(
-        `Delete all ${users.toLocaleString('en-US')} users and ${groups.toLocaleString('en-US')} groups from the mock directory? This cannot be undone.`,
-        { modal: true }, 'Reset Directory');
-      if (ok !== 'Reset Directory') return;
-      await run('Reset', () => svc.reset());
-    }),
-  );
+  commands.register('scimWorkbench.directory.refresh', () => tree.refreshNow());
+  commands.register('scimWorkbench.directory.filter', async () => {
+    const text = await vscode.window.showInputBox({
+      title: 'Filter the Directory',
+      prompt: 'A SCIM filter (RFC 7644), applied to users and groups. Empty clears the filter.',
+      placeHolder: 'userName sw "a" and active eq true',
+      value: tree.filter ?? '',
+      validateInput: (t) => filterProblem(t),
+    });
+    if (text === undefined) return;
+    tree.setFilter(text);
+    updateFilterUi();
+    await explainMuralRefusal(mock.service, text);
+  });
+  commands.register('scimWorkbench.directory.clearFilter', () => { tree.setFilter(undefined); updateFilterUi(); });
+  commands.register('scimWorkbench.directory.openResource', async (node?: DirectoryNode) => {
+    const n = target(node, 'user', 'group', 'member');
+    if (!n) return;
+    const [kind, id] = n.type === 'member' ? ['Users', n.member.value] as const : [n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string] as const;
+    if (!n.source.documentUri && !await mockSource.writes.service()) return;
+    const uri = n.source.documentUri ? n.source.documentUri(kind, id) : resourceUri(kind, id);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+  commands.register('scimWorkbench.directory.copyId', async (node?: DirectoryNode) => {
+    const n = target(node, 'user', 'group', 'member');
+    if (!n) return;
+    await vscode.env.clipboard.writeText(n.type === 'member' ? n.member.value : String(n.resource.id));
+    vscode.window.setStatusBarMessage('$(copy) id copied', 3000);
+  });
+  commands.register('scimWorkbench.directory.copyUserName', async (node?: DirectoryNode) => {
+    const n = target(node, 'user');
+    if (!n) return;
+    await vscode.env.clipboard.writeText(String(n.resource.userName ?? ''));
+    vscode.window.setStatusBarMessage('$(copy) userName copied', 3000);
+  });
+  commands.register('scimWorkbench.directory.deactivateUser', async (node?: DirectoryNode) => {
+    const n = target(node, 'user');
+    return n ? refreshAfter(n.source.writes.setActive(n.resource, false)) : false;
+  });
+  commands.register('scimWorkbench.directory.reactivateUser', async (node?: DirectoryNode) => {
+    const n = target(node, 'user');
+    return n ? refreshAfter(n.source.writes.setActive(n.resource, true)) : false;
+  });
+  commands.register('scimWorkbench.directory.addToGroup', async (node?: DirectoryNode) => {
+    const n = target(node, 'user');
+    return n ? refreshAfter(n.source.writes.addToGroup(n.resource)) : false;
+  });
+  commands.register('scimWorkbench.directory.removeFromGroup', async (node?: DirectoryNode) => {
+    const n = target(node, 'member');
+    return n ? refreshAfter(n.source.writes.removeFromGroup(n.groupId, n.groupName, n.member)) : false;
+  });
+  commands.register('scimWorkbench.directory.delete', async (node?: DirectoryNode) => {
+    const n = target(node, 'user', 'group');
+    return n ? refreshAfter(n.source.writes.delete(n.type === 'user' ? 'Users' : 'Groups', n.resource)) : false;
+  });
+  commands.register('scimWorkbench.directory.createUser', onMock(createUser));
+  commands.register('scimWorkbench.directory.createGroup', onMock(createGroup));
+  commands.register('scimWorkbench.directory.seedUsers', onMock(seedUsers));
+  commands.register('scimWorkbench.directory.reset', onMock(resetDirectory));
 }

@@ -7,17 +7,20 @@ import { parseFilter } from '../../scim/filter';
 import { filterableTargets, muralFilterRefusal } from '../../scim/muralQuery';
 import type { DirectorySource, DirectoryPage, GroupMember, LostWorkspaceInfo, CollectionKind } from './source';
 import type { MockServerController } from '../mock/controller';
+import { MockDirectoryWrites } from './mockWrites';
 
 export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   readonly id = 'mock';
   readonly kind = 'mock' as const;
   readonly label = 'Mock MURAL server';
+  readonly writes: MockDirectoryWrites;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly mock: MockServerController) {
     this.subscription = mock.onDidChangeDirectory(() => this.emitter.fire());
+    this.writes = new MockDirectoryWrites(mock);
   }
 
   get description(): string {

@@ -1,6 +1,7 @@
 // Wires the directory explorer: the tree view, its sources, the resource documents and the actions.
 import * as vscode from 'vscode';
-import { SECTION } from '../config';
+import type { Commands } from '../commands';
+import { SECTION, directoryPageSize, settingId } from '../config';
 import type { MockServerController } from '../mock/controller';
 import { registerDirectoryCommands } from './commands';
 import { MockDirectorySource } from './mockSource';
@@ -13,9 +14,8 @@ export interface DirectoryFeature {
   readonly resources: ResourceFileSystem;
 }
 
-export function registerDirectory(context: vscode.ExtensionContext, mock: MockServerController): DirectoryFeature {
-  const pageSize = () => Math.max(10, vscode.workspace.getConfiguration(SECTION).get<number>('directory.pageSize', 200));
-  const tree = new DirectoryTreeProvider(pageSize);
+export function registerDirectory(context: vscode.ExtensionContext, commands: Commands, mock: MockServerController): DirectoryFeature {
+  const tree = new DirectoryTreeProvider(directoryPageSize);
   const mockSource = new MockDirectorySource(mock);
   tree.visibleSources = (s) => s !== mockSource || mock.state.status === 'running' || mock.state.status === 'starting';
   tree.addSource(mockSource);
@@ -28,13 +28,15 @@ export function registerDirectory(context: vscode.ExtensionContext, mock: MockSe
     fs,
     vscode.workspace.registerFileSystemProvider(RESOURCE_SCHEME, fs, { isCaseSensitive: true }),
     mock.onDidChangeState(() => tree.refreshNow()),
+    // A filter the mock refused (or answered) under MURAL's query rules reads differently once they change.
+    vscode.workspace.onDidChangeConfiguration((e) => { if (tree.filter && e.affectsConfiguration(settingId('mock.muralFilters'))) tree.refreshNow(); }),
     // Selecting opens: sturdier than item commands while the tree repaints under a burst of requests.
     view.onDidChangeSelection((e) => {
       const node = e.selection[0];
       if (node?.type === 'more') tree.loadMore(node);
-      else if (node?.type === 'user' || node?.type === 'group') void vscode.commands.executeCommand(`${SECTION}.openResource`, node);
+      else if (node?.type === 'user' || node?.type === 'group') void vscode.commands.executeCommand('scimWorkbench.directory.openResource', node);
     }),
   );
-  registerDirectoryCommands(context, mock, tree, view);
+  registerDirectoryCommands(commands, mock, mockSource, tree, view);
   return { tree, resources: fs };
 }

@@ -24,6 +24,18 @@ export interface LostWorkspaceInfo {
 
 export type CollectionKind = 'Users' | 'Groups';
 
+/**
+ * The Directory's writes, made the source's way: the mock changes its directory in process, a browsed endpoint
+ * is sent a request after a modal confirmation that names it. Each resolves to true when something changed and
+ * to false when nothing did (dismissed, nothing to choose, server stopped); a failure throws.
+ */
+export interface DirectoryWrites {
+  setActive(user: Resource, active: boolean): Promise<boolean>;
+  addToGroup(user: Resource): Promise<boolean>;
+  removeFromGroup(groupId: string, groupName: string, member: GroupMember): Promise<boolean>;
+  delete(kind: CollectionKind, resource: Resource): Promise<boolean>;
+}
+
 export interface DirectorySource {
   /** Stable, unique among sources: part of every tree item id. */
   readonly id: string;
@@ -33,6 +45,7 @@ export interface DirectorySource {
   readonly kind: 'mock' | 'remote';
   /** Why the source cannot be listed yet (the mock server loading its directory): shown instead of its collections. */
   readonly pending?: string;
+  readonly writes: DirectoryWrites;
   /** Fires when the directory changed (the tree debounces it). */
   readonly onDidChange: vscode.Event<void>;
   list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage>;

@@ -6,8 +6,9 @@ import { STATUS_CODES } from 'node:http';
 import type { RequestLogEntry } from '../../mock/requestLog';
 import { BASE_PATHS } from '../../mock/server';
 import { prettyJson } from '../../client/text';
-import type { MockServerController } from '../mock/controller';
+import type { Commands } from '../commands';
 import { SECTION } from '../config';
+import type { MockServerController } from '../mock/controller';
 
 export const LOG_SCHEME = 'scim-log';
 const REFRESH_DEBOUNCE_MS = 250;
@@ -148,59 +149,59 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
   }
 }
 
-export function registerProvisioningLog(context: vscode.ExtensionContext, mock: MockServerController): ProvisioningLogProvider {
+export function registerProvisioningLog(context: vscode.ExtensionContext, commands: Commands, mock: MockServerController): ProvisioningLogProvider {
   const provider = new ProvisioningLogProvider(mock);
   const view = vscode.window.createTreeView(`${SECTION}.log`, { treeDataProvider: provider });
   const updateMessage = () => {
     const f = provider.filter;
     const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', ')].filter(Boolean);
     view.message = parts.length ? `Showing ${parts.join(' · ')}` : undefined;
-    vscode.commands.executeCommand('setContext', 'scimWorkbench.logFiltered', parts.length > 0);
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.logFiltered', parts.length > 0);
   };
   context.subscriptions.push(
     provider,
     view,
     // Selecting opens the exchange; item commands would go stale while the log repaints under a burst.
-    view.onDidChangeSelection((e) => { if (e.selection[0]) void vscode.commands.executeCommand(`${SECTION}.log.open`, e.selection[0]); }),
+    view.onDidChangeSelection((e) => { if (e.selection[0]) void vscode.commands.executeCommand('scimWorkbench.log.open', e.selection[0]); }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, provider),
-    vscode.commands.registerCommand(`${SECTION}.log.open`, async (entry?: RequestLogEntry) => {
-      const e = entry ?? view.selection[0];
-      if (!e) return;
-      const doc = await vscode.workspace.openTextDocument(provider.uriFor(e));
-      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
-    }),
-    vscode.commands.registerCommand(`${SECTION}.log.filter`, async () => {
-      type Pick = vscode.QuickPickItem & { cls?: number; method?: string };
-      const f = provider.filter;
-      const items: Pick[] = [
-        { label: 'Status', kind: vscode.QuickPickItemKind.Separator },
-        ...STATUS_CLASSES.map((c) => ({ label: c.label, description: c.detail, cls: c.cls, picked: f.statusClasses.includes(c.cls) })),
-        { label: 'Method', kind: vscode.QuickPickItemKind.Separator },
-        ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => ({ label: m, method: m, picked: f.methods.includes(m) })),
-      ];
-      const picks = await vscode.window.showQuickPick(items, { title: 'Filter the Provisioning Log', canPickMany: true, placeHolder: 'Nothing picked shows every request' });
-      if (!picks) return;
-      provider.setFilter({ statusClasses: picks.filter((p) => p.cls).map((p) => p.cls as number), methods: picks.filter((p) => p.method).map((p) => p.method as string) });
-      updateMessage();
-    }),
-    vscode.commands.registerCommand(`${SECTION}.log.clearFilter`, () => { provider.setFilter(NO_FILTER); updateMessage(); }),
-    vscode.commands.registerCommand(`${SECTION}.log.clear`, () => { mock.clearRequests(); provider.refresh(); }),
-    vscode.commands.registerCommand(`${SECTION}.log.export`, async () => {
-      const entries = provider.entries();
-      if (entries.length === 0) {
-        vscode.window.showInformationMessage('The provisioning log is empty: nothing to export.');
-        return;
-      }
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const target = await vscode.window.showSaveDialog({
-        title: 'Export the Provisioning Log',
-        filters: { JSON: ['json'] },
-        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'scim-provisioning-log.json') } : {}),
-      });
-      if (!target) return;
-      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify([...entries].reverse(), null, 2) + '\n', 'utf8'));
-      vscode.window.showInformationMessage(`Exported ${entries.length} requests to ${vscode.workspace.asRelativePath(target)} (tokens are redacted).`);
-    }),
   );
+  commands.register('scimWorkbench.log.open', async (entry?: RequestLogEntry) => {
+    const e = entry ?? view.selection[0];
+    if (!e) return;
+    const doc = await vscode.workspace.openTextDocument(provider.uriFor(e));
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
+  });
+  commands.register('scimWorkbench.log.filter', async () => {
+    type Pick = vscode.QuickPickItem & { cls?: number; method?: string };
+    const f = provider.filter;
+    const items: Pick[] = [
+      { label: 'Status', kind: vscode.QuickPickItemKind.Separator },
+      ...STATUS_CLASSES.map((c) => ({ label: c.label, description: c.detail, cls: c.cls, picked: f.statusClasses.includes(c.cls) })),
+      { label: 'Method', kind: vscode.QuickPickItemKind.Separator },
+      ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => ({ label: m, method: m, picked: f.methods.includes(m) })),
+    ];
+    const picks = await vscode.window.showQuickPick(items, { title: 'Filter the Provisioning Log', canPickMany: true, placeHolder: 'Nothing picked shows every request' });
+    if (!picks) return;
+    provider.setFilter({ statusClasses: picks.filter((p) => p.cls).map((p) => p.cls as number), methods: picks.filter((p) => p.method).map((p) => p.method as string) });
+    updateMessage();
+  });
+  commands.register('scimWorkbench.log.clearFilter', () => { provider.setFilter(NO_FILTER); updateMessage(); });
+  commands.register('scimWorkbench.log.clear', () => { mock.clearRequests(); provider.refresh(); });
+  commands.register('scimWorkbench.log.export', async () => {
+    const entries = provider.entries();
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage('The provisioning log is empty: nothing to export.');
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the Provisioning Log',
+      filters: { JSON: ['json'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'scim-provisioning-log.json') } : {}),
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify([...entries].reverse(), null, 2) + '\n', 'utf8'));
+    void vscode.window.showInformationMessage(`Exported ${entries.length} requests to ${vscode.workspace.asRelativePath(target)} (tokens are redacted).`);
+  });
   return provider;
 }

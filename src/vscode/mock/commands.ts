@@ -1,8 +1,10 @@
-// Palette commands, status-bar item and quick menu of the mock server.
+// The mock server's feature: its controller, palette commands, status-bar item, quick menu and fault presets.
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, MOCK_OPTION_TABLE } from '../../mock/options';
-import { RESTART_KEYS, SECTION, readMockConfig } from '../config';
-import type { MockServerController, MockState, StartResult } from './controller';
+import type { Commands } from '../commands';
+import { MOCK_SECTION, RESTART_KEYS, readMockConfig, settingId } from '../config';
+import { MockServerController, type MockState, type StartResult } from './controller';
+import { registerFaultCommand } from './faults';
 
 export const WALKTHROUGH_ID = 'scim-workbench.scim-workbench#connectEntra';
 
@@ -18,19 +20,19 @@ export async function startWithFeedback(mock: MockServerController, port?: numbe
     if (choice === 'Use a Free Port') {
       const retry = await mock.start(0);
       if (retry.ok) {
-        vscode.window.showInformationMessage(`Mock SCIM server started on port ${retry.port} (port ${result.port} was taken): ${retry.url}`);
+        void vscode.window.showInformationMessage(`Mock SCIM server started on port ${retry.port} (port ${result.port} was taken): ${retry.url}`);
       } else {
-        vscode.window.showErrorMessage(retry.message);
+        void vscode.window.showErrorMessage(retry.message);
       }
       return retry;
     }
     if (choice === 'Change Port Setting') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.mock.port`);
+      await vscode.commands.executeCommand('workbench.action.openSettings', settingId('mock.port'));
     }
     return result;
   }
-  vscode.window.showErrorMessage(result.message, 'Open Log').then((c) => {
-    if (c) vscode.commands.executeCommand(`${SECTION}.showOutput`);
+  void vscode.window.showErrorMessage(result.message, 'Open Log').then((c) => {
+    if (c) void vscode.commands.executeCommand('scimWorkbench.output.show');
   });
   return result;
 }
@@ -67,10 +69,13 @@ async function runningUrl(mock: MockServerController): Promise<string | undefine
   return undefined;
 }
 
-export function registerMockCommands(context: vscode.ExtensionContext, mock: MockServerController, log: vscode.LogOutputChannel): void {
+/** Builds the mock server's controller and registers everything that drives it; the controller is what the other features use. */
+export function registerMock(context: vscode.ExtensionContext, commands: Commands, output: vscode.LogOutputChannel): MockServerController {
+  const mock = new MockServerController(context, output);
+  context.subscriptions.push(mock);
   const statusBar = vscode.window.createStatusBarItem('scimWorkbench.mockServer', vscode.StatusBarAlignment.Left, 50);
   statusBar.name = 'SCIM Mock Server';
-  statusBar.command = `${SECTION}.mockServerMenu`;
+  statusBar.command = 'scimWorkbench.mock.menu';
   const render = (s: MockState) => {
     statusBar.backgroundColor = undefined;
     switch (s.status) {
@@ -94,8 +99,8 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
         statusBar.text = '$(circle-slash) SCIM mock: stopped';
         statusBar.tooltip = 'The mock SCIM server is stopped. Click to start it or for more actions.';
     }
-    vscode.commands.executeCommand('setContext', 'scimWorkbench.mockRunning', s.status === 'running');
-    vscode.commands.executeCommand('setContext', 'scimWorkbench.mockStarting', s.status === 'starting');
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.mockRunning', s.status === 'running');
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.mockStarting', s.status === 'starting');
   };
   render(mock.state);
   statusBar.show();
@@ -119,85 +124,86 @@ export function registerMockCommands(context: vscode.ExtensionContext, mock: Moc
     statusBar,
     mock.onDidChangeState(render),
     mock.onDidChangeState((s) => { if (s.status === 'running') void tellTokenStorage(context, mock); }),
-    vscode.commands.registerCommand(`${SECTION}.startMockServer`, async () => {
-      if (mock.state.status === 'running') {
-        vscode.window.showInformationMessage(`The mock SCIM server is already running at ${mock.state.url}`);
-        return;
-      }
-      const r = await startWithFeedback(mock);
-      if (r.ok) {
-        vscode.window.showInformationMessage(`Mock SCIM server running at ${r.url}`, 'Copy Tenant URL', 'Copy Secret Token', 'How to Connect Entra').then((c) => {
-          if (c === 'Copy Tenant URL') vscode.commands.executeCommand(`${SECTION}.copyTenantUrl`);
-          if (c === 'Copy Secret Token') vscode.commands.executeCommand(`${SECTION}.copySecretToken`);
-          if (c === 'How to Connect Entra') vscode.commands.executeCommand(`${SECTION}.connectEntra`);
-        });
-      }
-    }),
-    vscode.commands.registerCommand(`${SECTION}.stopMockServer`, async () => {
-      if (!(await whenStarted(mock))) {
-        vscode.window.showInformationMessage('The mock SCIM server is not running.');
-        return;
-      }
-      await mock.stop();
-      vscode.window.setStatusBarMessage('$(circle-slash) Mock SCIM server stopped', 3000);
-    }),
-    vscode.commands.registerCommand(`${SECTION}.restartMockServer`, async () => {
-      await mock.stop();
-      const r = await startWithFeedback(mock);
-      if (r.ok) vscode.window.setStatusBarMessage(`$(radio-tower) Mock SCIM server restarted at ${r.url}`, 3000);
-    }),
-    vscode.commands.registerCommand(`${SECTION}.copyTenantUrl`, async () => copy('Tenant URL', await runningUrl(mock))),
-    vscode.commands.registerCommand(`${SECTION}.copySecretToken`, async () => {
-      await copy('Secret token', await mock.token());
-      await tellTokenStorage(context, mock);
-    }),
-    vscode.commands.registerCommand(`${SECTION}.regenerateSecretToken`, async () => {
-      const ok = await vscode.window.showWarningMessage(
-        'Generate a new secret token for the mock server? Clients using the old token (Entra, request files) get 401 until you give them the new one.',
-        { modal: true }, 'Generate New Token');
-      if (!ok) return;
-      await copy('New secret token', await mock.regenerateToken());
-    }),
-    vscode.commands.registerCommand(`${SECTION}.connectEntra`, () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
-    vscode.commands.registerCommand(`${SECTION}.showOutput`, () => log.show(true)),
-    vscode.commands.registerCommand(`${SECTION}.mockServerMenu`, async () => {
-      const running = mock.state.status === 'running' || mock.state.status === 'starting';
-      type Item = vscode.QuickPickItem & { command?: string };
-      const items: Item[] = [
-        ...(running
-          ? [
-            { label: '$(debug-stop) Stop Mock SCIM Server', command: `${SECTION}.stopMockServer` },
-            { label: '$(debug-restart) Restart Mock SCIM Server', command: `${SECTION}.restartMockServer` },
-            { label: '$(link) Copy Tenant URL', description: mock.state.status === 'running' ? mock.state.url : '', command: `${SECTION}.copyTenantUrl` },
-          ]
-          : [{ label: '$(play) Start Mock SCIM Server', description: `port ${readMockConfig().port}`, command: `${SECTION}.startMockServer` }]),
-        { label: '$(key) Copy Secret Token', command: `${SECTION}.copySecretToken` },
-        { label: '$(zap) Inject Faults…', description: activeFaults().join(', '), command: `${SECTION}.injectFaults` },
-        { label: '$(output) Open Provisioning Log', command: `${SECTION}.log.focus` },
-        { label: '$(book) How to Connect Microsoft Entra', command: `${SECTION}.connectEntra` },
-        { label: '$(settings-gear) Mock Server Settings', command: 'workbench.action.openSettings' },
-      ];
-      const pick = await vscode.window.showQuickPick(items, { title: 'Mock SCIM Server', placeHolder: mock.state.status === 'running' ? `Running on port ${mock.state.port}` : running ? 'Starting…' : 'Stopped' });
-      if (!pick?.command) return;
-      if (pick.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(pick.command, `${SECTION}.mock`);
-      else await vscode.commands.executeCommand(pick.command);
-    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(`${SECTION}.mock`)) return;
+      if (!e.affectsConfiguration(MOCK_SECTION)) return;
       if (mock.state.status !== 'running') return;
       render(mock.state);
       try {
         mock.applySwitches();
       } catch (err) {
-        vscode.window.showErrorMessage(`Mock server setting not applied: ${(err as Error).message}`);
+        void vscode.window.showErrorMessage(`Mock server setting not applied: ${(err as Error).message}`);
       }
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(k))) {
-        vscode.window.showInformationMessage('Restart the mock SCIM server to use the changed port, host, data file or log size.', 'Restart').then((c) => {
-          if (c) vscode.commands.executeCommand(`${SECTION}.restartMockServer`);
+        void vscode.window.showInformationMessage('Restart the mock SCIM server to use the changed port, host, data file or log size.', 'Restart').then((c) => {
+          if (c) void vscode.commands.executeCommand('scimWorkbench.mock.restart');
         });
       }
     }),
   );
+  commands.register('scimWorkbench.mock.start', async () => {
+    if (mock.state.status === 'running') {
+      void vscode.window.showInformationMessage(`The mock SCIM server is already running at ${mock.state.url}`);
+      return;
+    }
+    const r = await startWithFeedback(mock);
+    if (r.ok) {
+      void vscode.window.showInformationMessage(`Mock SCIM server running at ${r.url}`, 'Copy Tenant URL', 'Copy Secret Token', 'How to Connect Entra').then((c) => {
+        if (c === 'Copy Tenant URL') void vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
+        if (c === 'Copy Secret Token') void vscode.commands.executeCommand('scimWorkbench.mock.copySecretToken');
+        if (c === 'How to Connect Entra') void vscode.commands.executeCommand('scimWorkbench.mock.connectEntra');
+      });
+    }
+  });
+  commands.register('scimWorkbench.mock.stop', async () => {
+    if (!(await whenStarted(mock))) {
+      void vscode.window.showInformationMessage('The mock SCIM server is not running.');
+      return;
+    }
+    await mock.stop();
+    vscode.window.setStatusBarMessage('$(circle-slash) Mock SCIM server stopped', 3000);
+  });
+  commands.register('scimWorkbench.mock.restart', async () => {
+    await mock.stop();
+    const r = await startWithFeedback(mock);
+    if (r.ok) vscode.window.setStatusBarMessage(`$(radio-tower) Mock SCIM server restarted at ${r.url}`, 3000);
+  });
+  commands.register('scimWorkbench.mock.copyTenantUrl', async () => copy('Tenant URL', await runningUrl(mock)));
+  commands.register('scimWorkbench.mock.copySecretToken', async () => {
+    await copy('Secret token', await mock.token());
+    await tellTokenStorage(context, mock);
+  });
+  commands.register('scimWorkbench.mock.regenerateSecretToken', async () => {
+    const ok = await vscode.window.showWarningMessage(
+      'Generate a new secret token for the mock server? Clients using the old token (Entra, request files) get 401 until you give them the new one.',
+      { modal: true }, 'Generate New Token');
+    if (!ok) return;
+    await copy('New secret token', await mock.regenerateToken());
+  });
+  commands.register('scimWorkbench.mock.connectEntra', () =>
+    vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));
+  commands.register('scimWorkbench.mock.menu', async () => {
+    const running = mock.state.status === 'running' || mock.state.status === 'starting';
+    type Item = vscode.QuickPickItem & { command?: string };
+    const items: Item[] = [
+      ...(running
+        ? [
+          { label: '$(debug-stop) Stop Mock SCIM Server', command: 'scimWorkbench.mock.stop' },
+          { label: '$(debug-restart) Restart Mock SCIM Server', command: 'scimWorkbench.mock.restart' },
+          { label: '$(link) Copy Tenant URL', description: mock.state.status === 'running' ? mock.state.url : '', command: 'scimWorkbench.mock.copyTenantUrl' },
+        ]
+        : [{ label: '$(play) Start Mock SCIM Server', description: `port ${readMockConfig().port}`, command: 'scimWorkbench.mock.start' }]),
+      { label: '$(key) Copy Secret Token', command: 'scimWorkbench.mock.copySecretToken' },
+      { label: '$(zap) Inject Faults…', description: activeFaults().join(', '), command: 'scimWorkbench.mock.injectFaults' },
+      { label: '$(output) Open Provisioning Log', command: 'scimWorkbench.log.focus' },
+      { label: '$(book) How to Connect Microsoft Entra', command: 'scimWorkbench.mock.connectEntra' },
+      { label: '$(settings-gear) Mock Server Settings', command: 'workbench.action.openSettings' },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: 'Mock SCIM Server', placeHolder: mock.state.status === 'running' ? `Running on port ${mock.state.port}` : running ? 'Starting…' : 'Stopped' });
+    if (!pick?.command) return;
+    if (pick.command === 'workbench.action.openSettings') await vscode.commands.executeCommand(pick.command, MOCK_SECTION);
+    else await vscode.commands.executeCommand(pick.command);
+  });
+  registerFaultCommand(commands);
   if (readMockConfig().startOnOpen) void startWithFeedback(mock);
+  return mock;
 }

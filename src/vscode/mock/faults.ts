@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { MockOptions } from '../../mock/options';
 import { DEFAULT_OPTIONS, MOCK_OPTION_TABLE } from '../../mock/options';
-import { SECTION, optionSettingKey } from '../config';
+import type { Commands } from '../commands';
+import { MOCK_SECTION, readMockConfig, writeMockSwitches } from '../config';
 
 type FaultKey = 'rateLimitPerSecond' | 'throttleShare' | 'retryAfterSeconds' | 'latencyMs' | 'faultShare' | 'faultStatus' | 'faultBurst';
 const FAULT_KEYS: readonly FaultKey[] = ['rateLimitPerSecond', 'throttleShare', 'retryAfterSeconds', 'latencyMs', 'faultShare', 'faultStatus', 'faultBurst'];
@@ -26,22 +27,17 @@ export const FAULT_PRESETS: readonly FaultPreset[] = [
 
 /** The preset matching the current settings, if any. */
 function currentPreset(): FaultPreset | undefined {
-  const c = vscode.workspace.getConfiguration(SECTION);
-  return FAULT_PRESETS.find((p) => FAULT_KEYS.every((k) => c.get(`mock.${k}`, DEFAULT_OPTIONS[k]) === (p.values[k] ?? DEFAULT_OPTIONS[k])));
+  const { options } = readMockConfig();
+  return FAULT_PRESETS.find((p) => FAULT_KEYS.every((k) => (options[k] ?? DEFAULT_OPTIONS[k]) === (p.values[k] ?? DEFAULT_OPTIONS[k])));
 }
 
 export async function applyFaultPreset(preset: FaultPreset): Promise<void> {
-  const c = vscode.workspace.getConfiguration(SECTION);
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  for (const k of FAULT_KEYS) {
-    const value = preset.values[k];
-    // undefined removes the setting, so the switch returns to its default.
-    await c.update(`mock.${k}`, value === undefined || value === DEFAULT_OPTIONS[k] ? undefined : value, target);
-  }
+  // A switch the preset leaves at its default loses its setting.
+  await writeMockSwitches(Object.fromEntries(FAULT_KEYS.map((k) => [k, preset.values[k] === DEFAULT_OPTIONS[k] ? undefined : preset.values[k]])));
 }
 
-export function registerFaultCommand(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand(`${SECTION}.injectFaults`, async (presetLabel?: string) => {
+export function registerFaultCommand(commands: Commands): void {
+  commands.register('scimWorkbench.mock.injectFaults', async (presetLabel?: string) => {
     let preset = FAULT_PRESETS.find((p) => p.label === presetLabel);
     if (!preset) {
       const active = currentPreset();
@@ -53,12 +49,12 @@ export function registerFaultCommand(context: vscode.ExtensionContext): void {
       const pick = await vscode.window.showQuickPick(items, { title: 'Inject Faults into the Mock SCIM Server', placeHolder: active ? `Now: ${active.label}` : 'Now: custom settings', matchOnDetail: true });
       if (!pick) return;
       if (!pick.preset) {
-        await vscode.commands.executeCommand('workbench.action.openSettings', optionSettingKey('faultShare').replace(/\.faultShare$/, ''));
+        await vscode.commands.executeCommand('workbench.action.openSettings', MOCK_SECTION);
         return;
       }
       preset = pick.preset;
     }
     await applyFaultPreset(preset);
     vscode.window.setStatusBarMessage(`$(zap) Mock server: ${preset.label}`, 5000);
-  }));
+  });
 }

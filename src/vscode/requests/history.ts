@@ -3,7 +3,7 @@
 // status, time and connection name — never a token. Bounded by scimWorkbench.requests.historySize.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { SECTION } from '../config';
+import { historySize, settingId } from '../config';
 
 export const HISTORY_KEY = 'scimWorkbench.requestHistory';
 /** Larger bodies are not kept: the entry then cannot be re-sent (send it from its file again). */
@@ -38,10 +38,6 @@ export interface HistoryEntry {
 
 export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'at'>;
 
-function historySize(): number {
-  return Math.max(0, vscode.workspace.getConfiguration(SECTION).get<number>('requests.historySize', 50));
-}
-
 export class RequestHistory implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
@@ -49,7 +45,7 @@ export class RequestHistory implements vscode.Disposable {
 
   constructor(private readonly state: vscode.Memento) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.requests.historySize`)) void this.trim();
+      if (e.affectsConfiguration(settingId('requests.historySize'))) void this.trim();
     });
   }
 

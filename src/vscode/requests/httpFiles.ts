@@ -4,7 +4,7 @@
 // parse is cached per document version. The connection chosen for a file is remembered per workspace.
 import * as vscode from 'vscode';
 import { parseHttpFile, positionAt, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest } from '../../client/httpFile';
-import { SECTION } from '../config';
+import { codeLensEnabled, settingId } from '../config';
 import type { ConnectionService } from '../connections/service';
 
 export const HTTP_LANGUAGE = 'http';
@@ -87,7 +87,7 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
       service.store.onDidChange(() => this.lensEmitter.fire()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.lensEmitter.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.requests.codeLens`)) this.lensEmitter.fire();
+        if (e.affectsConfiguration(settingId('requests.codeLens'))) this.lensEmitter.fire();
       }),
     ];
     for (const d of vscode.workspace.textDocuments) this.lint(d);
@@ -142,7 +142,7 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!isRequestFile(doc) || !vscode.workspace.getConfiguration(SECTION).get<boolean>('requests.codeLens', true)) return [];
+    if (!isRequestFile(doc) || !codeLensEnabled()) return [];
     const file = this.parse(doc);
     const trusted = vscode.workspace.isTrusted;
     const remembered = this.connectionFor(doc.uri);
@@ -151,12 +151,12 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
     for (const r of file.requests) {
       const range = new vscode.Range(r.requestLine, 0, r.requestLine, 0);
       lenses.push(new vscode.CodeLens(range, trusted
-        ? { title: '$(play) Send Request', tooltip: `Send ${r.method}${r.name ? ` "${r.name}"` : ''}${connectionName ? ` to ${connectionName}` : ''}`, command: `${SECTION}.sendRequest`, arguments: [doc.uri, r.requestLine] }
+        ? { title: '$(play) Send Request', tooltip: `Send ${r.method}${r.name ? ` "${r.name}"` : ''}${connectionName ? ` to ${connectionName}` : ''}`, command: 'scimWorkbench.requests.send', arguments: [doc.uri, r.requestLine] }
         : { title: '$(shield) Send Request: trust this workspace first', tooltip: 'Requests are not sent from files of an untrusted workspace.', command: 'workbench.trust.manage' }));
       lenses.push(new vscode.CodeLens(range, {
         title: `$(plug) ${connectionName ?? 'Choose connection'}`,
         tooltip: 'The connection {{tenantUrl}} and {{token}} come from — click to change it for this file',
-        command: `${SECTION}.requests.chooseConnection`,
+        command: 'scimWorkbench.requests.chooseConnection',
         arguments: [doc.uri],
       }));
     }

@@ -7,7 +7,7 @@ import type { HttpResponse } from '../../client/http';
 import { HttpError } from '../../client/httpError';
 import { credentialOf, redact, redactHeaders, secretsOf } from '../../client/redact';
 import { parseTenantUrl } from '../../client/tenantUrl';
-import { SECTION } from '../config';
+import { requestTimeoutMs, settingId } from '../config';
 import type { NetworkClient } from '../connections/network';
 import type { Target } from '../connections/service';
 import { ReadOnlyDocuments } from '../connections/documents';
@@ -34,10 +34,6 @@ export interface SendResult {
   /** The response editor. */
   readonly editor?: vscode.TextEditor;
   readonly entry?: HistoryEntry;
-}
-
-function timeoutMs(): number {
-  return Math.max(1, vscode.workspace.getConfiguration(SECTION).get<number>('requests.timeoutSeconds', 30)) * 1000;
 }
 
 /** `Users`, `u1a2b3…` or `Users?filter…`: the end of a URL, for titles. */
@@ -81,13 +77,13 @@ export class RequestSender implements vscode.Disposable {
     const abort = new AbortController();
     this.pending.add(abort);
     const label = `${request.method} ${shortPath(request.url)}`;
-    this.showState(`$(sync~spin) ${label}`, `Sending ${request.method} ${request.url}${target ? ` to ${target.name}` : ''} — click to cancel`, `${SECTION}.requests.cancel`);
+    this.showState(`$(sync~spin) ${label}`, `Sending ${request.method} ${request.url}${target ? ` to ${target.name}` : ''} — click to cancel`, 'scimWorkbench.requests.cancel');
     let work: Promise<HttpResponse>;
     try {
       const client = await this.network.client();
       work = client.send(
         { method: request.method, url: request.url, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) },
-        { ...(target ? { connection: target.connection } : {}), signal: abort.signal, timeoutMs: timeoutMs() },
+        { ...(target ? { connection: target.connection } : {}), signal: abort.signal, timeoutMs: requestTimeoutMs() },
       );
     } catch (e) {
       work = Promise.reject(e);
@@ -120,7 +116,7 @@ export class RequestSender implements vscode.Disposable {
     this.documents.set(uri, renderResponse(response, { at, ...(target ? { connectionName: target.name } : {}), ...(request.name ? { requestName: request.name } : {}) }));
     this.last = uri;
     if (entry) this.responses.set(entry.id, uri);
-    this.showState(`${icon} ${statusSummary(response)}`, `${response.request.method} ${response.request.url}\n${response.status} ${response.statusText} in ${Math.round(response.durationMs)} ms — click to show the response`, `${SECTION}.requests.showResponse`);
+    this.showState(`${icon} ${statusSummary(response)}`, `${response.request.method} ${response.request.url}\n${response.status} ${response.statusText} in ${Math.round(response.durationMs)} ms — click to show the response`, 'scimWorkbench.requests.showResponse');
     const editor = await this.documents.show(uri, 'http', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
     return { response, editor, ...(entry ? { entry } : {}) };
   }
@@ -135,16 +131,16 @@ export class RequestSender implements vscode.Disposable {
       return { error: e, ...(entry ? { entry } : {}) };
     }
     this.log.warn(`${request.method} ${redact(request.url, secrets)}: ${message}${target ? ` [${target.name}]` : ''}`);
-    this.showState(`$(error) ${request.method} failed`, message, `${SECTION}.showOutput`);
+    this.showState(`$(error) ${request.method} failed`, message, 'scimWorkbench.output.show');
     const kind = e instanceof HttpError ? e.kind : undefined;
-    const settings = kind === 'tls' ? { title: 'Trust a CA Certificate…', key: `${SECTION}.network.extraCaCertificates` }
+    const settings = kind === 'tls' ? { title: 'Trust a CA Certificate…', key: settingId('network.extraCaCertificates') }
       : kind === 'proxy' || kind === 'timeout' || kind === 'dns' || /proxy/i.test(message) ? { title: 'Proxy Settings', key: 'http.proxy' }
         : undefined;
     const actions = [...(target ? ['Test Connection'] : []), ...(settings ? [settings.title] : []), 'Show Output'];
     void vscode.window.showErrorMessage(`${request.method} ${shortPath(request.url)} failed: ${message}`, ...actions).then((choice) => {
-      if (choice === 'Test Connection' && target) void vscode.commands.executeCommand(`${SECTION}.connections.test`, target.id);
+      if (choice === 'Test Connection' && target) void vscode.commands.executeCommand('scimWorkbench.connections.test', target.id);
       if (settings && choice === settings.title) void vscode.commands.executeCommand('workbench.action.openSettings', settings.key);
-      if (choice === 'Show Output') void vscode.commands.executeCommand(`${SECTION}.showOutput`);
+      if (choice === 'Show Output') void vscode.commands.executeCommand('scimWorkbench.output.show');
     });
     return { error: e, ...(entry ? { entry } : {}) };
   }

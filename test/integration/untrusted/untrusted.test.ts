@@ -82,8 +82,8 @@ describe('untrusted workspace', function () {
 
       const shown = recordMessages();
       const asked = choose((i) => i.connectionId === 'mock');
-      const fromFile = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.sendRequest', file, 0);
-      const fromPayload = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.sendPayload', workspaceFile('payloads', 'digits.scim.json'));
+      const fromFile = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.requests.send', file, 0);
+      const fromPayload = await vscode.commands.executeCommand<SendResult | undefined>('scimWorkbench.requests.sendPayload', workspaceFile('payloads', 'digits.scim.json'));
       assert.equal(fromFile, undefined);
       assert.equal(fromPayload, undefined);
       assert.equal(asked.calls.length, 0, 'no connection is asked for');
