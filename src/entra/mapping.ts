@@ -41,22 +41,25 @@ export interface ObjectMappingResult {
   readonly errors: readonly AttributeResult[];
 }
 
+const NOT_APPLIED = { flow: 'notApplied' } as const;
+const NONE: Outcome = { flow: 'none' };
+
 /** Evaluates one attribute mapping for a source object. */
 export function evaluateAttributeMapping(m: AttributeMappingDefinition, source: SourceObject, options: MappingOptions): AttributeResult {
-  const base = { mapping: m, target: m.targetAttributeName };
-  if (!options.create && m.flowType === 'ObjectAddOnly') return { ...base, outcome: { flow: 'notApplied' }, fromDefault: false };
+  const target = m.targetAttributeName;
+  if (!options.create && m.flowType === 'ObjectAddOnly') return { mapping: m, target, outcome: NOT_APPLIED, fromDefault: false };
   let outcome: Outcome;
   if (m.source === null) {
-    outcome = { flow: 'none' };
+    outcome = NONE;
   } else if (!m.source.expr) {
-    outcome = { flow: 'error', error: { message: `The expression of ${m.targetAttributeName} does not parse.`, offset: 0, length: m.source.text.length } };
+    outcome = { flow: 'error', error: { message: `The expression of ${target} does not parse.`, offset: 0, length: m.source.text.length } };
   } else {
     outcome = evaluate(m.source.expr, source, options);
   }
   if (outcome.flow === 'none' && options.create && m.defaultValue !== null) {
-    return { ...base, outcome: { flow: 'value', value: m.defaultValue, redacted: false }, fromDefault: true };
+    return { mapping: m, target, outcome: { flow: 'value', value: m.defaultValue, redacted: false }, fromDefault: true };
   }
-  return { ...base, outcome, fromDefault: false };
+  return { mapping: m, target, outcome, fromDefault: false };
 }
 
 /** Evaluates every attribute mapping of an object mapping for one source object. */
