@@ -3,6 +3,7 @@
 // mapping table (src/scim/mapping.ts), never hard-coded.
 import { randomInt, randomUUID } from 'node:crypto';
 import { compileValueFilter } from '../../scim/filter';
+import { createBody } from '../entraRequests';
 import { MURAL_MAPPING, type MappingEntry } from '../../scim/mapping';
 import { parsePath } from '../../scim/path';
 import { URN } from '../../scim/schemas';
@@ -78,27 +79,21 @@ export function makeNames(rules: RuleSet, suffix: string, domain: string): Names
 
 /** The body Entra POSTs to create a user (reference section 2). Generic SCIM targets also get enterprise attributes. */
 export function userBody(u: PlannedUser, rules: RuleSet): JsonObject {
-  return {
-    schemas: [URN.User, URN.EnterpriseUser],
-    externalId: u.externalId,
-    userName: u.userName,
-    active: true,
-    emails: [{ primary: true, type: 'work', value: u.email }],
-    meta: { resourceType: 'User' },
-    name: { formatted: `${u.givenName} ${u.familyName}`, familyName: u.familyName, givenName: u.givenName },
-    roles: [],
-    ...(rules === 'scim' ? { [URN.EnterpriseUser]: { employeeNumber: '1000', department: 'Provisioning check' } } : {}),
-  };
+  return createBody('Users', [
+    ['externalId', u.externalId],
+    ['userName', u.userName],
+    ['active', true],
+    ['emails[type eq "work"].value', u.email],
+    ['name.formatted', `${u.givenName} ${u.familyName}`],
+    ['name.familyName', u.familyName],
+    ['name.givenName', u.givenName],
+    ...(rules === 'scim' ? [[`${URN.EnterpriseUser}:employeeNumber`, '1000'], [`${URN.EnterpriseUser}:department`, 'Provisioning check']] as const : []),
+  ]);
 }
 
 /** The body Entra POSTs to create a group: its own group schema beside the core one, no members. */
 export function groupBody(g: Names['group']): JsonObject {
-  return {
-    schemas: [URN.Group, URN.EntraGroup],
-    externalId: g.externalId,
-    displayName: g.displayName,
-    meta: { resourceType: 'Group' },
-  };
+  return createBody('Groups', [['externalId', g.externalId], ['displayName', g.displayName]]);
 }
 
 /** MURAL's User mapping entries carrying `rule`. */

@@ -28,16 +28,6 @@ export function isOutcome(v: unknown): v is Outcome {
   return isObject(v) && typeof v.verdict === 'string' && typeof v.summary === 'string';
 }
 
-/** `filter=userName+eq+%22x%22`: the query parameter encoded as Entra encodes it. */
-export function filterQuery(filter: string): string {
-  return `filter=${encodeURIComponent(filter).replace(/%20/g, '+')}`;
-}
-
-/** A string as a SCIM filter literal. */
-export function literal(value: string): string {
-  return JSON.stringify(value);
-}
-
 export function exchangeOf(res: HttpResponse): Exchange {
   return {
     request: res.request,
@@ -102,8 +92,8 @@ export class Session {
     }
   }
 
-  /** The request as it would have gone out, redacted, for exchanges that got no answer. */
-  private planned(method: string, path: string, body: unknown): Exchange['request'] {
+  /** The request as it would have gone out, redacted, for exchanges that got no answer (or were never sent). */
+  planned(method: string, path: string, body: unknown): Exchange['request'] {
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return {
       method,

@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { HttpResponse } from '../http';
 import { HttpError } from '../httpError';
 import { scimErrorInfo } from '../scim';
+import {
+  activePatch, attributesPatch, GROUP_PROJECTION, lookupPath, membersAddPatch, membersRemovePatch, resourcePath,
+} from '../entraRequests';
 import { testConnection, type ProbeReport } from '../testConnection';
 import { URN } from '../../scim/schemas';
 import { findKey, getProp, isObject, type JsonObject } from '../../scim/values';
@@ -13,7 +16,7 @@ import {
   groupBody, lowercased, userBody, userTargetsWith, valuesAt, withValue, type Names,
 } from './names';
 import {
-  fail, filterQuery, isOutcome, listIn, literal, pass, quoted, resourceIn, serverSaid, skip, unexpected, warn,
+  fail, isOutcome, listIn, pass, quoted, resourceIn, serverSaid, skip, unexpected, warn,
   type Outcome, type Session,
 } from './session';
 import type { CheckStep, Exchange, RuleSet, StepId } from './types';
@@ -97,19 +100,11 @@ function lose(ctx: StepContext, need: Need, by: StepId): void {
   ctx.state.lostBy.set(need, by);
 }
 
-function patchBody(...operations: JsonObject[]): JsonObject {
-  return { schemas: [URN.PatchOp], Operations: operations };
-}
-
 const accepted = (res: HttpResponse) => res.status === 200 || res.status === 204;
 
 function idOf(t: Tracked | undefined): string {
   if (!t?.id) throw new Error('A step ran without the id it needs.');
   return t.id;
-}
-
-function path(kind: Tracked['kind'], id: string, query = ''): string {
-  return `/${kind}/${encodeURIComponent(id)}${query}`;
 }
 
 function memberValues(group: JsonObject): string[] {
@@ -120,7 +115,7 @@ function memberValues(group: JsonObject): string[] {
 
 /** GET /Users/{id} or /Groups/{id}: the resource, or a fail explaining why it could not be read. */
 async function read(ctx: StepContext, kind: Tracked['kind'], id: string, query: string, consequence: string): Promise<JsonObject | Outcome> {
-  const res = await ctx.session.send('GET', path(kind, id, query));
+  const res = await ctx.session.send('GET', resourcePath(kind, id, query));
   if (res.status !== 200) return unexpected(ctx.session, res, `200 with the ${kind === 'Users' ? 'user' : 'group'}`, consequence);
   const resource = resourceIn(res);
   if (!resource) return fail(`${ctx.session.line(res)}, but the body is not a SCIM resource with an "id".`, consequence);
@@ -166,14 +161,6 @@ function differences(ctx: StepContext, stored: JsonObject, expected: readonly (r
     else if (got.length !== 1 || !same(got[0])) out.push(`${target} is ${quoted(got)}, not ${JSON.stringify(value)}`);
   }
   return out;
-}
-
-function userLookup(userName: string): string {
-  return `/Users?${filterQuery(`userName eq ${literal(userName)}`)}`;
-}
-
-function groupLookup(displayName: string): string {
-  return `/Groups?excludedAttributes=members&${filterQuery(`displayName eq ${literal(displayName)}`)}`;
 }
 
 const STRING_BOOLEANS =
@@ -231,7 +218,7 @@ const matchUser: StepDef = {
   entra: 'Before creating a user Entra looks it up by its matching attribute: GET /Users?filter=userName eq "<userName>".',
   async run(ctx) {
     const s = ctx.session;
-    const res = await s.send('GET', userLookup(ctx.names.user.userName));
+    const res = await s.send('GET', lookupPath('Users', 'userName', ctx.names.user.userName));
     const list = listIn(s, res, 'Entra cannot tell whether the user exists, so it does not provision the user and retries every cycle.');
     if (isOutcome(list)) return list;
     if (list.total > 0 || list.resources.length > 0) {
@@ -291,7 +278,7 @@ const muralLowercase: StepDef = {
       else lowered.push(`${entry.target} ${quoted(stored)}`);
     }
     if (kept.length) {
-      return fail(`GET ${s.shortUrl(path('Users', idOf(ctx.state.user)))}: not stored lower case — ${kept.join('; ')}.`,
+      return fail(`GET ${s.shortUrl(resourcePath('Users', idOf(ctx.state.user)))}: not stored lower case — ${kept.join('; ')}.`,
         'MURAL stores these attributes lower case (its mapping table\'s lowercase rule), so this endpoint does not behave like MURAL: ' +
         'filters and matches that work here can fail against MURAL.');
     }
@@ -311,7 +298,7 @@ const rematchUser: StepDef = {
     const id = idOf(ctx.state.user);
     const planned = ctx.names.user.userName;
     const userName = ctx.rules === 'mural' && lowercased('userName') ? planned.toLowerCase() : planned;
-    const res = await s.send('GET', userLookup(userName));
+    const res = await s.send('GET', lookupPath('Users', 'userName', userName));
     const list = listIn(s, res, 'Entra cannot find the user it created: it tries to create it again in the next cycle and gets a conflict.');
     if (isOutcome(list)) return list;
     const ids = list.resources.map((r) => getProp(r, 'id'));
@@ -337,7 +324,7 @@ const muralFilterCase: StepDef = {
   async run(ctx) {
     const s = ctx.session;
     const userName = ctx.names.user.userName;
-    const res = await s.send('GET', userLookup(userName));
+    const res = await s.send('GET', lookupPath('Users', 'userName', userName));
     const list = listIn(s, res, 'Entra\'s match needs a ListResponse, even an empty one.');
     if (isOutcome(list)) return list;
     if (list.total === 0 && list.resources.length === 0) {
@@ -409,8 +396,8 @@ const updateLegacy: StepDef = {
       ['name.familyName', legacyName.familyName],
       ...(ctx.rules === 'scim' ? [['nickName', 'Checky'], [`${URN.EnterpriseUser}:employeeNumber`, '1001']] as [string, string][] : []),
     ];
-    const ops = expected.map(([p, value]) => ({ op: p === 'nickName' ? 'Add' : 'Replace', path: p, value }));
-    const res = await s.send('PATCH', path('Users', id), patchBody(...ops));
+    const changes = expected.map(([target, value]) => ({ target, value, added: target === 'nickName' }));
+    const res = await s.send('PATCH', resourcePath('Users', id), attributesPatch(changes, false));
     if (!accepted(res)) {
       return unexpected(s, res, '200 with the user, or 204',
         'Entra\'s default PATCH capitalises "op" (RFC 7644 makes op case-insensitive), sends one operation per attribute and a filtered path ' +
@@ -443,7 +430,7 @@ const updateModern: StepDef = {
       ['name.familyName', modernName.familyName],
       ...(ctx.rules === 'scim' ? [['displayName', 'Modern Check'], [`${URN.EnterpriseUser}:employeeNumber`, '1002']] as [string, string][] : []),
     ];
-    const res = await s.send('PATCH', path('Users', id), patchBody({ op: 'replace', value: Object.fromEntries(expected) }));
+    const res = await s.send('PATCH', resourcePath('Users', id), attributesPatch(expected.map(([target, value]) => ({ target, value })), true));
     if (!accepted(res)) {
       return unexpected(s, res, '200 with the user, or 204',
         'With ?aadOptscim062020 Entra sends a replace without a path whose value holds dotted keys such as "name.givenName" and ' +
@@ -500,7 +487,7 @@ const matchGroup: StepDef = {
     'GET /Groups?excludedAttributes=members&filter=displayName eq "<name>".',
   async run(ctx) {
     const s = ctx.session;
-    const res = await s.send('GET', groupLookup(ctx.names.group.displayName));
+    const res = await s.send('GET', lookupPath('Groups', 'displayName', ctx.names.group.displayName));
     const list = listIn(s, res,
       'Entra cannot tell whether the group exists, so neither the group nor its memberships are provisioned (retried every cycle). ' +
       'The endpoint must accept excludedAttributes=members (ignoring it is allowed).');
@@ -546,7 +533,7 @@ const addMembers: StepDef = {
     const s = ctx.session;
     const gid = idOf(ctx.state.group);
     const ids = [idOf(ctx.state.user), ...ctx.state.members.map(idOf)];
-    const res = await s.send('PATCH', path('Groups', gid), patchBody({ op: 'Add', path: 'members', value: ids.map((value) => ({ $ref: null, value })) }));
+    const res = await s.send('PATCH', resourcePath('Groups', gid), membersAddPatch(ids));
     if (!accepted(res)) {
       return unexpected(s, res, '204 No Content (or 200)',
         'Entra puts several members in one Add operation; an endpoint that accepts one member per operation, or none, leaves the group ' +
@@ -576,7 +563,7 @@ const removeLegacy: StepDef = {
     const gid = idOf(ctx.state.group);
     const [one, two] = ctx.state.members.map(idOf);
     const keep = [idOf(ctx.state.user), two];
-    const res = await s.send('PATCH', path('Groups', gid), patchBody({ op: 'Remove', path: 'members', value: [{ $ref: null, value: one }] }));
+    const res = await s.send('PATCH', resourcePath('Groups', gid), membersRemovePatch([one], false));
     if (!accepted(res)) {
       lose(ctx, 'membership', 'remove-member-legacy');
       return unexpected(s, res, '204 No Content (or 200)',
@@ -617,7 +604,7 @@ const removeFiltered: StepDef = {
     const gid = idOf(ctx.state.group);
     const two = idOf(ctx.state.members[1]);
     const keep = idOf(ctx.state.user);
-    const res = await s.send('PATCH', path('Groups', gid), patchBody({ op: 'remove', path: `members[value eq ${literal(two)}]` }));
+    const res = await s.send('PATCH', resourcePath('Groups', gid), membersRemovePatch([two], true));
     if (!accepted(res)) {
       lose(ctx, 'membership', 'remove-member-filtered');
       return unexpected(s, res, '204 No Content (or 200)',
@@ -651,11 +638,11 @@ const renameGroup: StepDef = {
     const gid = idOf(group);
     const name = ctx.names.renamedGroup;
     group.names.push(name);
-    const res = await s.send('PATCH', path('Groups', gid), patchBody({ op: 'Replace', path: 'displayName', value: name }));
+    const res = await s.send('PATCH', resourcePath('Groups', gid), attributesPatch([{ target: 'displayName', value: name }], false));
     if (!accepted(res)) {
       return unexpected(s, res, '204 No Content (or 200)', 'Entra sends the rename again every cycle; the group keeps its old name in the app.');
     }
-    const renamed = await read(ctx, 'Groups', gid, '?excludedAttributes=members', 'Entra reads groups by id with excludedAttributes=members.');
+    const renamed = await read(ctx, 'Groups', gid, `?${GROUP_PROJECTION}`, 'Entra reads groups by id with excludedAttributes=members.');
     if (isOutcome(renamed)) return renamed;
     const shown = getProp(renamed, 'displayName');
     if (shown !== name) {
@@ -675,7 +662,7 @@ const deactivate: StepDef = {
   provides: ['deactivated'],
   async run(ctx) {
     const s = ctx.session;
-    const res = await s.send('PATCH', path('Users', idOf(ctx.state.user)), patchBody({ op: 'Replace', path: 'active', value: 'False' }));
+    const res = await s.send('PATCH', resourcePath('Users', idOf(ctx.state.user)), activePatch(false, false));
     if (!accepted(res)) {
       return unexpected(s, res, '200 with the user, or 204',
         `${res.status === 400 ? `${STRING_BOOLEANS} ` : ''}Otherwise users who leave scope or are disabled in Entra keep their access in the ` +
@@ -695,7 +682,7 @@ const verifyDeactivated: StepDef = {
   needs: ['deactivated'],
   async run(ctx) {
     const s = ctx.session;
-    const res = await s.send('GET', path('Users', idOf(ctx.state.user)));
+    const res = await s.send('GET', resourcePath('Users', idOf(ctx.state.user)));
     if (res.status === 404) {
       return fail(`${s.line(res)}: the deactivated user is gone.`,
         'Entra expects inactive users to still be returned by GET: it enables the same user when it comes back into scope. A 404 makes ' +
@@ -735,7 +722,7 @@ function muralNotMemberStep(def: Pick<StepDef, 'id' | 'title' | 'entra' | 'needs
     ...step,
     mural: true,
     async run(ctx) {
-      const at = `GET ${ctx.session.shortUrl(path('Groups', idOf(ctx.state.group)))}`;
+      const at = `GET ${ctx.session.shortUrl(resourcePath('Groups', idOf(ctx.state.group)))}`;
       const members = await groupMembers(ctx);
       if (isOutcome(members)) return members;
       if (members.includes(idOf(ctx.state.user))) return fail(`${at}: ${isMember}`, whyFail);
@@ -767,7 +754,7 @@ const reactivate: StepDef = {
   async run(ctx) {
     const s = ctx.session;
     const id = idOf(ctx.state.user);
-    const res = await s.send('PATCH', path('Users', id), patchBody({ op: 'Replace', path: 'active', value: 'True' }));
+    const res = await s.send('PATCH', resourcePath('Users', id), activePatch(true, false));
     if (!accepted(res)) {
       return unexpected(s, res, '200 with the user, or 204',
         `${res.status === 400 ? `${STRING_BOOLEANS} ` : ''}Otherwise users who come back into scope stay disabled in the app.`);
@@ -810,7 +797,7 @@ function deleteStep(id: 'delete-user' | 'delete-group', kind: Tracked['kind']): 
     async run(ctx) {
       const s = ctx.session;
       const t = (kind === 'Users' ? ctx.state.user : ctx.state.group) as Tracked;
-      const res = await s.send('DELETE', path(kind, idOf(t)));
+      const res = await s.send('DELETE', resourcePath(kind, idOf(t)));
       if (res.status === 204 || res.status === 200) {
         t.gone = true;
         return res.status === 204
@@ -833,7 +820,7 @@ const verifyDeleted: StepDef = {
     const lines: string[] = [];
     const still: string[] = [];
     for (const t of deleted) {
-      const res = await s.send('GET', path(t.kind, idOf(t)));
+      const res = await s.send('GET', resourcePath(t.kind, idOf(t)));
       lines.push(s.line(res));
       if (res.status !== 404) {
         still.push(s.line(res));
@@ -887,7 +874,7 @@ const unknownId: StepDef = {
     '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"…"}, status as a string.',
   async run(ctx) {
     const s = ctx.session;
-    const res = await s.send('GET', path('Users', randomUUID()));
+    const res = await s.send('GET', resourcePath('Users', randomUUID()));
     if (res.status !== 404) {
       return unexpected(s, res, '404 Not Found with a SCIM error',
         `Entra treats 404 as "the user is gone"; ${res.status === 200 ? 'a 200 makes Entra believe a user exists that does not' : 'any other answer is an error Entra retries every cycle'}.`);
@@ -952,7 +939,7 @@ const cleanup: StepDef = {
     const deletedIds = new Set<string>();
     const remove = async (t: Tracked, id: string) => {
       if (deletedIds.has(`${t.kind}/${id}`)) return;
-      const res = await s.send('DELETE', path(t.kind, id), undefined, { cancellable: false });
+      const res = await s.send('DELETE', resourcePath(t.kind, id), undefined, { cancellable: false });
       if (res.status === 204 || res.status === 200 || res.status === 404) {
         deletedIds.add(`${t.kind}/${id}`);
         if (res.status !== 404) deleted.push(`${t.kind === 'Users' ? 'user' : 'group'} ${t.names[0]} (${id})`);
@@ -975,7 +962,7 @@ const cleanup: StepDef = {
         for (const name of t.names.flatMap((n) => [n, n.toLowerCase()])) {
           if (tried.has(name)) continue;
           tried.add(name);
-          const q = t.kind === 'Users' ? userLookup(name) : groupLookup(name);
+          const q = t.kind === 'Users' ? lookupPath('Users', 'userName', name) : lookupPath('Groups', 'displayName', name);
           const res = await s.send('GET', q, undefined, { cancellable: false });
           const list = listIn(s, res, '');
           if (isOutcome(list)) {
