@@ -3,13 +3,13 @@
 // Ctrl-C cancels the run, and the users and group it created are still deleted before the process ends.
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { AuthScheme } from '../client/http';
+import type { AuthScheme, Connection } from '../client/http';
 import {
   DEFAULT_EMAIL_DOMAIN, emailDomainProblem, formatReport, REPORT_FORMATS, RULE_SETS, runEntraCheck,
   verdictLine, type ReportFormat, type RuleSet, type StepProgress,
 } from '../client/entraCheck';
 import { MURAL_TENANT_URL, parseTenantUrl, TenantUrlError } from '../client/tenantUrl';
-import { CliError, parseOptions, type CliCommand } from './command';
+import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
 
 export const TOKEN_ENV = 'SCIM_WORKBENCH_TOKEN';
 
@@ -52,15 +52,23 @@ Progress (a line per step) goes to stderr. Tokens never appear in reports: they 
 Exit code: 0 when no step failed (warnings do not fail), 1 when a step failed or the run was interrupted,
 2 for usage errors.`;
 
-function parseTimeout(text: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new CliError(`--timeout must be a number of milliseconds from 1 to 600000, not "${text}".`);
-  return n;
-}
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new CliError(`--${flag} must be ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}, not "${value}".`);
-  return value as T;
+/**
+ * The endpoint options `check` and `provision` share: --url (validated, normalised), the token from --token or
+ * the environment, and --auth.
+ */
+export function endpointOptions(command: string, values: { url?: string; token?: string; auth?: string | boolean }, env: NodeJS.ProcessEnv): Connection {
+  if (!values.url) throw new CliError(`Give the tenant URL with --url, e.g. --url ${MURAL_TENANT_URL}.\nRun "scim-workbench ${command} --help" for the options.`);
+  let tenantUrl: string;
+  try {
+    tenantUrl = parseTenantUrl(values.url).normalized;
+  } catch (e) {
+    if (e instanceof TenantUrlError) throw new CliError(`--url: ${e.message}`);
+    throw e;
+  }
+  const token = values.token ?? env[TOKEN_ENV];
+  if (!token) throw new CliError(`Give the secret token: set ${TOKEN_ENV} (keeps it out of your shell history) or pass --token.`);
+  const authScheme: AuthScheme = oneOf('auth', String(values.auth ?? 'bearer').toLowerCase(), ['bearer', 'apikey']) === 'apikey' ? 'apikey' : 'Bearer';
+  return { tenantUrl, token, authScheme };
 }
 
 /** The check command, writing to `io` (tests pass buffers; the CLI passes the process). */
@@ -81,16 +89,7 @@ export function createCheckCommand(io: CheckIo): CliCommand {
         'email-domain': { type: 'string', default: DEFAULT_EMAIL_DOMAIN },
         insecure: { type: 'boolean', default: false },
       });
-      if (!values.url) throw new CliError(`Give the tenant URL with --url, e.g. --url ${MURAL_TENANT_URL}.\nRun "scim-workbench check --help" for the options.`);
-      try {
-        parseTenantUrl(values.url);
-      } catch (e) {
-        if (e instanceof TenantUrlError) throw new CliError(`--url: ${e.message}`);
-        throw e;
-      }
-      const token = values.token ?? io.env[TOKEN_ENV];
-      if (!token) throw new CliError(`Give the secret token: set ${TOKEN_ENV} (keeps it out of your shell history) or pass --token.`);
-      const authScheme: AuthScheme = oneOf('auth', (values.auth as string).toLowerCase(), ['bearer', 'apikey']) === 'apikey' ? 'apikey' : 'Bearer';
+      const connection = endpointOptions('check', values, io.env);
       const rules = oneOf<RuleSet>('rules', values.rules as string, RULE_SETS);
       const format = oneOf<ReportFormat>('format', values.format as string, REPORT_FORMATS);
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
@@ -113,7 +112,7 @@ export function createCheckCommand(io: CheckIo): CliCommand {
       };
       let report;
       try {
-        report = await runEntraCheck({ tenantUrl: values.url, token, authScheme }, {
+        report = await runEntraCheck(connection, {
           rules, onStep, signal: abort.signal, emailDomain: domain,
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(values.insecure ? { network: { strictSSL: false } } : {}),
@@ -132,22 +131,6 @@ export function createCheckCommand(io: CheckIo): CliCommand {
       }
       return report.failed > 0 || report.cancelled ? 1 : 0;
     },
-  };
-}
-
-function interruptHandler(cancel: () => void): () => void {
-  let interrupted = false;
-  const handler = () => {
-    // A second Ctrl-C leaves at once (the cleanup is then skipped).
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    cancel();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
   };
 }
 

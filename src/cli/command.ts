@@ -27,3 +27,30 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
     throw new CliError(`${(e as Error).message}\nRun "scim-workbench ${command} --help" for the options.`);
   }
 }
+
+export function parseTimeout(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new CliError(`--timeout must be a number of milliseconds from 1 to 600000, not "${text}".`);
+  return n;
+}
+
+export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new CliError(`--${flag} must be ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}, not "${value}".`);
+  return value as T;
+}
+
+/** Calls `cancel` on the first Ctrl-C (or SIGTERM); a second one leaves at once. Returns the unregister function. */
+export function interruptHandler(cancel: () => void): () => void {
+  let interrupted = false;
+  const handler = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    cancel();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -3,10 +3,11 @@ import { checkCommand } from './check';
 import { CliError, type CliCommand } from './command';
 import { expressionCommand } from './expression';
 import { lint } from './lint';
+import { provisionCommand } from './provision';
 import { sampleDirectoryCommand } from './sampleDirectory';
 import { serveCommand } from './serve';
 
-const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand, sampleDirectoryCommand, expressionCommand];
+const commands: readonly CliCommand[] = [lint, serveCommand, checkCommand, provisionCommand, sampleDirectoryCommand, expressionCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

@@ -1,0 +1,162 @@
+// scim-workbench provision: Entra's provisioning engine, offline — the cycles Entra would run for a directory
+// file against a SCIM endpoint, with provisioning logs shaped like Entra's. The state (links, last values,
+// escrows) lives in a --state file, so a second run is an incremental cycle.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { HttpClient } from '../client/http';
+import { MURAL_TENANT_URL } from '../client/tenantUrl';
+import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
+import { MURAL_DEFAULT_CONFIGURATION } from '../entra/engine/config';
+import { DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
+import { cycleLine, formatRun, LOG_FORMATS, runFailed, type LogFormat } from '../entra/engine/format';
+import type { ProvisioningLogEntry } from '../entra/engine/log';
+import { newState, parseState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
+import { httpTarget } from '../entra/engine/target';
+import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
+import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
+
+const HELP = `Usage: scim-workbench provision --directory <file> --url <tenant URL> [--token T] [options]
+
+Runs Microsoft Entra's provisioning cycles offline: the users and groups of an Entra directory file (see
+"scim-workbench sample-directory") are provisioned to a SCIM endpoint the way Entra's provisioning service does
+it, with MURAL Identity's default attribute mappings — per object Import, Determine if in scope, Match (a
+filtered GET on the matching attribute) and Perform action (create, update only what changed, disable through
+IsSoftDeleted, delete, or skip with Entra's reason); users first, then groups, then memberships. Requests have
+Entra's exact shapes (the ?aadOptscim062020 flag on the tenant URL switches to its RFC-compliant PATCHes). The
+provisioning log is printed with Entra's actions, statuses, error codes and steps.
+
+Options:
+  --directory FILE       The Entra directory file (users, groups, assignments, scope)
+  --url URL              The tenant URL (SCIM base), e.g. ${MURAL_TENANT_URL}
+  --token TOKEN          The secret token. Better: set ${TOKEN_ENV} instead
+  --auth bearer|apikey   How the token is sent (default bearer, as Entra sends it)
+  --state FILE           Keep the job's state (links, last values sent, escrowed failures) in FILE: the first run
+                         is the initial cycle, later runs are incremental cycles that process only what changed
+                         in the directory file, plus the failures Entra retries. Without it every run is initial.
+  --cycles N             Run N cycles back to back, reading the directory file before each (default 1)
+  --dry-run              Decide and print the requests without sending writes (the matching GETs still go out);
+                         the state file is not changed
+  --member-batch N       Members per group PATCH (default ${DEFAULT_MEMBER_BATCH}; Entra does not document its own)
+  --format FORMAT        text (default), json ({"cycles":[…],"entries":[…]}, entries shaped like Graph's
+                         provisioningObjectSummary) or csv (one row per log entry)
+  --output FILE          Write the log to FILE; stdout then gets one line per cycle
+  --timeout MS           Time allowed per request (default 30000)
+  --insecure             Accept any TLS certificate (self-signed test servers)
+  -h, --help             This help
+
+A line per cycle goes to stderr. Ctrl-C stops after the object in progress; the state stays consistent.
+Exit code: 0 when no object failed, 1 when one failed or a cycle stopped early, 2 for usage errors.`;
+
+function positive(flag: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new CliError(`--${flag} must be a whole number from 1 to ${max}, not "${text}".`);
+  return n;
+}
+
+async function writableDir(io: CheckIo, flag: string, file: string): Promise<string> {
+  const path = resolve(io.cwd, file);
+  if (!(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) throw new CliError(`--${flag} ${file}: its directory does not exist.`);
+  return path;
+}
+
+async function readState(file: string, tenantUrl: string): Promise<EngineState> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw new CliError(`Cannot read the state file ${file}: ${e.message}`);
+  });
+  if (text === undefined) return newState(tenantUrl);
+  let state: EngineState;
+  try {
+    state = parseState(text, file);
+  } catch (e) {
+    if (e instanceof StateFileError) throw new CliError(e.message);
+    throw e;
+  }
+  if (state.tenantUrl !== tenantUrl) {
+    throw new CliError(`The state file ${file} belongs to ${state.tenantUrl}, not ${tenantUrl}: its links name objects of that endpoint. Use another --state file, or delete this one to start with an initial cycle.`);
+  }
+  return state;
+}
+
+export function createProvisionCommand(io: CheckIo): CliCommand {
+  return {
+    name: 'provision',
+    summary: 'Run Entra\'s provisioning cycles for a directory file against a SCIM endpoint, with Entra\'s logs',
+    help: HELP,
+    async run(args: string[]): Promise<number> {
+      const { values } = parseOptions('provision', args, {
+        directory: { type: 'string' },
+        url: { type: 'string' },
+        token: { type: 'string' },
+        auth: { type: 'string', default: 'bearer' },
+        state: { type: 'string' },
+        cycles: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'member-batch': { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        timeout: { type: 'string' },
+        insecure: { type: 'boolean', default: false },
+      });
+      if (!values.directory) throw new CliError('Give the Entra directory file with --directory (write one with "scim-workbench sample-directory --output FILE").');
+      const connection = endpointOptions('provision', values, io.env);
+      const { tenantUrl } = connection;
+      const format = oneOf<LogFormat>('format', values.format as string, LOG_FORMATS);
+      const cycles = positive('cycles', values.cycles, 1, 100);
+      const memberBatchSize = positive('member-batch', values['member-batch'], DEFAULT_MEMBER_BATCH, 1000);
+      const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
+      const dryRun = values['dry-run'] === true;
+      if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
+      const directoryFile = resolve(io.cwd, values.directory);
+      const stateFile = values.state !== undefined ? await writableDir(io, 'state', values.state) : undefined;
+      const outFile = values.output !== undefined ? await writableDir(io, 'output', values.output) : undefined;
+      const state = stateFile ? await readState(stateFile, tenantUrl) : newState(tenantUrl);
+
+      const abort = new AbortController();
+      const release = io.onInterrupt?.(() => {
+        io.stderr.write('Interrupted: stopping after the object in progress…\n');
+        abort.abort();
+      });
+      const client = new HttpClient(values.insecure ? { strictSSL: false } : {});
+      const target = httpTarget(client, connection, { signal: abort.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      const summaries: CycleSummary[] = [];
+      const entries: ProvisioningLogEntry[] = [];
+      try {
+        for (let i = 0; i < cycles && !abort.signal.aborted; i++) {
+          let directory;
+          try {
+            directory = await loadDirectory(directoryFile);
+          } catch (e) {
+            if (e instanceof DirectoryFileError) throw new CliError(e.message);
+            throw e;
+          }
+          const result = await runCycle({ directory, configuration: MURAL_DEFAULT_CONFIGURATION, state, target, dryRun, memberBatchSize, signal: abort.signal });
+          summaries.push(result.cycle);
+          entries.push(...result.entries);
+          if (stateFile && !dryRun) await saveState(state, stateFile);
+          io.stderr.write(`${cycleLine(result.cycle)}\n`);
+          if (result.cycle.stopped) break;
+        }
+      } finally {
+        release?.();
+        await client.close();
+      }
+      const run = { cycles: summaries, entries };
+      const text = formatRun(run, format);
+      if (outFile) {
+        await writeFile(outFile, text, 'utf8').catch((e: Error) => {
+          throw new CliError(`Cannot write the log to ${values.output}: ${e.message}`);
+        });
+        io.stdout.write(`${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} written to ${values.output}.${stateFile && !dryRun ? ` Next cycle at ${state.clock} (simulated).` : ''}\n`);
+      } else {
+        io.stdout.write(text);
+      }
+      return runFailed(run) ? 1 : 0;
+    },
+  };
+}
+
+export const provisionCommand: CliCommand = createProvisionCommand({
+  stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), onInterrupt: interruptHandler,
+});

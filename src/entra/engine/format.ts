@@ -1,0 +1,92 @@
+// Provisioning runs as text (terminals: a line per log entry, the way the portal's log list reads), JSON
+// (`{"cycles":[…],"entries":[…]}`, entries shaped like Graph's provisioningObjectSummary) and CSV (one row per
+// entry, the columns of the portal's ProvisioningLogs download that Microsoft documents by name).
+import type { CycleSummary, KindStats } from './cycle';
+import type { ProvisioningLogEntry } from './log';
+
+export type LogFormat = 'text' | 'json' | 'csv';
+export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json', 'csv'];
+
+export interface ProvisioningRun {
+  readonly cycles: readonly CycleSummary[];
+  readonly entries: readonly ProvisioningLogEntry[];
+}
+
+const ACTION: Record<ProvisioningLogEntry['provisioningAction'], string> = {
+  create: 'Create', update: 'Update', delete: 'Delete', disable: 'Disable', stagedDelete: 'StagedDelete', other: 'Other',
+};
+const STATUS: Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], string> = {
+  success: 'Success', failure: 'Failure', skipped: 'Skipped', warning: 'Warning',
+};
+
+function kindLine(name: string, s: KindStats): string {
+  const parts = ([['created', s.create], ['updated', s.update], ['disabled', s.disable], ['deleted', s.delete], ['skipped', s.skipped], ['failed', s.failed]] as const)
+    .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`);
+  return `${name}: ${parts.length ? parts.join(', ') : 'no change'}`;
+}
+
+/** One line for a cycle: its kind, simulated times and counts. */
+export function cycleLine(c: CycleSummary): string {
+  const m = c.stats.memberships;
+  const members = m.updated + m.failed > 0
+    ? `; memberships: ${m.updated + m.failed} group${m.updated + m.failed === 1 ? '' : 's'} (${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''})`
+    : '';
+  return `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${c.id}${c.dryRun ? ' (dry run: nothing written)' : ''}, ${c.started} → ${c.ended}: ` +
+    `${kindLine('users', c.stats.users)}; ${kindLine('groups', c.stats.groups)}${members}; ${c.stats.requests} requests.` +
+    (c.stopped ? ` Stopped: ${c.stopped}` : '');
+}
+
+function entryLine(e: ProvisioningLogEntry): string {
+  const status = e.provisioningStatusInfo;
+  const head = `${ACTION[e.provisioningAction].padEnd(8)} ${STATUS[status.status].padEnd(8)} ${e.sourceIdentity.identityType.padEnd(5)} ${e.sourceIdentity.displayName}`;
+  const target = e.targetIdentity.id ? ` → ${e.targetIdentity.id}` : '';
+  const info = status.errorInformation;
+  const why = info && status.status !== 'success' ? `\n    ${info.errorCode}: ${info.reason}` : '';
+  const changes = e.modifiedProperties.length && status.status !== 'skipped'
+    ? `\n    ${e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? '(none)'} → ${p.newValue ?? '(none)'}`).join('; ')}`
+    : '';
+  const requests = e.exchanges.map((x) => `\n    ${x.request.method} ${x.request.url}${x.response ? ` → ${x.response.status}` : x.error ? ` → ${x.error.message}` : ' (not sent)'}`).join('');
+  return `${head}${target}${why}${changes}${requests}`;
+}
+
+export function formatText(run: ProvisioningRun): string {
+  const out: string[] = [];
+  for (const c of run.cycles) {
+    out.push(cycleLine(c));
+    for (const e of run.entries) if (e.cycleId === c.id) out.push(`  ${entryLine(e).replace(/\n/g, '\n  ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function formatJson(run: ProvisioningRun): string {
+  return `${JSON.stringify({ cycles: run.cycles, entries: run.entries }, null, 2)}\n`;
+}
+
+function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+const CSV_COLUMNS = [
+  'Date (UTC)', 'Cycle ID', 'Change ID', 'Job ID', 'Action', 'Status', 'Identity type', 'Source ID', 'Display name',
+  'Target ID', 'Error code', 'Reason', 'Modified properties', 'Duration (ms)',
+] as const;
+
+export function formatCsv(run: ProvisioningRun): string {
+  const rows = run.entries.map((e) => [
+    e.activityDateTime, e.cycleId, e.changeId, e.jobId, ACTION[e.provisioningAction], STATUS[e.provisioningStatusInfo.status],
+    e.sourceIdentity.identityType, e.sourceIdentity.id, e.sourceIdentity.displayName, e.targetIdentity.id,
+    e.provisioningStatusInfo.errorInformation?.errorCode ?? '', e.provisioningStatusInfo.errorInformation?.reason ?? '',
+    e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? ''} -> ${p.newValue ?? ''}`).join('; '),
+    String(e.durationInMilliseconds),
+  ].map(csvCell).join(','));
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+export function formatRun(run: ProvisioningRun, format: LogFormat): string {
+  return format === 'json' ? formatJson(run) : format === 'csv' ? formatCsv(run) : formatText(run);
+}
+
+/** An entry failed (or a cycle stopped early): the run's exit code is 1. */
+export function runFailed(run: ProvisioningRun): boolean {
+  return run.cycles.some((c) => c.stopped !== undefined) || run.entries.some((e) => e.provisioningStatusInfo.status === 'failure');
+}

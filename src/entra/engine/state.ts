@@ -1,0 +1,118 @@
+// What the engine remembers between cycles (Entra's "connector data store" and watermark): per source
+// object the target id it is linked to, the values last sent, the fingerprint of the source when it was last
+// processed, and its escrowed failure. Plain JSON, written to a --state file or the workspace storage.
+import { randomUUID } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import type { EntraValue } from '../../client/entraRequests';
+import { isObject } from '../../scim/values';
+
+/** A failure Entra retries in later cycles. */
+export interface Escrow {
+  readonly errorCode: string;
+  readonly reason: string;
+  /** Cycles it failed in, in a row. */
+  readonly count: number;
+  /** Simulated time of the first failure in the series. */
+  readonly since: string;
+}
+
+export interface ObjectLink {
+  /** UPN or display name, to name the object once it is gone from the directory. */
+  displayName: string;
+  /** Fingerprint of the source object when last processed (the watermark); absent: process it. */
+  fingerprint?: string;
+  /** The target object it is linked to (created or matched). */
+  targetId?: string;
+  /** The engine disabled it in the target (out of scope). */
+  disabled?: boolean;
+  /** The mapped values last sent, target → value. */
+  sent?: Record<string, EntraValue>;
+  escrow?: Escrow;
+  /** Groups: the source ids of the users added as members in the target. */
+  members?: string[];
+  /** Groups: the last membership update failed (members not provisioned, or the PATCH refused); retried every cycle. */
+  membersEscrow?: Escrow;
+}
+
+export interface EngineState {
+  readonly version: 1;
+  /** Like Entra's `scim.<guid>.<guid>` job ids. */
+  readonly jobId: string;
+  /** The tenant URL the links belong to. */
+  tenantUrl: string;
+  /** Fingerprint of the configuration of the last cycle: a change re-evaluates everything. */
+  configuration: string;
+  /** Cycles run so far; 0 means the next one is the initial cycle. */
+  cycles: number;
+  /** Simulated time at which the next cycle starts (ISO 8601). */
+  clock: string;
+  readonly users: Record<string, ObjectLink>;
+  readonly groups: Record<string, ObjectLink>;
+}
+
+export function newState(tenantUrl: string, now = new Date()): EngineState {
+  return {
+    version: 1, jobId: `scim.${randomUUID().replace(/-/g, '')}.${randomUUID().replace(/-/g, '')}`,
+    tenantUrl, configuration: '', cycles: 0, clock: now.toISOString(), users: {}, groups: {},
+  };
+}
+
+/**
+ * Restart provisioning, as the portal's Restart does: the next cycle is an initial cycle (watermark cleared)
+ * and escrowed failures are forgotten; the links between source and target objects stay.
+ */
+export function restartState(state: EngineState): void {
+  state.cycles = 0;
+  for (const table of [state.users, state.groups]) {
+    for (const link of Object.values(table)) {
+      delete link.fingerprint;
+      delete link.escrow;
+      delete link.membersEscrow;
+    }
+  }
+}
+
+/** A state file that cannot be used. */
+export class StateFileError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'StateFileError';
+  }
+}
+
+function checkLinks(file: string, key: string, table: unknown): void {
+  if (!isObject(table)) throw new StateFileError(file, `"${key}" must be an object of links; the file is not an engine state file, or it was damaged.`);
+  for (const [id, link] of Object.entries(table)) {
+    if (!isObject(link) || typeof link.displayName !== 'string' || (link.targetId !== undefined && typeof link.targetId !== 'string')) {
+      throw new StateFileError(file, `${key}["${id}"] is not a link ({"displayName": …, "targetId": …}); the file was damaged. Delete it to start with an initial cycle.`);
+    }
+  }
+}
+
+/** Reads a state file's text; throws StateFileError saying what is wrong. */
+export function parseState(text: string, file: string): EngineState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new StateFileError(file, `not valid JSON (${(e as Error).message}). Delete it to start with an initial cycle.`);
+  }
+  if (!isObject(value) || value.version !== 1) {
+    throw new StateFileError(file, 'not a provisioning state file of this version ({"version": 1, …}). Delete it to start with an initial cycle.');
+  }
+  for (const k of ['jobId', 'tenantUrl', 'configuration', 'clock'] as const) {
+    if (typeof value[k] !== 'string') throw new StateFileError(file, `"${k}" must be a string; the file was damaged.`);
+  }
+  if (typeof value.cycles !== 'number' || !Number.isInteger(value.cycles) || value.cycles < 0) throw new StateFileError(file, '"cycles" must be a whole number.');
+  if (Number.isNaN(Date.parse(value.clock as string))) throw new StateFileError(file, '"clock" must be an ISO 8601 time.');
+  checkLinks(file, 'users', value.users);
+  checkLinks(file, 'groups', value.groups);
+  return value as unknown as EngineState;
+}
+
+/** Writes the state next to `file` and renames it into place, so a crash never leaves half a file. */
+export async function saveState(state: EngineState, file: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(state), 'utf8');
+  await rename(tmp, file);
+}

@@ -1,0 +1,115 @@
+// `scim-workbench provision`: the initial cycle then an incremental one through a --state file, the three
+// formats, --output, exit codes 0/1/2 and the usage errors, against the mock server.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckIo } from '../../../src/cli/check';
+import { CliError } from '../../../src/cli/command';
+import { createProvisionCommand } from '../../../src/cli/provision';
+import { sampleDirectory } from '../../../src/entra/directory/sample';
+import { startServer, TOKEN, type Harness } from '../mock/helpers';
+
+function capture(cwd: string): { io: CheckIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => { out += s; } }, stderr: { write: (s: string) => { err += s; } }, env: { SCIM_WORKBENCH_TOKEN: TOKEN }, cwd },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('cli/provision', () => {
+  let h: Harness;
+  let dir: string;
+  beforeEach(async () => {
+    h = await startServer();
+    dir = await mkdtemp(join(tmpdir(), 'scim-provision-'));
+    await writeFile(join(dir, 'd.entra-directory.json'), JSON.stringify(sampleDirectory({ users: 10, groups: 2 })));
+    const clean = (upn: string) => JSON.stringify({
+      users: [{ id: 'u1', userPrincipalName: upn, mail: 'ada.lovelace@contoso.com', givenName: 'Ada', surname: 'Lovelace' }],
+      appRoleAssignedTo: [{ principalId: 'u1' }],
+    });
+    await writeFile(join(dir, 'clean.entra-directory.json'), clean('ada.lovelace@contoso.com'));
+    await writeFile(join(dir, 'caps.entra-directory.json'), clean('Ada.Lovelace@Contoso.com'));
+  });
+  afterEach(async () => {
+    await h.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the initial cycle, then an incremental one from the --state file; JSON shaped as the issue says', async () => {
+    const c = capture(dir);
+    const cmd = createProvisionCommand(c.io);
+    const args = ['--directory', 'd.entra-directory.json', '--url', h.url, '--state', 'job.json', '--format', 'json'];
+    assert.equal(await cmd.run(args), 1, 'the sample has users MURAL refuses');
+    const first = JSON.parse(c.out());
+    assert.deepEqual(Object.keys(first), ['cycles', 'entries']);
+    assert.equal(first.cycles.length, 1);
+    assert.equal(first.cycles[0].kind, 'initial');
+    for (const k of ['id', 'started', 'ended', 'stats']) assert.ok(k in first.cycles[0], k);
+    assert.ok(first.entries.some((e: any) => e.provisioningAction === 'create' && e.provisioningStatusInfo.status === 'success'));
+    assert.match(c.err(), /^Initial cycle .*: users: \d+ created/m);
+    const saved = JSON.parse(await readFile(join(dir, 'job.json'), 'utf8'));
+    assert.equal(saved.cycles, 1);
+
+    const c2 = capture(dir);
+    assert.equal(await createProvisionCommand(c2.io).run(args), 1);
+    const second = JSON.parse(c2.out());
+    assert.equal(second.cycles[0].kind, 'incremental');
+    assert.ok(second.entries.every((e: any) => e.provisioningStatusInfo.status === 'failure'), 'only the escrowed failures come back');
+    assert.ok(Date.parse(second.cycles[0].started) - Date.parse(first.cycles[0].started) >= 40 * 60 * 1000, 'the next cycle is 40 simulated minutes later');
+  });
+
+  it('exits 0 when nothing failed; text on stdout, or CSV to --output with one line on stdout', async () => {
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url]), 0);
+    assert.match(c.out(), /^Initial cycle .*users: 1 created; groups: no change; 2 requests\.\n {2}Create {3}Success {2}User  ada\.lovelace@contoso\.com → u/);
+    // Without a state file the next run is initial again: the user is matched, not created twice.
+    const csv = capture(dir);
+    assert.equal(await createProvisionCommand(csv.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--format', 'csv', '--output', 'log.csv', '--cycles', '2']), 0);
+    assert.equal(csv.out(), '1 log entry written to log.csv.\n');
+    const lines = (await readFile(join(dir, 'log.csv'), 'utf8')).trimEnd().split('\r\n');
+    assert.equal(lines[0], 'Date (UTC),Cycle ID,Change ID,Job ID,Action,Status,Identity type,Source ID,Display name,Target ID,Error code,Reason,Modified properties,Duration (ms)');
+    assert.equal(lines.length, 2, 'the second cycle has nothing to do');
+    assert.match(lines[1], /,Other,Skipped,User,u1,ada\.lovelace@contoso\.com,u[0-9a-f]+,RedundantExport,The state of the user in both/);
+  });
+
+  it('a capitalised UPN matches nothing in MURAL: without the state\'s link the second run conflicts (409)', async () => {
+    assert.equal(await createProvisionCommand(capture(dir).io).run(['--directory', 'caps.entra-directory.json', '--url', h.url]), 0);
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'caps.entra-directory.json', '--url', h.url]), 1);
+    assert.match(c.out(), /Create {3}Failure {2}User {2}Ada\.Lovelace@Contoso\.com\n {6}MURALIdentityEntryConflict: Message: MURAL Identity returned an error response with the HTTP status code 409\./);
+  });
+
+  it('--dry-run sends no writes', async () => {
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--dry-run']), 0);
+    assert.match(c.out(), /dry run: nothing written/);
+    assert.match(c.out(), /POST .*\/Users \(not sent\)/);
+    assert.equal((await h.call('GET', '/enterprise/v1/scim/Users')).json.totalResults, 0);
+  });
+
+  it('exits 2 on usage errors, saying what to fix', async () => {
+    await writeFile(join(dir, 'bad.json'), '{"users": [{"id": "x"}]}');
+    await writeFile(join(dir, 'other-state.json'), JSON.stringify({ version: 1, jobId: 'j', tenantUrl: 'https://other.example.com/scim', configuration: '', cycles: 1, clock: '2026-01-01T00:00:00Z', users: {}, groups: {} }));
+    const cases: [string[], RegExp][] = [
+      [['--url', h.url], /--directory/],
+      [['--directory', 'd.entra-directory.json'], /--url/],
+      [['--directory', 'd.entra-directory.json', '--url', 'ftp://x'], /--url: The tenant URL must start with https/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--format', 'xml'], /--format must be text, json or csv/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--cycles', '0'], /--cycles must be a whole number from 1 to 100/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
+      [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],
+      [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--state', 'other-state.json'], /belongs to https:\/\/other\.example\.com\/scim/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--state', 'no/dir/s.json'], /--state no\/dir\/s\.json: its directory does not exist/],
+    ];
+    for (const [args, message] of cases) {
+      await assert.rejects(createProvisionCommand(capture(dir).io).run(args), (e: unknown) => e instanceof CliError && e.exitCode === 2 && message.test(e.message), args.join(' '));
+    }
+    const noToken = capture(dir);
+    await assert.rejects(createProvisionCommand({ ...noToken.io, env: {} }).run(['--directory', 'd.entra-directory.json', '--url', h.url]), /SCIM_WORKBENCH_TOKEN/);
+  });
+});

@@ -1,0 +1,280 @@
+// The provisioning engine against the mock MURAL server over HTTP: an initial and incremental cycles of a
+// sample directory, each decision of the pipeline (create, RedundantExport, update of only what changed,
+// disable through IsSoftDeleted in both PATCH shapes, delete, NotEffectivelyEntitled, MURAL's 400s, member
+// references), the state kept between cycles, restart, dry run, refused credentials; and the shared builders
+// of Entra's requests.
+import * as assert from 'node:assert/strict';
+import { HttpClient } from '../../../src/client/http';
+import {
+  activePatch, attributesPatch, createBody, lookupPath, membersAddPatch, membersRemovePatch,
+} from '../../../src/client/entraRequests';
+import { readDirectory } from '../../../src/entra/directory/load';
+import { sampleDirectory } from '../../../src/entra/directory/sample';
+import { MURAL_DEFAULT_CONFIGURATION } from '../../../src/entra/engine/config';
+import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
+import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
+import { newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
+import { httpTarget } from '../../../src/entra/engine/target';
+import { URN } from '../../../src/scim/schemas';
+import { filterQuery, startServer, TOKEN, type Harness } from '../mock/helpers';
+
+const BASE = '/enterprise/v1/scim';
+type Dir = { users: Record<string, any>[]; deletedUsers: Record<string, any>[]; groups: Record<string, any>[]; appRoleAssignedTo: Record<string, any>[] };
+
+function entryFor(result: CycleResult, name: string, membership = false): ProvisioningLogEntry | undefined {
+  return result.entries.find((e) => e.sourceIdentity.displayName === name && (e.provisioningAction === 'update' && e.modifiedProperties.some((p) => p.displayName === 'members')) === membership);
+}
+
+function opsOf(e: ProvisioningLogEntry, method: string): any[] {
+  const x = e.exchanges.find((ex) => ex.request.method === method);
+  assert.ok(x?.request.body, `${method} in ${e.sourceIdentity.displayName}'s exchanges`);
+  return JSON.parse(x.request.body).Operations;
+}
+
+describe('entra/requests: Entra\'s request shapes, shared by the check and the engine', () => {
+  it('builds the create bodies Entra sends', () => {
+    assert.deepEqual(createBody('Users', [
+      ['userName', 'Ada@Contoso.com'], ['emails[type eq "work"].value', 'ada@contoso.com'], ['active', true],
+      ['name.givenName', 'Ada'], [`${URN.EnterpriseUser}:department`, 'Eng'], ['phoneNumbers[type eq "mobile"].value', '+1 555'],
+    ]), {
+      schemas: [URN.User, URN.EnterpriseUser],
+      userName: 'Ada@Contoso.com',
+      emails: [{ primary: true, type: 'work', value: 'ada@contoso.com' }],
+      active: true,
+      name: { givenName: 'Ada' },
+      [URN.EnterpriseUser]: { department: 'Eng' },
+      phoneNumbers: [{ type: 'mobile', value: '+1 555' }],
+      meta: { resourceType: 'User' },
+      roles: [],
+    });
+    assert.deepEqual(createBody('Groups', [['displayName', 'Eng'], ['externalId', 'g1']]), {
+      schemas: [URN.Group, URN.EntraGroup], displayName: 'Eng', externalId: 'g1', meta: { resourceType: 'Group' },
+    });
+  });
+
+  it('builds both PATCH shapes, the disable, member adds and removes, and the match queries', () => {
+    const changes = [{ target: 'name.givenName', value: 'Ada' }, { target: 'nickName', value: 'A', added: true }, { target: 'active', value: true }];
+    assert.deepEqual(attributesPatch(changes, false).Operations, [
+      { op: 'Replace', path: 'name.givenName', value: 'Ada' }, { op: 'Add', path: 'nickName', value: 'A' }, { op: 'Replace', path: 'active', value: 'True' },
+    ]);
+    assert.deepEqual(attributesPatch(changes, true).Operations, [{ op: 'replace', value: { 'name.givenName': 'Ada', nickName: 'A', active: true } }]);
+    assert.deepEqual(activePatch(false, false).Operations, [{ op: 'Replace', path: 'active', value: 'False' }]);
+    assert.deepEqual(activePatch(false, true).Operations, [{ op: 'replace', path: 'active', value: false }]);
+    assert.deepEqual(membersAddPatch(['u1', 'u2']).Operations, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: 'u1' }, { $ref: null, value: 'u2' }] }]);
+    assert.deepEqual(membersRemovePatch(['u1', 'u2'], false).Operations, [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1' }, { $ref: null, value: 'u2' }] }]);
+    assert.deepEqual(membersRemovePatch(['u1', 'u2'], true).Operations, [{ op: 'remove', path: 'members[value eq "u1"]' }, { op: 'remove', path: 'members[value eq "u2"]' }]);
+    assert.equal(lookupPath('Users', 'userName', 'a b@x'), '/Users?filter=userName+eq+%22a+b%40x%22');
+    assert.equal(lookupPath('Groups', 'displayName', 'Eng'), '/Groups?excludedAttributes=members&filter=displayName+eq+%22Eng%22');
+  });
+});
+
+describe('entra/engine: cycles against the mock MURAL server', () => {
+  let h: Harness;
+  let client: HttpClient;
+  let dir: Dir;
+  let state: EngineState;
+  const cycle = (options: { url?: string; token?: string; dryRun?: boolean } = {}) => runCycle({
+    directory: readDirectory(structuredClone(dir), 'dir.json'),
+    configuration: MURAL_DEFAULT_CONFIGURATION,
+    state,
+    target: httpTarget(client, { tenantUrl: options.url ?? h.url, token: options.token ?? TOKEN, authScheme: 'Bearer' }),
+    memberBatchSize: 3,
+    ...(options.dryRun ? { dryRun: true } : {}),
+  });
+  const find = async (userName: string) => (await h.call('GET', `${BASE}/Users?${filterQuery(`userName eq "${userName}"`)}`)).json.Resources as any[];
+
+  beforeEach(async () => {
+    h = await startServer();
+    client = new HttpClient();
+    dir = sampleDirectory({ users: 12, groups: 3 }) as unknown as Dir;
+    state = newState(h.url);
+  });
+  afterEach(async () => {
+    await client.close();
+    await h.close();
+  });
+
+  it('initial cycle: creates in Entra\'s order and logs each decision in Entra\'s words', async () => {
+    const r = await cycle();
+    assert.equal(r.cycle.kind, 'initial');
+    assert.equal(r.cycle.stopped, undefined);
+    const [caps, digit, noMail, disabled, unassigned] = dir.users;
+    const deleted = dir.deletedUsers[0];
+
+    // Capitals in the UPN: matched (MURAL finds nothing for a filter with capitals), created, stored lower case.
+    const created = entryFor(r, caps.userPrincipalName)!;
+    assert.equal(created.provisioningAction, 'create');
+    assert.equal(created.provisioningStatusInfo.status, 'success');
+    assert.deepEqual(created.exchanges.map((x) => `${x.request.method} ${x.response?.status}`), ['GET 200', 'POST 201']);
+    const post = JSON.parse(created.exchanges[1].request.body!);
+    assert.deepEqual(post, createBody('Users', [
+      ['userName', caps.userPrincipalName], ['emails[type eq "work"].value', caps.mail], ['active', true],
+      ['name.givenName', caps.givenName], ['name.familyName', caps.surname], ['externalId', caps.mailNickname],
+    ]));
+    const stored = await find(caps.userPrincipalName.toLowerCase());
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].userName, caps.userPrincipalName.toLowerCase());
+    assert.equal(created.targetIdentity.id, stored[0].id);
+    assert.deepEqual(created.provisioningSteps.map((s) => `${s.name}/${s.provisioningStepType}/${s.status}`), [
+      'EntryImport/import/success', 'EntrySynchronizationScoping/scoping/success', 'EntrySynchronizationAdd/matching/success', 'EntryExportAdd/export/success',
+    ]);
+    assert.equal(created.provisioningSteps[0].description, `Retrieved User '${caps.userPrincipalName}' from Azure Active Directory`);
+
+    // A digit in the surname: MURAL's 400, logged as a failure with MURAL's detail.
+    const failed = entryFor(r, digit.userPrincipalName)!;
+    assert.equal(failed.provisioningAction, 'create');
+    assert.equal(failed.provisioningStatusInfo.status, 'failure');
+    assert.equal(failed.provisioningStatusInfo.errorInformation?.errorCode, 'SystemForCrossDomainIdentityManagementBadRequest');
+    assert.match(failed.provisioningStatusInfo.errorInformation!.reason, /HTTP status code 400.*name\.familyName must not contain digits/);
+    assert.equal(failed.targetIdentity.id, '');
+    // No mail: MURAL requires a work email.
+    assert.match(entryFor(r, noMail.userPrincipalName)!.provisioningStatusInfo.errorInformation!.reason, /emails\[type eq "work"\]\.value is required/);
+    // Disabled, unassigned and soft-deleted users: skipped, nothing sent.
+    for (const [u, why] of [[disabled, /disabled in Microsoft Entra ID/], [unassigned, /not assigned to the application/], [deleted, /recycle bin/]] as const) {
+      const e = entryFor(r, u.userPrincipalName)!;
+      assert.equal(e.provisioningStatusInfo.status, 'skipped', u.userPrincipalName);
+      assert.equal(e.provisioningStatusInfo.errorInformation?.errorCode, 'NotEffectivelyEntitled');
+      assert.match(e.provisioningStatusInfo.errorInformation!.reason, why);
+      assert.equal(e.exchanges.length, 0);
+    }
+    assert.equal(r.cycle.stats.users.create, 12 - 6 + 1);
+    assert.equal(r.cycle.stats.users.failed, 2);
+    assert.equal(r.cycle.stats.users.skipped, 3);
+
+    // Groups after users, looked up without members and created without them; the unassigned group skipped.
+    const [eng, design, marketing] = dir.groups;
+    const g = entryFor(r, eng.displayName)!;
+    assert.equal(g.provisioningAction, 'create');
+    assert.match(g.exchanges[0].request.url, /\/Groups\?excludedAttributes=members&filter=displayName\+eq\+%22Engineering%22$/);
+    assert.equal(JSON.parse(g.exchanges[1].request.body!).members, undefined);
+    assert.equal(entryFor(r, marketing.displayName)!.provisioningStatusInfo.errorInformation?.errorCode, 'NotEffectivelyEntitled');
+    const firstGroup = r.entries.findIndex((e) => e.sourceIdentity.identityType === 'Group');
+    assert.ok(r.entries.slice(firstGroup).every((e) => e.sourceIdentity.identityType === 'Group'), 'users first, then groups');
+
+    // Memberships last: several members per PATCH (batch of 3), members that failed are reference failures.
+    for (const group of [eng, design]) {
+      const m = entryFor(r, group.displayName, true)!;
+      const failing = group.members.filter((id: string) => id === digit.id || id === noMail.id);
+      const added = m.modifiedProperties.filter((p) => p.displayName === 'members').length;
+      assert.equal(added, group.members.length - failing.length - (group.members.includes(disabled.id) ? 1 : 0));
+      assert.ok(m.exchanges.every((x) => x.request.method === 'PATCH' && JSON.parse(x.request.body!).Operations[0].value.length <= 3));
+      const stored = (await h.call('GET', `${BASE}/Groups/${state.groups[group.id].targetId}`)).json;
+      assert.equal(stored.members?.length ?? 0, added);
+      if (failing.length) {
+        assert.equal(m.provisioningStatusInfo.errorInformation?.errorCode, 'UnableToResolveReferenceAttributeValue');
+        assert.ok(m.provisioningSteps.some((s) => s.description === `We were unable to assign ${failing[0]} as the members of ${group.displayName}.`));
+      }
+    }
+  });
+
+  it('incremental cycles: nothing for unchanged objects, escrows retried, only changed attributes PATCHed, disable, delete', async () => {
+    await cycle();
+    const [caps, digit, , , , regular, other, gone] = dir.users;
+
+    // No change: no entry for anything that succeeded; the failures are retried (escrow).
+    const second = await cycle();
+    assert.equal(second.cycle.kind, 'incremental');
+    assert.deepEqual(second.entries.filter((e) => e.provisioningStatusInfo.status !== 'failure'), []);
+    assert.ok(entryFor(second, digit.userPrincipalName));
+    assert.equal(entryFor(second, caps.userPrincipalName), undefined);
+    assert.equal(state.users[digit.id].escrow?.count, 2);
+
+    // Fix the surname, rename one user, disable another, delete a third.
+    digit.surname = digit.surname.replace(/\d/g, '');
+    const oldGiven = regular.givenName;
+    regular.givenName = 'Renamed';
+    other.accountEnabled = false;
+    dir.users = dir.users.filter((u) => u !== gone);
+    for (const group of dir.groups) group.members = group.members.filter((id: string) => id !== gone.id);
+    dir.appRoleAssignedTo = dir.appRoleAssignedTo.filter((a) => a.principalId !== gone.id);
+    const third = await cycle();
+
+    const fixed = entryFor(third, digit.userPrincipalName)!;
+    assert.equal(fixed.provisioningAction, 'create');
+    assert.equal(fixed.provisioningStatusInfo.status, 'success');
+    assert.equal(state.users[digit.id].escrow, undefined);
+
+    const renamed = entryFor(third, regular.userPrincipalName)!;
+    assert.equal(renamed.provisioningAction, 'update');
+    assert.deepEqual(renamed.exchanges.map((x) => x.request.method), ['GET', 'PATCH']);
+    assert.deepEqual(opsOf(renamed, 'PATCH'), [{ op: 'Replace', path: 'name.givenName', value: 'Renamed' }]);
+    assert.deepEqual(renamed.modifiedProperties, [{ displayName: 'name.givenName', oldValue: oldGiven, newValue: 'Renamed' }]);
+    assert.equal((await find(regular.userPrincipalName))[0].name.givenName, 'Renamed');
+
+    const disabled = entryFor(third, other.userPrincipalName)!;
+    assert.equal(disabled.provisioningAction, 'disable');
+    assert.deepEqual(opsOf(disabled, 'PATCH'), [{ op: 'Replace', path: 'active', value: 'False' }]);
+    assert.equal((await find(other.userPrincipalName))[0].active, false);
+    assert.deepEqual(disabled.modifiedProperties, [{ displayName: 'active', oldValue: 'True', newValue: 'False' }]);
+
+    const deleted = entryFor(third, gone.userPrincipalName)!;
+    assert.equal(deleted.provisioningAction, 'delete');
+    assert.deepEqual(deleted.exchanges.map((x) => `${x.request.method} ${x.response?.status}`), ['DELETE 204']);
+    assert.deepEqual(await find(gone.userPrincipalName), []);
+    assert.equal(state.users[gone.id], undefined);
+
+    // The fixed user joins the groups whose membership failed for it.
+    const eng = dir.groups[0];
+    if (eng.members.includes(digit.id)) {
+      const m = entryFor(third, eng.displayName, true)!;
+      assert.ok(m.modifiedProperties.some((p) => p.newValue === state.users[digit.id].targetId));
+    }
+
+    // Re-enabled: an update of active, memberships are not restored (MURAL dropped them on deactivation).
+    other.accountEnabled = true;
+    const fourth = await cycle();
+    const enabled = entryFor(fourth, other.userPrincipalName)!;
+    assert.equal(enabled.provisioningAction, 'update');
+    assert.deepEqual(opsOf(enabled, 'PATCH'), [{ op: 'Replace', path: 'active', value: 'True' }]);
+  });
+
+  it('the state survives serialisation, and Restart makes the next cycle initial without breaking links', async () => {
+    await cycle();
+    state = parseState(JSON.stringify(state), 'state.json');
+    const [caps] = dir.users;
+    const linked = state.users[caps.id].targetId;
+    assert.ok(linked);
+    restartState(state);
+    const r = await cycle();
+    assert.equal(r.cycle.kind, 'initial');
+    const again = entryFor(r, caps.userPrincipalName)!;
+    assert.equal(again.provisioningStatusInfo.errorInformation?.errorCode, 'RedundantExport');
+    assert.equal(again.provisioningStatusInfo.errorInformation?.reason, `The state of the user in both the source and target systems already match. No change to the User '${caps.userPrincipalName}' currently needs to be made.`);
+    assert.deepEqual(again.exchanges.map((x) => x.request.method), ['GET']);
+    assert.equal(state.users[caps.id].targetId, linked);
+    assert.equal(r.cycle.stats.users.create, 0);
+  });
+
+  it('with ?aadOptscim062020 disables with a boolean; matching a user already in the target links it', async () => {
+    const [, , , , , regular] = dir.users;
+    await h.call('POST', `${BASE}/Users`, createBody('Users', [['userName', regular.userPrincipalName], ['emails[type eq "work"].value', regular.mail], ['name.givenName', 'Old']]));
+    const url = `${h.url}?aadOptscim062020`;
+    const first = await cycle({ url });
+    const matched = entryFor(first, regular.userPrincipalName)!;
+    assert.equal(matched.provisioningAction, 'update');
+    assert.deepEqual(opsOf(matched, 'PATCH'), [{ op: 'replace', value: { active: true, 'name.givenName': regular.givenName, 'name.familyName': regular.surname, externalId: regular.mailNickname } }]);
+    regular.accountEnabled = false;
+    const second = await cycle({ url });
+    assert.deepEqual(opsOf(entryFor(second, regular.userPrincipalName)!, 'PATCH'), [{ op: 'replace', path: 'active', value: false }]);
+  });
+
+  it('a dry run sends only the matching GETs and leaves the state as it was', async () => {
+    const before = structuredClone(state);
+    const r = await cycle({ dryRun: true });
+    assert.deepEqual(state, before);
+    assert.equal(r.cycle.dryRun, true);
+    assert.ok(r.entries.some((e) => e.provisioningAction === 'create' && e.dryRun));
+    assert.ok(r.entries.every((e) => e.exchanges.every((x) => x.request.method === 'GET' ? x.response !== undefined : x.response === undefined)));
+    assert.equal((await h.call('GET', `${BASE}/Users`)).json.totalResults, 0);
+  });
+
+  it('refused credentials stop the cycle at once; the rest waits for the next cycle', async () => {
+    const r = await cycle({ token: 'wrong-token' });
+    assert.match(r.cycle.stopped ?? '', /refused the credentials \(401\)/);
+    assert.equal(r.entries.length, 1);
+    assert.equal(r.entries[0].provisioningStatusInfo.errorInformation?.errorCode, 'Unauthorized');
+    const next = await cycle();
+    assert.equal(next.cycle.stopped, undefined);
+    assert.ok(next.cycle.stats.users.create > 0);
+  });
+});
