@@ -1,7 +1,7 @@
 // The JSON side of validation: ranges of keys and values in the text, offsets inside JSON strings (escapes
 // included), the object walk that reports duplicate keys, and text edits for quick fixes that keep the
 // document's own line endings and indentation.
-import type { Node } from 'jsonc-parser';
+import { findNodeAtLocation, type JSONPath, type Node } from 'jsonc-parser';
 import { RULES, type Fix, type Problem, type RuleCode, type TextEdit } from './rules';
 
 export interface Range { offset: number; length: number }
@@ -88,6 +88,15 @@ export function rangeInString(text: string, node: Node, start: number, length: n
   raw = Math.min(raw, last);
   if (rawStart < 0) rawStart = raw;
   return { offset: rawStart, length: Math.max(raw - rawStart, 0) };
+}
+
+/** The node at `path`, or the deepest existing ancestor's opening character when the value is missing. */
+export function rangeAtPath(root: Node, path: JSONPath): Range {
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node) return n === path.length ? valueRange(node) : startRange(node);
+  }
+  return startRange(root);
 }
 
 /** Case-insensitive equality of attribute names without allocating (ASCII fast path). */

@@ -1,9 +1,9 @@
 // A workspace's own attribute-mapping table (.vscode/scim-mapping.json, schema in
 // schemas/scim-mapping.schema.json), the way an admin edits Entra's attribute mappings: checked by the core's
 // parseMappingTable, with each problem placed in the file.
-import { findNodeAtLocation, getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
+import { getNodeValue } from 'jsonc-parser';
 import { normalizeTarget, parseMappingTable, type MappingTable } from '../scim/mapping';
-import { Reporter, startRange, valueRange, type Range } from './json';
+import { rangeAtPath as rangeAt, Reporter } from './json';
 import { syntaxProblems } from './syntax';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
@@ -13,15 +13,6 @@ export interface LoadedMapping {
   /** The table, when the file is usable (warnings aside). */
   readonly table?: MappingTable;
   readonly problems: Problem[];
-}
-
-/** The node at `path`, or the deepest existing ancestor's opening character when the value is missing. */
-function rangeAt(root: Node, path: JSONPath): Range {
-  for (let n = path.length; n >= 0; n--) {
-    const node = findNodeAtLocation(root, path.slice(0, n));
-    if (node) return n === path.length ? valueRange(node) : startRange(node);
-  }
-  return startRange(root);
 }
 
 /** Parses and checks a mapping file's text. */

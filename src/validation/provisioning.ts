@@ -1,10 +1,10 @@
 // Diagnostics of a provisioning configuration file (Entra's synchronizationSchema): the loader's and the
 // linter's problems (src/entra) placed in the text — at the JSON value of their path, or inside an
 // expression string at the exact characters (escapes counted). Shared by the editor and `scim-workbench lint`.
-import { findNodeAtLocation, getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type JSONPath } from 'jsonc-parser';
 import { isSynchronizationSchema, loadConfiguration } from '../entra';
 import { lintConfiguration } from '../entra/lint';
-import { rangeInString, Reporter, startRange, valueRange, type Range } from './json';
+import { rangeAtPath as rangeAt, rangeInString, Reporter, valueRange } from './json';
 import type { Problem } from './rules';
 import { syntaxProblems } from './syntax';
 import { readTree } from './tree';
@@ -19,14 +19,6 @@ export function isProvisioningConfiguration(fileName: string, text: string): boo
   if (!text.includes('"synchronizationRules"')) return false;
   const { root } = readTree(text, { allowTrailingComma: true });
   return root !== undefined && root.type === 'object' && root.children?.some((p) => p.children?.[0]?.value === 'synchronizationRules') === true;
-}
-
-function rangeAt(root: Node, path: JSONPath): Range {
-  for (let n = path.length; n >= 0; n--) {
-    const node = findNodeAtLocation(root, path.slice(0, n));
-    if (node) return n === path.length ? valueRange(node) : startRange(node);
-  }
-  return startRange(root);
 }
 
 export function validateProvisioningConfiguration(text: string): { problems: Problem[] } {
