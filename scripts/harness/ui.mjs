@@ -51,8 +51,8 @@ export async function runUiTests({ server, root, folder, shots, grep, log = cons
   return { code: failed === 0 && passed > 0 ? 0 : 1, passed, failed };
 }
 
-/** What the specs use to drive the workbench like a user. */
-function createUi(page, { server, folder }) {
+/** What the specs (and scripts/hero.mjs) use to drive the workbench like a user. */
+export function createUi(page, { server, folder }) {
   const quickInput = page.locator('.quick-input-widget');
   const ui = {
     page,
