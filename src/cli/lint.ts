@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type Problem, type Severity } from '../validation';
 import type { MappingTable } from '../scim/mapping';
+import { LineIndex } from '../scim/text';
 import { CliError, parseOptions, type CliCommand } from './command';
 
 export interface LintIo {
@@ -151,29 +152,13 @@ export async function expandPattern(pattern: string, cwd: string): Promise<strin
 // ---------------------------------------------------------------------------------------------------------
 // Output
 
-/** Line starts of a text, for offset → line/column (1-based, UTF-16 columns like editors). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-
+/** Problems as records with 1-based lines and UTF-16 columns, counted as editors count them (LF, CRLF or CR ends a line). */
 export function toRecords(file: string, text: string, problems: readonly Problem[]): LintRecord[] {
-  const starts = lineStarts(text);
+  const lines = new LineIndex(text);
   return problems.map((p) => {
-    const start = position(starts, p.offset);
-    const end = position(starts, p.offset + p.length);
-    return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: p.severity, code: p.code, message: p.message };
+    const start = lines.position(p.offset);
+    const end = lines.position(p.offset + p.length);
+    return { file, line: start.line + 1, column: start.column + 1, endLine: end.line + 1, endColumn: end.column + 1, severity: p.severity, code: p.code, message: p.message };
   });
 }
 

@@ -15,6 +15,7 @@
 //   {{createUser.response.body.$.id}}   {{createUser.response.headers.Location}}   {{createUser.request.body.*}}
 
 import { randomInt as cryptoRandomInt, randomUUID } from 'node:crypto';
+import { LineIndex } from '../scim/text';
 import { parseJsonPath, selectJsonPath } from './jsonPath';
 
 export type Severity = 'error' | 'warning';
@@ -75,8 +76,8 @@ export interface HttpFile {
   readonly variables: ReadonlyMap<string, HttpFileVariable>;
   /** Syntax problems; unresolved variables are reported by resolveRequest. */
   readonly problems: readonly HttpFileProblem[];
-  /** Offset of the start of each line. */
-  readonly lineStarts: readonly number[];
+  /** Offset → line and column, with the same line breaks the parser split the file at. */
+  readonly lines: LineIndex;
 }
 
 export interface ResolveContext {
@@ -136,42 +137,27 @@ const TIME_UNITS: Record<string, number> = {
   ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000,
 };
 
-/** 0-based line and column of `offset`, by binary search in `lineStarts`. */
-export function positionAt(lineStarts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, column: offset - lineStarts[lo] };
-}
-
 interface Line {
   readonly text: string;
   readonly start: number;
 }
 
-function splitLines(text: string): Line[] {
+function splitLines(text: string, index: LineIndex): Line[] {
   const lines: Line[] = [];
-  const eol = /\r\n|\r|\n/g;
-  let start = 0;
-  for (let m = eol.exec(text); m; m = eol.exec(text)) {
-    lines.push({ text: text.slice(start, m.index), start });
-    start = m.index + m[0].length;
+  for (let k = 0; k < index.lineCount; k++) {
+    const start = index.lineStart(k);
+    lines.push({ text: text.slice(start, index.lineEnd(k)), start });
   }
-  lines.push({ text: text.slice(start), start });
   return lines;
 }
 
 /** Parses a `.http` file. Never throws: what cannot be understood becomes a problem. */
 export function parseHttpFile(text: string): HttpFile {
-  const lines = splitLines(text);
-  const lineStarts = lines.map((l) => l.start);
+  const index = new LineIndex(text);
+  const lines = splitLines(text, index);
   const problems: HttpFileProblem[] = [];
   const problem = (severity: Severity, message: string, offset: number, length: number) => {
-    problems.push({ message, severity, offset, length: Math.max(1, length), ...positionAt(lineStarts, offset) });
+    problems.push({ message, severity, offset, length: Math.max(1, length), ...index.position(offset) });
   };
   const variables = new Map<string, HttpFileVariable>();
   const requests: HttpFileRequest[] = [];
@@ -295,7 +281,7 @@ export function parseHttpFile(text: string): HttpFile {
       i++;
     }
   }
-  return { requests, variables, problems, lineStarts };
+  return { requests, variables, problems, lines: index };
 }
 
 /** Reports a `{{` without its `}}` and a `}}` without its `{{`. */
@@ -325,7 +311,7 @@ export function resolveRequest(file: HttpFile, request: HttpFileRequest, context
   const cache = new Map<string, string | undefined>();
   const resolving = new Set<string>();
   const problem = (message: string, offset: number, length: number) => {
-    problems.push({ message, severity: 'error', offset, length: Math.max(1, length), ...positionAt(file.lineStarts, offset) });
+    problems.push({ message, severity: 'error', offset, length: Math.max(1, length), ...file.lines.position(offset) });
   };
 
   const system = (expr: string, offset: number, length: number): string | undefined => {

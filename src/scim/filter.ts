@@ -6,6 +6,7 @@
 import { ScimError, type ScimType } from './errors';
 import { resolveAttribute, type AttributeDef, type ResourceTypeName } from './schemas';
 import { describeValue, getProp, isObject, isPresent, parseDateTime, type JsonObject } from './values';
+import { decodeJsonEscape } from './text';
 
 /** A resource as JSON (see resource.ts, which re-exports it). */
 type Resource = Record<string, unknown>;
@@ -326,27 +327,14 @@ export class FilterParser {
         this.pos = j + 1;
         return out;
       }
-      const e = t[j + 1];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          const hex = t.slice(j + 2, j + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('"\\u" must be followed by four hex digits, e.g. \\u00e9.', j, Math.min(6, t.length - j));
-          out += String.fromCharCode(parseInt(hex, 16));
-          i = j + 6;
-          continue;
-        }
-        default:
-          this.fail(`Invalid escape ${quote(t.slice(j, j + 2))} in a string: use \\" for a quote, \\\\ for a backslash or \\uXXXX.`, j, e === undefined ? 1 : 2);
+      const escape = decodeJsonEscape(t, j);
+      if (!escape) {
+        const e = t[j + 1];
+        if (e === 'u') this.fail('"\\u" must be followed by four hex digits, e.g. \\u00e9.', j, Math.min(6, t.length - j));
+        this.fail(`Invalid escape ${quote(t.slice(j, j + 2))} in a string: use \\" for a quote, \\\\ for a backslash or \\uXXXX.`, j, e === undefined ? 1 : 2);
       }
-      i = j + 2;
+      out += escape.value;
+      i = j + escape.length;
     }
   }
 

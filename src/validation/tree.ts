@@ -4,6 +4,7 @@
 // value, children, parent, colonOffset; a unit test compares both on generated documents). Anything it does
 // not accept exactly as JSON with comments returns undefined, and the caller falls back to jsonc-parser.
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { decodeJsonEscape } from '../scim/text';
 
 interface MutableNode {
   type: Node['type'];
@@ -73,26 +74,10 @@ export function fastParseTree(text: string): Node | undefined {
       if (c < 0x20) return undefined;
       if (c === C.Backslash) {
         decoded = (decoded ?? '') + text.slice(chunk, i);
-        const e = text[i + 1];
-        switch (e) {
-          case '"': decoded += '"'; break;
-          case '\\': decoded += '\\'; break;
-          case '/': decoded += '/'; break;
-          case 'b': decoded += '\b'; break;
-          case 'f': decoded += '\f'; break;
-          case 'n': decoded += '\n'; break;
-          case 'r': decoded += '\r'; break;
-          case 't': decoded += '\t'; break;
-          case 'u': {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
-            decoded += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
-            break;
-          }
-          default: return undefined;
-        }
-        i += 2;
+        const escape = decodeJsonEscape(text, i);
+        if (!escape) return undefined;
+        decoded += escape.value;
+        i += escape.length;
         chunk = i;
         continue;
       }

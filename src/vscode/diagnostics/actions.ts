@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { RULES, type Fix, type Problem, type RuleCode } from '../../validation';
 import { MAPPING_RULES, SOURCE } from './convert';
 import { fixAll, onlyFix, spanEdit, type FixChooser } from '../../validation/fixAll';
+import { rangeOf } from '../ranges';
 import type { PayloadLinter } from './linter';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('scimWorkbench');
@@ -38,7 +39,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
     const helped = new Set<RuleCode>();
     const fixAllDone = new Set<RuleCode>();
     for (const p of state.problems) {
-      const pRange = new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length));
+      const pRange = rangeOf(doc, p.offset, p.length);
       if (!pRange.intersection(range)) continue;
       const diagnostic = matchingDiagnostic(context.diagnostics, p, pRange);
       for (const fix of p.fixes ?? []) actions.push(this.fixAction(doc, fix, diagnostic, p.fixes?.length === 1));
@@ -67,7 +68,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
   private fixAction(doc: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic, preferred: boolean): vscode.CodeAction {
     const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
     const edit = new vscode.WorkspaceEdit();
-    for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.newText);
+    for (const e of fix.edits) edit.replace(doc.uri, rangeOf(doc, e.offset, e.length), e.newText);
     action.edit = edit;
     action.diagnostics = [diagnostic];
     action.isPreferred = preferred;
@@ -87,7 +88,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
     const before = pending.doc.getText();
     const e = spanEdit(before, fixAll(before, this.linter.tableFor(pending.doc), pending.choose).text);
     action.edit = new vscode.WorkspaceEdit();
-    action.edit.replace(pending.doc.uri, new vscode.Range(pending.doc.positionAt(e.offset), pending.doc.positionAt(e.offset + e.length)), e.newText);
+    action.edit.replace(pending.doc.uri, rangeOf(pending.doc, e.offset, e.length), e.newText);
     return action;
   }
 }

@@ -1,6 +1,7 @@
 // Hover and completion on SCIM payloads, from the validator's describeAttributeAt and completionsAt, with the
 // mapping table the document is checked against. Both act only where the diagnostics act.
 import * as vscode from 'vscode';
+import { rangeOf } from '../ranges';
 import { completionsAt, describeAttributeAt } from '../../validation';
 import type { PayloadLinter } from './linter';
 
@@ -13,7 +14,7 @@ export class PayloadHoverProvider implements vscode.HoverProvider {
     if (!this.linter.acts(doc)) return undefined;
     const info = describeAttributeAt(doc.getText(), doc.offsetAt(position), { mapping: this.linter.tableFor(doc) });
     if (!info) return undefined;
-    return new vscode.Hover(new vscode.MarkdownString(info.contents), new vscode.Range(doc.positionAt(info.offset), doc.positionAt(info.offset + info.length)));
+    return new vscode.Hover(new vscode.MarkdownString(info.contents), rangeOf(doc, info.offset, info.length));
   }
 }
 
@@ -25,7 +26,7 @@ export class PayloadCompletionProvider implements vscode.CompletionItemProvider 
     const text = doc.getText();
     const result = completionsAt(text, doc.offsetAt(position), { mapping: this.linter.tableFor(doc) });
     if (result.items.length === 0) return undefined;
-    const range = new vscode.Range(doc.positionAt(result.offset), doc.positionAt(result.offset + result.length));
+    const range = rangeOf(doc, result.offset, result.length);
     // A key typed from scratch gets its colon; one that already has it (renaming a key) does not.
     const needsColon = !/^\s*:/.test(text.slice(result.offset + result.length, result.offset + result.length + 200));
     return result.items.map((c) => {

@@ -2,6 +2,7 @@
 // tags and related information.
 import * as vscode from 'vscode';
 import { RULES, type Problem, type RuleCode, type Severity } from '../../validation';
+import { rangeOf, type Positions } from '../ranges';
 import type { MappingInfo } from './mappings';
 import type { RuleDocs } from './ruleDocs';
 
@@ -20,29 +21,8 @@ const UNNECESSARY: ReadonlySet<RuleCode> = new Set<RuleCode>(['SCIM024', 'SCIM02
 /** Rules that come from the mapping table: with a workspace mapping, they point to it. */
 export const MAPPING_RULES: ReadonlySet<RuleCode> = new Set<RuleCode>(['SCIM020', 'SCIM022', 'SCIM023', 'SCIM024', 'SCIM072']);
 
-/** Offset → Position for a text that is not open in an editor (a mapping file on disk). */
-export function positionsOf(text: string): (offset: number) => vscode.Position {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-  }
-  return (offset) => {
-    const o = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return new vscode.Position(lo, o - (starts[lo] as number));
-  };
-}
-
-export function toDiagnostic(p: Problem, positionAt: (offset: number) => vscode.Position, docs: RuleDocs, mapping?: MappingInfo): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(new vscode.Range(positionAt(p.offset), positionAt(p.offset + p.length)), p.message, SEVERITY[p.severity]);
+export function toDiagnostic(p: Problem, text: Positions, docs: RuleDocs, mapping?: MappingInfo): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(rangeOf(text, p.offset, p.length), p.message, SEVERITY[p.severity]);
   d.source = SOURCE;
   d.code = { value: p.code, target: docs.target(p.code) };
   if (UNNECESSARY.has(p.code)) d.tags = [vscode.DiagnosticTag.Unnecessary];

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MappingTable } from '../../scim/mapping';
 import { loadMappingTable, validatePayload, type PayloadKind, type Problem } from '../../validation';
-import { positionsOf, SOURCE, toDiagnostic } from './convert';
+import { positionsOf } from '../ranges';
+import { SOURCE, toDiagnostic } from './convert';
 import type { MappingInfo, WorkspaceMappings } from './mappings';
 import type { RuleDocs } from './ruleDocs';
 import { DIAGNOSTICS_SETTINGS, readDiagnosticsConfig } from '../config';
@@ -168,7 +169,7 @@ export class PayloadLinter implements vscode.Disposable {
     }
     const result = validatePayload(doc.getText(), { mapping: mapping.table });
     const payload = role === 'payload' || isPayload(result.kind, result.problems);
-    this.collection.set(doc.uri, payload ? result.problems.map((p) => toDiagnostic(p, (o) => doc.positionAt(o), this.docs, mapping)) : []);
+    this.collection.set(doc.uri, payload ? result.problems.map((p) => toDiagnostic(p, doc, this.docs, mapping)) : []);
     return { version: doc.version, payload, kind: result.kind, problems: payload ? result.problems : [], mapping };
   }
 
@@ -178,7 +179,7 @@ export class PayloadLinter implements vscode.Disposable {
       return;
     }
     const { problems } = loadMappingTable(doc.getText());
-    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(p, (o) => doc.positionAt(o), this.docs)));
+    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(p, doc, this.docs)));
   }
 
   /** Problems of mapping files as read from disk, for the ones no editor has open. */

@@ -10,6 +10,7 @@ import { planPayload, type PayloadOption } from '../../client/payloadPlan';
 import { listPage, type ResourceKind } from '../../client/scim';
 import { parseTenantUrl } from '../../client/tenantUrl';
 import { explainFailure } from '../connections/remote';
+import { rangeOf } from '../ranges';
 import type { ConnectionService, Target } from '../connections/service';
 import { historyLabel, type ConnectionNode } from '../connections/tree';
 import { requestOf, type HistoryEntry, type RequestHistory } from './history';
@@ -100,7 +101,7 @@ export class RequestController {
     const notSent = async (p: HttpFileProblem | undefined): Promise<undefined> => {
       this.files.lint(doc);
       const choice = await vscode.window.showErrorMessage(`Not sent: ${p ? `${p.message} (line ${p.line + 1})` : 'the request has a problem.'}`, 'Go to Problem');
-      if (choice && p) await vscode.window.showTextDocument(doc, { selection: new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)) });
+      if (choice && p) await vscode.window.showTextDocument(doc, { selection: rangeOf(doc, p.offset, p.length) });
       return undefined;
     };
     const early = problemsWithoutConnection(file, request);

@@ -3,8 +3,9 @@
 // in, credentials written into the file — with exact ranges, linted 300 ms after the last change. Each file
 // parse is cached per document version. The connection chosen for a file is remembered per workspace.
 import * as vscode from 'vscode';
-import { parseHttpFile, positionAt, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest } from '../../client/httpFile';
+import { parseHttpFile, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest } from '../../client/httpFile';
 import { codeLensEnabled, settingId } from '../config';
+import { rangeOf } from '../ranges';
 import type { ConnectionService } from '../connections/service';
 
 export const HTTP_LANGUAGE = 'http';
@@ -55,7 +56,7 @@ export function fileProblems(file: HttpFile): HttpFileProblem[] {
       if (!/^(proxy-)?authorization$/i.test(h.name) || h.value.includes('{{') || !h.value.trim()) continue;
       push({
         message: `This file holds a credential in plain text: anyone who can read the file can use it. Write "${h.name}: Bearer {{token}}" (or leave the header out): the token then comes from the chosen connection's secret storage.`,
-        severity: 'warning', offset: h.valueOffset, length: h.value.length, ...positionAt(file.lineStarts, h.valueOffset),
+        severity: 'warning', offset: h.valueOffset, length: h.value.length, ...file.lines.position(h.valueOffset),
       });
     }
   }
@@ -115,7 +116,7 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
     if (!isRequestFile(doc)) return;
     const diagnostics = fileProblems(this.parse(doc)).map((p) => {
       const d = new vscode.Diagnostic(
-        new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)),
+        rangeOf(doc, p.offset, p.length),
         p.message,
         p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );

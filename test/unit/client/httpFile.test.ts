@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseHttpFile, positionAt, requestAtLine, resolveRequest, type HttpFile, type NamedExchange } from '../../../src/client/httpFile';
+import { parseHttpFile, requestAtLine, resolveRequest, type HttpFile, type NamedExchange } from '../../../src/client/httpFile';
 import { parseJsonPath, selectJsonPath } from '../../../src/client/jsonPath';
 
 const SAMPLE = [
@@ -182,11 +182,11 @@ describe('client/httpFile', () => {
   });
 
   it('maps offsets to lines and columns', () => {
-    const starts = parseHttpFile('ab\ncd\r\nef').lineStarts;
-    assert.deepEqual(starts, [0, 3, 7]);
-    assert.deepEqual(positionAt(starts, 0), { line: 0, column: 0 });
-    assert.deepEqual(positionAt(starts, 4), { line: 1, column: 1 });
-    assert.deepEqual(positionAt(starts, 8), { line: 2, column: 1 });
+    const lines = parseHttpFile('ab\ncd\r\nef').lines;
+    assert.deepEqual([0, 1, 2].map((l) => lines.lineStart(l)), [0, 3, 7]);
+    assert.deepEqual(lines.position(0), { line: 0, column: 0 });
+    assert.deepEqual(lines.position(4), { line: 1, column: 1 });
+    assert.deepEqual(lines.position(8), { line: 2, column: 1 });
   });
 
   describe('request variables', () => {

@@ -77,6 +77,21 @@ describe('lint command', () => {
     ]);
   });
 
+  it('counts lines as editors do: CR-only and CRLF files get the same positions as LF files', async () => {
+    const eol = mkdtempSync(join(tmpdir(), 'scim-lint-eol-'));
+    try {
+      writeFileSync(join(eol, 'cr.scim.json'), BAD_USER.replace(/\n/g, '\r'));
+      writeFileSync(join(eol, 'crlf.scim.json'), BAD_USER.replace(/\n/g, '\r\n'));
+      for (const file of ['cr.scim.json', 'crlf.scim.json']) {
+        const { out } = await lint(eol, '--format', 'json', file);
+        const records = JSON.parse(out) as LintRecord[];
+        assert.deepEqual(records.map((r) => [r.line, r.column, r.endLine, r.endColumn]), [[2, 3, 2, 12], [3, 16, 3, 31]], file);
+      }
+    } finally {
+      rmSync(eol, { recursive: true, force: true });
+    }
+  });
+
   it('directories stand for their *.scim.json files (node_modules skipped); globs are expanded; exit 0 without errors', async () => {
     const all = await lint(dir, '--format', 'json', '.');
     assert.deepEqual([...new Set((JSON.parse(all.out) as LintRecord[]).map((r) => r.file))], ['fixtures/users/bob.scim.json']);

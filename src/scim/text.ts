@@ -1,0 +1,64 @@
+// Text helpers every layer shares: offsets to lines and columns, and JSON's string escapes. One definition each,
+// so the CLI, the editor and the .http parser agree on where a line ends and what "\u00e9" means.
+
+/**
+ * Line starts of a text, for offset → 0-based line and UTF-16 column (what editors count). A line ends at LF,
+ * CRLF or a lone CR, as VS Code's TextDocument does (https://code.visualstudio.com/api/references/vscode-api#EndOfLine
+ * covers LF and CRLF; a lone CR also breaks a line in VS Code's editor).
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** The offset where 0-based `line` starts. */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))] as number;
+  }
+
+  /** The offset where 0-based `line`'s text ends: before its line break, or at the end of the text. */
+  lineEnd(line: number): number {
+    if (line + 1 >= this.starts.length) return this.text.length;
+    const next = this.starts[line + 1] as number;
+    return next - (this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 ? 2 : 1);
+  }
+
+  /** 0-based line and column of `offset` (clamped to the text), by binary search. */
+  position(offset: number): { line: number; column: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: o - (this.starts[lo] as number) };
+  }
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The JSON escape (RFC 8259 §7) whose backslash is at `at`: what it stands for and how many characters it takes
+ * (2, or 6 for \uXXXX), or undefined when it is not one; each caller reports that its own way.
+ */
+export function decodeJsonEscape(text: string, at: number): { readonly value: string; readonly length: number } | undefined {
+  const e = text[at + 1];
+  if (e === undefined) return undefined;
+  if (e === 'u') {
+    const hex = text.slice(at + 2, at + 6);
+    return /^[0-9a-fA-F]{4}$/.test(hex) ? { value: String.fromCharCode(parseInt(hex, 16)), length: 6 } : undefined;
+  }
+  const value = SIMPLE_ESCAPES[e];
+  return value === undefined ? undefined : { value, length: 2 };
+}
