@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { HttpClient } from '../client/http';
 import { MURAL_TENANT_URL } from '../client/tenantUrl';
 import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
-import { MURAL_DEFAULT_CONFIGURATION } from '../entra/engine/config';
+import { loadConfigurationText } from '../entra';
+import { ConfigurationError, fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
 import { DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
 import { cycleLine, formatRun, LOG_FORMATS, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
@@ -19,7 +20,7 @@ const HELP = `Usage: scim-workbench provision --directory <file> --url <tenant U
 
 Runs Microsoft Entra's provisioning cycles offline: the users and groups of an Entra directory file (see
 "scim-workbench sample-directory") are provisioned to a SCIM endpoint the way Entra's provisioning service does
-it, with MURAL Identity's default attribute mappings — per object Import, Determine if in scope, Match (a
+it, with the attribute mappings of --config (default: MURAL Identity's) — per object Import, Determine if in scope, Match (a
 filtered GET on the matching attribute) and Perform action (create, update only what changed, disable through
 IsSoftDeleted, delete, or skip with Entra's reason); users first, then groups, then memberships. Requests have
 Entra's exact shapes (the ?aadOptscim062020 flag on the tenant URL switches to its RFC-compliant PATCHes). The
@@ -30,6 +31,10 @@ Options:
   --url URL              The tenant URL (SCIM base), e.g. ${MURAL_TENANT_URL}
   --token TOKEN          The secret token. Better: set ${TOKEN_ENV} instead
   --auth bearer|apikey   How the token is sent (default bearer, as Entra sends it)
+  --config FILE          A provisioning configuration file: Graph's synchronizationSchema as Entra downloads it
+                         (Attribute mapping → Review your schema → Download), with its mappings, matching
+                         attributes, target object actions and scoping filters. Default: MURAL Identity's
+                         default configuration
   --state FILE           Keep the job's state (links, last values sent, escrowed failures) in FILE: the first run
                          is the initial cycle, later runs are incremental cycles that process only what changed
                          in the directory file, plus the failures Entra retries. Without it every run is initial.
@@ -60,6 +65,26 @@ async function writableDir(io: CheckIo, flag: string, file: string): Promise<str
   return path;
 }
 
+/** The engine's configuration from a provisioning configuration file; a usage error lists what is wrong with it. */
+async function readConfiguration(file: string): Promise<ProvisioningConfiguration> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`Cannot read the configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}.`);
+  });
+  const { config, problems } = loadConfigurationText(text);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!config || errors.length) {
+    const where = (path: readonly (string | number)[]) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${k}`)).join('');
+    const lines = (errors.length ? errors : problems).slice(0, 20).map((p) => `${file}${p.path.length ? `: ${where(p.path)}` : ''}: ${p.message}`);
+    throw new CliError(lines.length ? lines.join('\n') : `${file} is not a provisioning configuration (Graph's synchronizationSchema, as Entra downloads it).`);
+  }
+  try {
+    return fromEntraConfiguration(config);
+  } catch (e) {
+    if (e instanceof ConfigurationError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
 async function readState(file: string, tenantUrl: string): Promise<EngineState> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
@@ -87,6 +112,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
     async run(args: string[]): Promise<number> {
       const { values } = parseOptions('provision', args, {
         directory: { type: 'string' },
+        config: { type: 'string' },
         url: { type: 'string' },
         token: { type: 'string' },
         auth: { type: 'string', default: 'bearer' },
@@ -112,6 +138,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const stateFile = values.state !== undefined ? await writableDir(io, 'state', values.state) : undefined;
       const outFile = values.output !== undefined ? await writableDir(io, 'output', values.output) : undefined;
       const state = stateFile ? await readState(stateFile, tenantUrl) : newState(tenantUrl);
+      const configuration = values.config !== undefined ? await readConfiguration(resolve(io.cwd, values.config)) : muralDefaultEngineConfiguration();
 
       const abort = new AbortController();
       const release = io.onInterrupt?.(() => {
@@ -131,7 +158,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
             if (e instanceof DirectoryFileError) throw new CliError(e.message);
             throw e;
           }
-          const result = await runCycle({ directory, configuration: MURAL_DEFAULT_CONFIGURATION, state, target, dryRun, memberBatchSize, signal: abort.signal });
+          const result = await runCycle({ directory, configuration, state, target, dryRun, memberBatchSize, signal: abort.signal });
           summaries.push(result.cycle);
           entries.push(...result.entries);
           if (stateFile && !dryRun) await saveState(state, stateFile);

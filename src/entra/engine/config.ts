@@ -1,9 +1,12 @@
 // What the provisioning engine needs from a provisioning configuration: per object type, the attribute
 // mappings (target, how the value is computed, default if null, matching precedence, "Apply this mapping"),
-// the target object actions and the scoping filter. The expression language and the configuration file
-// (src/entra, Graph's synchronizationSchema) produce this; MURAL_DEFAULT_CONFIGURATION is the gallery app's
-// default as entra-provisioning-engine.md §2.7 gives it.
+// the target object actions and the scoping filter — built from a provisioning configuration file (Graph's
+// synchronizationSchema, loaded and evaluated by src/entra), by default MURAL Identity's.
 import { createHash } from 'node:crypto';
+import {
+  evaluate, findObject, inScope, loadConfiguration, muralDefaultConfiguration, objectMappingFor,
+  type ObjectMappingDefinition, type ProvisioningConfiguration as EntraConfiguration,
+} from '../index';
 import type { SourceObjectKind } from './source';
 
 /** What a mapping yields for one source object, in the words of the expression language. */
@@ -73,52 +76,97 @@ export function mappingFor(config: ProvisioningConfiguration, kind: SourceObject
   return kind === 'User' ? config.users : config.groups;
 }
 
-// --- MURAL Identity's default configuration ------------------------------------------------------------
+// --- From a provisioning configuration file ------------------------------------------------------------
 
-const direct = (attribute: string) => (source: Readonly<Record<string, unknown>>): MappingOutcome => {
-  const v = source[attribute];
-  if (v === undefined || v === null) return { flow: 'none' };
-  if (Array.isArray(v)) return { flow: 'value', value: v.map(String) };
-  return { flow: 'value', value: typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v) };
-};
-
-/** `Switch([IsSoftDeleted], , "False", "True", "True", "False")`. */
-const notSoftDeleted = (source: Readonly<Record<string, unknown>>): MappingOutcome => {
-  const v = String(source.IsSoftDeleted);
-  return v === 'True' || v === 'true' ? { flow: 'value', value: 'False' } : v === 'False' || v === 'false' ? { flow: 'value', value: 'True' } : { flow: 'none' };
-};
-
-function attr(target: string, source: string, extra: Partial<AttributeMapping> = {}): AttributeMapping {
-  return { target, source, evaluate: direct(source), flowType: 'Always', targetType: 'String', ...extra };
+/** A provisioning configuration file (Graph's synchronizationSchema) that the engine cannot run. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
 }
 
-const ACTIONS = { create: true, update: true, delete: true } as const;
+function scopingOf(om: ObjectMappingDefinition): ScopingFilter | undefined {
+  if (!om.scope || om.scope.groups.length === 0) return undefined;
+  return {
+    text: JSON.stringify(om.scope.groups),
+    evaluate: (source) => {
+      const r = inScope(om, source);
+      const decided = r.inScope ? r.groups.find((g) => g.passed) : undefined;
+      const details = decided
+        ? `${decided.name}: ${decided.clauses.map((c) => c.reason).join('; ')}`
+        : r.groups.map((g) => `${g.name}: ${g.clauses.filter((c) => !c.passed).map((c) => c.reason).join('; ')}`).join(' | ');
+      return { inScope: r.inScope, details };
+    },
+  };
+}
+
+function objectMapping(config: EntraConfiguration, om: ObjectMappingDefinition | undefined, targetDirectory: string): ObjectMapping {
+  if (!om) return { enabled: false, attributes: [], actions: { create: false, update: false, delete: false } };
+  const targetAttributes = new Map((findObject(config, targetDirectory, om.targetObjectName)?.attributes ?? []).map((a) => [a.name.toLowerCase(), a]));
+  const attributes: AttributeMapping[] = [];
+  let members = false;
+  for (const m of om.attributeMappings) {
+    if (m.targetAttributeName === 'members') {
+      members = true;
+      continue;
+    }
+    const def = targetAttributes.get(m.targetAttributeName.toLowerCase());
+    const source = m.source;
+    attributes.push({
+      target: m.targetAttributeName,
+      source: source?.text ?? '(none)',
+      evaluate: (object) => {
+        if (source === null) return { flow: 'none' };
+        if (!source.expr) return { flow: 'error', message: `the expression ${source.text} does not parse` };
+        const out = evaluate(source.expr, object);
+        return out.flow === 'error' ? { flow: 'error', message: out.error.message } : out;
+      },
+      ...(m.defaultValue !== null ? { defaultValue: m.defaultValue } : {}),
+      ...(m.matchingPriority > 0 ? { matchingPriority: m.matchingPriority } : {}),
+      flowType: m.flowType === 'ObjectAddOnly' ? 'ObjectAddOnly' : 'Always',
+      targetType: (def?.type ?? 'String') as TargetType,
+      ...(def?.caseExact ? { caseExact: true } : {}),
+    });
+  }
+  return {
+    enabled: om.enabled,
+    attributes,
+    actions: { create: om.flowTypes.has('Add'), update: om.flowTypes.has('Update'), delete: om.flowTypes.has('Delete') },
+    members,
+    ...(om.scope ? { scoping: scopingOf(om) } : {}),
+  };
+}
 
 /**
- * MURAL Identity's default mappings: the targets of the seed tutorial with Entra's default sources
- * (entra-provisioning-engine.md §2.7, the source side inferred there).
+ * The engine's configuration from a loaded provisioning configuration file: the enabled User and Group object
+ * mappings of its rules. Throws ConfigurationError when there is no user mapping or an expression does not parse.
  */
-export const MURAL_DEFAULT_CONFIGURATION: ProvisioningConfiguration = (() => {
-  const users: ObjectMapping = {
-    enabled: true,
-    actions: ACTIONS,
-    attributes: [
-      attr('userName', 'userPrincipalName', { matchingPriority: 1 }),
-      attr('emails[type eq "work"].value', 'mail'),
-      { target: 'active', source: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")', evaluate: notSoftDeleted, flowType: 'Always', targetType: 'Boolean' },
-      attr('name.givenName', 'givenName'),
-      attr('name.familyName', 'surname'),
-      attr('externalId', 'mailNickname'),
-    ],
-  };
-  const groups: ObjectMapping = {
-    enabled: true,
-    actions: ACTIONS,
-    members: true,
-    attributes: [attr('displayName', 'displayName', { matchingPriority: 1 }), attr('externalId', 'objectId')],
-  };
-  return { appName: 'MURAL Identity', users, groups, fingerprint: configurationFingerprint('MURAL Identity', users, groups) };
-})();
+export function fromEntraConfiguration(config: EntraConfiguration): ProvisioningConfiguration {
+  const users = objectMappingFor(config, 'User');
+  if (!users) throw new ConfigurationError('The configuration has no enabled object mapping for Entra\'s User objects; Entra cannot provision without one.');
+  const broken = [users, objectMappingFor(config, 'Group')].flatMap((om) => om?.attributeMappings ?? []).filter((m) => m.source && !m.source.expr);
+  if (broken.length) {
+    throw new ConfigurationError(`These mappings do not parse: ${broken.map((m) => `${m.targetAttributeName} ← ${m.source?.text}`).join('; ')}. Run "scim-workbench lint" on the file to see where.`);
+  }
+  const rule = config.rules.find((r) => r.objectMappings.includes(users));
+  const appName = rule?.targetDirectoryName || 'the app';
+  const u = objectMapping(config, users, appName);
+  const g = objectMapping(config, objectMappingFor(config, 'Group'), appName);
+  return { appName, users: u, groups: g, fingerprint: configurationFingerprint(appName, u, g) };
+}
+
+let muralDefault: ProvisioningConfiguration | undefined;
+
+/** MURAL Identity's default configuration (src/entra/muralDefault.ts, derived from src/scim/mapping.ts). */
+export function muralDefaultEngineConfiguration(): ProvisioningConfiguration {
+  if (!muralDefault) {
+    const { config } = loadConfiguration(muralDefaultConfiguration());
+    if (!config) throw new ConfigurationError('MURAL Identity\'s default configuration does not load.');
+    muralDefault = fromEntraConfiguration(config);
+  }
+  return muralDefault;
+}
 
 /** A fingerprint of what decides the engine's output: targets, sources, defaults, matching, flow types, actions. */
 export function configurationFingerprint(appName: string, users: ObjectMapping, groups: ObjectMapping): string {

@@ -311,10 +311,10 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
   const noun = kind;
   const tk = TARGET_KIND[kind];
   try {
+    // The source attributes the mappings read, as the portal's "View details" of the import step lists them.
     const imported: Record<string, string> = {};
     for (const a of mapping.attributes) {
-      const key = /^\w+$/.test(a.source) ? a.source : undefined;
-      if (key) imported[key] = shown(source[key]) ?? '';
+      for (const [, key] of a.source.matchAll(/\[([^\]]+)\]/g)) imported[key] = shown(source[key]) ?? '';
     }
     run.step('EntryImport', 'import', 'success', `Retrieved ${noun} '${name}' from ${SOURCE_SYSTEM}`, imported);
     run.step('EntrySynchronizationScoping', 'scoping', scope.inScope ? 'success' : 'skipped', `Determine if ${noun} in scope by evaluating against each scoping filter`, scope.details);

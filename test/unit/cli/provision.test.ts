@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { CheckIo } from '../../../src/cli/check';
 import { CliError } from '../../../src/cli/command';
 import { createProvisionCommand } from '../../../src/cli/provision';
+import { muralDefaultConfiguration } from '../../../src/entra';
 import { sampleDirectory } from '../../../src/entra/directory/sample';
 import { startServer, TOKEN, type Harness } from '../mock/helpers';
 
@@ -83,6 +84,17 @@ describe('cli/provision', () => {
     assert.match(c.out(), /Create {3}Failure {2}User {2}Ada\.Lovelace@Contoso\.com\n {6}MURALIdentityEntryConflict: Message: MURAL Identity returned an error response with the HTTP status code 409\./);
   });
 
+  it('--config: a provisioning configuration file drives the mappings', async () => {
+    const file = muralDefaultConfiguration() as any;
+    const given = file.synchronizationRules[0].objectMappings[0].attributeMappings.find((a: any) => a.targetAttributeName === 'name.givenName');
+    given.source = { expression: 'Append([givenName], "X")', type: 'Function', name: 'Append', parameters: [] };
+    await writeFile(join(dir, 'mine.provisioning.json'), JSON.stringify(file));
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--config', 'mine.provisioning.json', '--format', 'json']), 0);
+    const post = JSON.parse(c.out()).entries[0].exchanges[1].request.body;
+    assert.equal(JSON.parse(post).name.givenName, 'AdaX');
+  });
+
   it('--dry-run sends no writes', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--dry-run']), 0);
@@ -93,6 +105,9 @@ describe('cli/provision', () => {
 
   it('exits 2 on usage errors, saying what to fix', async () => {
     await writeFile(join(dir, 'bad.json'), '{"users": [{"id": "x"}]}');
+    const broken = muralDefaultConfiguration() as any;
+    broken.synchronizationRules[0].objectMappings[0].attributeMappings[0].source = { expression: 'Join(" ", [givenName]', type: 'Function', name: 'Join', parameters: [] };
+    await writeFile(join(dir, 'broken.provisioning.json'), JSON.stringify(broken));
     await writeFile(join(dir, 'other-state.json'), JSON.stringify({ version: 1, jobId: 'j', tenantUrl: 'https://other.example.com/scim', configuration: '', cycles: 1, clock: '2026-01-01T00:00:00Z', users: {}, groups: {} }));
     const cases: [string[], RegExp][] = [
       [['--url', h.url], /--directory/],
@@ -105,6 +120,9 @@ describe('cli/provision', () => {
       [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--state', 'other-state.json'], /belongs to https:\/\/other\.example\.com\/scim/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--state', 'no/dir/s.json'], /--state no\/dir\/s\.json: its directory does not exist/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--config', 'none.json'], /Cannot read the configuration .*none\.json: no such file/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--config', 'bad.json'], /bad\.json is not a provisioning configuration|bad\.json: /],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--config', 'broken.provisioning.json'], /broken\.provisioning\.json: synchronizationRules\[0\]\.objectMappings\[0\]\.attributeMappings\[0\]/],
     ];
     for (const [args, message] of cases) {
       await assert.rejects(createProvisionCommand(capture(dir).io).run(args), (e: unknown) => e instanceof CliError && e.exitCode === 2 && message.test(e.message), args.join(' '));

@@ -10,7 +10,8 @@ import {
 } from '../../../src/client/entraRequests';
 import { readDirectory } from '../../../src/entra/directory/load';
 import { sampleDirectory } from '../../../src/entra/directory/sample';
-import { MURAL_DEFAULT_CONFIGURATION } from '../../../src/entra/engine/config';
+import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra';
+import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
 import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
 import { newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
@@ -73,9 +74,9 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
   let client: HttpClient;
   let dir: Dir;
   let state: EngineState;
-  const cycle = (options: { url?: string; token?: string; dryRun?: boolean } = {}) => runCycle({
+  const cycle = (options: { url?: string; token?: string; dryRun?: boolean; configuration?: ProvisioningConfiguration } = {}) => runCycle({
     directory: readDirectory(structuredClone(dir), 'dir.json'),
-    configuration: MURAL_DEFAULT_CONFIGURATION,
+    configuration: options.configuration ?? muralDefaultEngineConfiguration(),
     state,
     target: httpTarget(client, { tenantUrl: options.url ?? h.url, token: options.token ?? TOKEN, authScheme: 'Bearer' }),
     memberBatchSize: 3,
@@ -266,6 +267,47 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.ok(r.entries.some((e) => e.provisioningAction === 'create' && e.dryRun));
     assert.ok(r.entries.every((e) => e.exchanges.every((x) => x.request.method === 'GET' ? x.response !== undefined : x.response === undefined)));
     assert.equal((await h.call('GET', `${BASE}/Users`)).json.totalResults, 0);
+  });
+
+  it('follows a provisioning configuration file: scoping filters, expressions, expression errors, a disabled group mapping', async () => {
+    const file = muralDefaultConfiguration() as any;
+    const [userMapping, groupMapping] = file.synchronizationRules[0].objectMappings;
+    const attr = (target: string) => userMapping.attributeMappings.find((a: any) => a.targetAttributeName === target);
+    attr('name.givenName').source = { expression: 'ToUpper([givenName])', type: 'Function', name: 'ToUpper', parameters: [] };
+    attr('externalId').source = { expression: 'IIF([department]="Design", CDate([department]), [mailNickname])', type: 'Function', name: 'IIF', parameters: [] };
+    userMapping.scope = { groups: [{ name: 'Not Legal', clauses: [{ operatorName: 'NOT EQUALS', sourceOperandName: 'department', targetOperand: { values: ['Legal'] } }] }] };
+    groupMapping.enabled = false;
+    const { config, problems } = loadConfiguration(file);
+    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    const configuration = fromEntraConfiguration(config!);
+    assert.notEqual(configuration.fingerprint, muralDefaultEngineConfiguration().fingerprint);
+    const [, , , , , regular, second, third] = dir.users;
+    regular.department = 'Legal';
+    second.department = 'Design';
+    const r = await cycle({ configuration });
+
+    const filtered = entryFor(r, regular.userPrincipalName)!;
+    assert.equal(filtered.provisioningStatusInfo.errorInformation?.errorCode, 'NotEffectivelyEntitled');
+    assert.match(filtered.provisioningStatusInfo.errorInformation!.reason, /did not pass a scoping filter/);
+    assert.match(filtered.provisioningSteps[1].details.ScopingFilter, /Not Legal: department .*NOT EQUALS.*: false/);
+
+    const broken = entryFor(r, second.userPrincipalName)!;
+    assert.equal(broken.provisioningStatusInfo.status, 'failure');
+    assert.equal(broken.provisioningStatusInfo.errorInformation?.errorCode, 'ExpressionEvaluationFailed');
+    assert.match(broken.provisioningStatusInfo.errorInformation!.reason, /externalId ← IIF.*CDate: "Design" is not a date/);
+    assert.deepEqual(broken.exchanges.map((x) => x.request.method), ['GET'], 'nothing is written for an object whose mappings fail');
+
+    const upper = entryFor(r, third.userPrincipalName)!;
+    assert.equal(upper.provisioningAction, 'create');
+    assert.equal(JSON.parse(upper.exchanges[1].request.body!).name.givenName, third.givenName.toUpperCase());
+    assert.equal(r.entries.filter((e) => e.sourceIdentity.identityType === 'Group').length, 0, 'the group mapping is disabled');
+
+    // A mapping change makes the next cycle initial again: every object is evaluated.
+    const next = await cycle();
+    assert.equal(next.cycle.kind, 'initial');
+    assert.equal(entryFor(next, regular.userPrincipalName)!.provisioningAction, 'create', 'no scoping filter any more');
+    // "GRACE" and "Grace" differ only in case: Entra compares ignoring case unless the target is caseExact.
+    assert.equal(entryFor(next, third.userPrincipalName)!.provisioningStatusInfo.errorInformation?.errorCode, 'RedundantExport');
   });
 
   it('refused credentials stop the cycle at once; the rest waits for the next cycle', async () => {
