@@ -1,4 +1,4 @@
-// Load benchmarks of the mock MURAL SCIM server against two baselines measured in the same run (issue 8):
+// Load benchmarks of the mock MURAL SCIM server against two baselines measured in the same run (goals in docs/benchmarks.md):
 // bare node:http (this machine's ceiling) and SCIMMY + scimmy-routers + express 4 (what a Node developer would
 // build instead). Every server runs as a child process on 127.0.0.1 and gets the same scenarios, driven over
 // loopback by autocannon:

@@ -1,5 +1,5 @@
 // Turns the measurements into the Markdown printed at the end of a run and written to docs/benchmarks.md:
-// the goals of issue 8 as ratios, the server × scenario table, lookups by directory size, seeding and memory.
+// the goals as ratios, the server × scenario table, lookups by directory size, seeding and memory.
 import { describeDisturbance, describeProblems } from './load.mjs';
 import { SERVER_INFO } from './servers.mjs';
 
@@ -43,7 +43,7 @@ export function buildReport(results, plan) {
   const at = (kind, population, what) => results[kind].populations?.[population]?.[what];
   const ratio = (a, b) => (a && b ? a.rps / b.rps : NaN);
 
-  // Goals (issue 8), each judged only on runs whose every answer was right.
+  // Goals, each judged only on runs whose every answer was right.
   const goalRows = ['| goal | measured | target | met |', '|---|---|---|---|'];
   const goal = (name, inputs, measured, target, passes) => {
     let met;

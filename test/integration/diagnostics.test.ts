@@ -1,4 +1,4 @@
-// Payload diagnostics in the extension host (issue 5): which files are checked, exact ranges and severities,
+// Payload diagnostics in the extension host (docs/diagnostics.md): which files are checked, exact ranges and severities,
 // the debounce, closing, quick fixes applied as a user would, hover, completion, the workspace mapping file
 // and the snippets — driven through VS Code's API on files in the test workspace.
 import * as assert from 'node:assert/strict';

@@ -78,7 +78,7 @@ export async function scim(method: string, path: string, body?: unknown): Promis
   return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-/** The body Entra POSTs to create a user (reference §2). */
+/** The body Entra POSTs to create a user (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups). */
 export function entraUser(email: string, given = 'Ada', family = 'Lovelace'): Record<string, unknown> {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],

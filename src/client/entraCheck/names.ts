@@ -77,7 +77,10 @@ export function makeNames(rules: RuleSet, suffix: string, domain: string): Names
   };
 }
 
-/** The body Entra POSTs to create a user (reference section 2). Generic SCIM targets also get enterprise attributes. */
+/**
+ * The body Entra POSTs to create a user (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
+ * Generic SCIM targets also get enterprise attributes.
+ */
 export function userBody(u: PlannedUser, rules: RuleSet): JsonObject {
   return createBody('Users', [
     ['externalId', u.externalId],

@@ -1,4 +1,5 @@
-// The steps of the Entra provisioning check, in the order Entra sends its requests (reference section 2),
+// The steps of the Entra provisioning check, in the order Entra sends its requests
+// (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups),
 // each judging the answer as Entra would and explaining what Entra does with it. A step needs what earlier
 // steps provide (the user's id, the group's members as expected); the runner skips it, naming the step that
 // could not provide it, when that is missing.

@@ -1,4 +1,5 @@
-// A whole Entra provisioning cycle over HTTP, with the request shapes Entra sends (reference section 2).
+// A whole Entra provisioning cycle over HTTP, with the request shapes Entra sends
+// (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { URN } from '../../../src/scim/schemas';

@@ -56,7 +56,7 @@ export async function startServer(serviceOptions: ServiceOptions = {}, serverOpt
   };
 }
 
-/** The body Entra sends to create a user (reference section 2). */
+/** The body Entra sends to create a user (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups). */
 export function entraUser(email: string, givenName: string, familyName: string, externalId = email.split('@')[0] as string): Record<string, unknown> {
   return {
     schemas: [URN.User, URN.EnterpriseUser],

@@ -5,7 +5,7 @@ import { URN } from '../../../src/scim/schemas';
 
 const ENT = URN.EnterpriseUser;
 
-/** What Entra POSTs to /Users (reference, section 2). */
+/** What Entra POSTs to /Users (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups). */
 const entraUser = {
   schemas: [URN.User, ENT],
   externalId: 'alice',
