@@ -11,7 +11,7 @@ import { applyPatch } from '../scim/patch';
 import { parsePaging, project, sortResources } from '../scim/projection';
 import { checkRequired, coreAttributes, normalizeResource, type Resource } from '../scim/resource';
 import { RESOURCE_TYPES, URN, resolveAttribute, type ResourceTypeName } from '../scim/schemas';
-import { deepEqual, isObject } from '../scim/values';
+import { deepEqual, getProp, isObject } from '../scim/values';
 import { Journal } from './journal';
 import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
 import { MuralRules } from './rules';
@@ -159,8 +159,17 @@ function versionOf(e: Entry): string {
   return `W/"${e.seq}"`;
 }
 
+/** wantsMembers' answers by query: a page asks once per resource with the same (possibly huge) lists. */
+const membersWanted = new WeakMap<object, boolean>();
+
 /** Whether a projection can include group members (so large member lists are not built only to be dropped). */
 function wantsMembers(q: { attributes?: string[]; excludedAttributes?: string[] }): boolean {
+  let wanted = membersWanted.get(q);
+  if (wanted === undefined) membersWanted.set(q, (wanted = membersIn(q)));
+  return wanted;
+}
+
+function membersIn(q: { attributes?: string[]; excludedAttributes?: string[] }): boolean {
   const isMembers = (a: string) => {
     const l = a.toLowerCase();
     return l === 'members' || l.startsWith('members.') || l.startsWith(`${URN.Group.toLowerCase()}:members`);
@@ -609,6 +618,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const e = this.entry(rt, idOrEmail);
     this.checkIfMatch(e, cond);
     if (rt === 'Group' && !this.opts.multipleMembersPerOp) this.checkOneMemberPerOp(body);
+    if (rt === 'Group') this.checkAddedMembers(body);
     const current = rt === 'User' ? e.data : { ...e.data, members: [...(e as GroupEntry).members].map((value) => ({ value })) };
     const { resource, changed } = applyPatch(rt, current, body, {
       coerceBooleanStrings: this.opts.coerceBooleanStrings,
@@ -619,6 +629,23 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const data = this.storedData(rt, e.id, res);
     if (rt === 'User') return this.updateUser(e as UserEntry, data);
     return this.updateGroup(e as GroupEntry, data, this.memberIds(res.members));
+  }
+
+  /** The members a group PATCH adds are checked first: an unknown user id fails the PATCH before any work. */
+  private checkAddedMembers(body: unknown): void {
+    const ops = isObject(body) ? getProp(body, 'Operations') : undefined;
+    if (!Array.isArray(ops)) return;
+    for (const op of ops) {
+      if (!isObject(op)) continue;
+      const kind = getProp(op, 'op');
+      if (typeof kind !== 'string' || kind.toLowerCase() === 'remove') continue;
+      const path = getProp(op, 'path');
+      const value = getProp(op, 'value');
+      const at = typeof path === 'string' ? path.trim().toLowerCase() : undefined;
+      const list = at === 'members' || at === `${URN.Group.toLowerCase()}:members` ? value
+        : at === undefined && isObject(value) ? getProp(value, 'members') : undefined;
+      if (list !== undefined && list !== null) this.memberIds(Array.isArray(list) ? list : [list]);
+    }
   }
 
   private checkOneMemberPerOp(body: unknown): void {

@@ -32,6 +32,11 @@ interface Operation {
   pathText?: string;
   value: unknown;
   hasValue: boolean;
+  /** Operations[first..last] this one stands for (see coalesce). */
+  first: number;
+  last: number;
+  /** A run of `remove attr[value eq "…"]` coalesced: the values whose elements go. */
+  listed?: unknown[];
 }
 
 /** What a path names, resolved against the schemas. */
@@ -124,10 +129,53 @@ function readOperations(body: unknown): Operation[] {
     }
     const valueKey = Object.keys(raw).find((k) => k.toLowerCase() === 'value');
     return {
-      op, opText: opRaw, value: valueKey === undefined ? undefined : raw[valueKey], hasValue: valueKey !== undefined,
+      op, opText: opRaw, value: valueKey === undefined ? undefined : raw[valueKey], hasValue: valueKey !== undefined, first: i, last: i,
       ...(path ? { path, pathText: pathRaw as string } : {}),
     };
   });
+}
+
+/**
+ * What a run of operations on one multi-valued attribute can be coalesced into: `add attr` with a value (one
+ * add of all the values: the same result, as each is merged in order), or `remove attr[value eq "…"]` (one
+ * removal of the listed values). Entra sends a member per operation; a 1 MB body holds 10,000 of them, and
+ * applying each to the whole list would cost the square of that.
+ */
+function runKey(rt: ResourceTypeName, op: Operation): string | undefined {
+  const p = op.path;
+  if (!p || p.subAttr !== undefined || p.attr.subAttr !== undefined) return undefined;
+  const def = resolveAttribute(rt, formatAttrPath(p.attr));
+  if (!def || def.parent || !def.def.multiValued || def.def.mutability === 'readOnly') return undefined;
+  const attr = `${def.extension ?? ''}:${def.def.name}`;
+  if (op.op === 'add' && !p.filter && op.hasValue && op.value !== null && op.value !== undefined) return `add ${attr}`;
+  const f = p.filter;
+  if (op.op === 'remove' && def.def.type === 'complex' && f?.kind === 'compare' && f.op === 'eq' && typeof f.value === 'string' &&
+      f.attr.urn === undefined && f.attr.subAttr === undefined && f.attr.name.toLowerCase() === 'value') return `remove ${attr}`;
+  return undefined;
+}
+
+function coalesce(rt: ResourceTypeName, ops: Operation[]): Operation[] {
+  const out: Operation[] = [];
+  let runOf: string | undefined;
+  for (const op of ops) {
+    const key = runKey(rt, op);
+    const prev = out[out.length - 1];
+    if (key !== undefined && key === runOf && prev) {
+      if (key.startsWith('add ')) {
+        (prev.value as unknown[]).push(...(Array.isArray(op.value) ? op.value : [op.value]));
+      } else {
+        const f = op.path?.filter as Extract<FilterNode, { kind: 'compare' }>;
+        (prev.listed as unknown[]).push(f.value);
+      }
+      prev.last = op.last;
+      continue;
+    }
+    runOf = key;
+    if (key === undefined) out.push(op);
+    else if (key.startsWith('add ')) out.push({ ...op, value: Array.isArray(op.value) ? op.value.slice() : [op.value] });
+    else out.push({ ...op, listed: [(op.path?.filter as Extract<FilterNode, { kind: 'compare' }>).value] });
+  }
+  return out;
 }
 
 function findSub(def: AttributeDef, name: string): AttributeDef | undefined {
@@ -246,38 +294,99 @@ function keepOnePrimary(list: unknown[], winner: unknown): void {
   for (const el of list) if (el !== winner && primaryOf(el)) setProp(el as JsonObject, 'primary', false);
 }
 
-function sameString(a: unknown, b: unknown, caseExact: boolean): boolean {
-  if (typeof a !== 'string' || typeof b !== 'string') return deepEqual(a, b);
-  return caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+/** JSON with object keys sorted: equal for values deepEqual calls equal. */
+function stableJson(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'undefined';
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  const o = v as JsonObject;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
 }
 
-/** Whether `a` (stored) and `b` (added) are the same value of multi-valued `def`: same `value` (and same `type` when both have one). */
-function sameElement(def: AttributeDef, a: unknown, b: unknown): boolean {
-  if (def.type !== 'complex') return sameString(a, b, def.caseExact);
-  if (!isObject(a) || !isObject(b)) return false;
+/** A key equal for two values sameString calls the same. */
+function stringKey(v: unknown, caseExact: boolean): string {
+  return typeof v === 'string' ? `s${caseExact ? v : v.toLowerCase()}` : `j${stableJson(v)}`;
+}
+
+/**
+ * The key under which values of multi-valued `def` are the same apart from their `type`: their `value`
+ * (compared case-insensitively unless caseExact), or — for values without one — the whole value.
+ */
+function elementKey(def: AttributeDef, el: unknown): string {
+  if (def.type !== 'complex') return stringKey(el, def.caseExact);
   const valueDef = findSub(def, 'value');
-  const av = getProp(a, 'value');
-  const bv = getProp(b, 'value');
-  if (valueDef && isPresent(av) && isPresent(bv)) {
-    if (!sameString(av, bv, valueDef.caseExact)) return false;
-    const at = getProp(a, 'type');
-    const bt = getProp(b, 'type');
-    return !(typeof at === 'string' && typeof bt === 'string' && at.toLowerCase() !== bt.toLowerCase());
-  }
-  return deepEqual(a, b);
+  const v = isObject(el) ? getProp(el, 'value') : undefined;
+  return valueDef && isPresent(v) ? `v${stringKey(v, valueDef.caseExact)}` : `w${stableJson(el)}`;
 }
 
-/** `add` to a multi-valued attribute: new values are appended, values already there are merged (no duplicates). */
+const typeOf = (el: unknown): string | undefined => {
+  const t = isObject(el) ? getProp(el, 'type') : undefined;
+  return typeof t === 'string' ? t.toLowerCase() : undefined;
+};
+
+/** The values of one `value` (or one whole value) in a list, in list order: the first, the first untyped, the first of each type. */
+interface Slot {
+  first: number;
+  untyped: number[];
+  typed: Map<string, number>;
+}
+
+/**
+ * `add` to a multi-valued attribute: new values are appended, values already there are merged (no duplicates).
+ * Two values are the same when their `value`s are (case-insensitively unless caseExact) and their `type`s do
+ * not differ; values are found through an index, so adding n values to m costs n + m, not n × m.
+ */
 function addValues(def: AttributeDef, existing: unknown[], added: unknown[], text: string, coerce: boolean): unknown[] {
   const out = existing.slice();
+  const slots = new Map<string, Slot>();
+  const primaries = new Set<number>();
+  const index = (i: number) => {
+    const el = out[i];
+    if (primaryOf(el)) primaries.add(i);
+    const key = elementKey(def, el);
+    let slot = slots.get(key);
+    if (!slot) slots.set(key, (slot = { first: i, untyped: [], typed: new Map() }));
+    const t = typeOf(el);
+    if (t === undefined) slot.untyped.push(i);
+    else if (!slot.typed.has(t)) slot.typed.set(t, i);
+  };
+  /** The first value the same as `el` (compatible type), as the list order decides. */
+  const find = (el: unknown): number | undefined => {
+    const slot = slots.get(elementKey(def, el));
+    if (!slot) return undefined;
+    if (def.type !== 'complex' || !isObject(el)) return slot.first;
+    const t = typeOf(el);
+    if (t === undefined) return slot.first;
+    const typed = slot.typed.get(t);
+    const untyped = slot.untyped[0];
+    return typed === undefined ? untyped : untyped === undefined ? typed : Math.min(typed, untyped);
+  };
+  /** RFC 7643 §2.4: at most one value is primary; the one just set wins. */
+  const onePrimary = (winner: number) => {
+    if (!primaryOf(out[winner])) return;
+    for (const i of primaries) if (i !== winner) setProp(out[i] as JsonObject, 'primary', false);
+    primaries.clear();
+    primaries.add(winner);
+  };
+  for (let i = 0; i < out.length; i++) index(i);
   for (const el of added) {
-    const same = out.find((x) => sameElement(def, x, el));
-    if (same === undefined) {
+    const at = find(el);
+    if (at === undefined) {
       out.push(el);
-      keepOnePrimary(out, el);
-    } else if (isObject(same)) {
+      index(out.length - 1);
+      onePrimary(out.length - 1);
+    } else if (isObject(out[at])) {
+      const same = out[at] as JsonObject;
+      const wasUntyped = typeOf(same) === undefined;
       mergeInto(def, same, el, text, coerce);
-      keepOnePrimary(out, same);
+      const t = typeOf(same);
+      if (wasUntyped && t !== undefined) {
+        // The merge typed it: it now answers for its type, no longer for untyped values.
+        const slot = slots.get(elementKey(def, same)) as Slot;
+        slot.untyped.splice(slot.untyped.indexOf(at), 1);
+        if (!slot.typed.has(t) || (slot.typed.get(t) as number) > at) slot.typed.set(t, at);
+      }
+      if (primaryOf(same)) primaries.add(at);
+      onePrimary(at);
     }
   }
   return out;
@@ -371,7 +480,12 @@ function set(ctx: Ctx, kind: 'add' | 'replace', t: Target, value: unknown): void
   } else if (def.multiValued) {
     const added = normalizeValue(def, Array.isArray(value) ? value : [value], t.text, ctx.coerce) as unknown[] | undefined;
     if (kind === 'replace') {
-      if (added) for (const el of added) keepOnePrimary(added, el);
+      // Of several primary values the last one wins, as if they were set one by one.
+      if (added) {
+        let last = added.length - 1;
+        while (last >= 0 && !primaryOf(added[last])) last--;
+        for (let i = 0; i < last; i++) if (primaryOf(added[i])) setProp(added[i] as JsonObject, 'primary', false);
+      }
       setProp(c, def.name, added);
     } else if (added) {
       setProp(c, def.name, addValues(def, Array.isArray(cur) ? cur : [], added, t.text, ctx.coerce));
@@ -395,13 +509,27 @@ function set(ctx: Ctx, kind: 'add' | 'replace', t: Target, value: unknown): void
   tidyExtension(ctx, t.ext);
 }
 
-function listedMatch(def: AttributeDef, stored: unknown, listed: unknown): boolean {
-  if (def.type !== 'complex') return sameString(stored, listed, def.caseExact);
-  if (!isObject(stored)) return false;
-  const wanted = isObject(listed) ? getProp(listed, 'value') : listed;
+/**
+ * Which values of multi-valued `def` a `remove` with a value list takes: those whose `value` a listed value
+ * (or `{"value": …}`) names, or, for a listed object without a value, those equal to it. An index of the
+ * list, so removing n listed values from m costs n + m.
+ */
+function listedRemover(def: AttributeDef, listed: readonly unknown[]): (stored: unknown) => boolean {
+  if (def.type !== 'complex') {
+    const keys = new Set(listed.map((l) => stringKey(l, def.caseExact)));
+    return (stored) => keys.has(stringKey(stored, def.caseExact));
+  }
   const valueDef = findSub(def, 'value');
-  if (valueDef && wanted !== undefined && wanted !== null) return sameString(getProp(stored, 'value'), wanted, valueDef.caseExact);
-  return isObject(listed) && deepEqual(normalizeElement(def, listed, def.name), stored);
+  const values = new Set<string>();
+  const wholes = new Set<string>();
+  for (const l of listed) {
+    const wanted = isObject(l) ? getProp(l, 'value') : l;
+    if (valueDef && wanted !== undefined && wanted !== null) values.add(stringKey(wanted, valueDef.caseExact));
+    else if (isObject(l)) wholes.add(stableJson(normalizeElement(def, l, def.name)));
+  }
+  return (stored) => isObject(stored) && (
+    (valueDef !== undefined && values.has(stringKey(getProp(stored, 'value'), valueDef.caseExact))) ||
+    (wholes.size > 0 && wholes.has(stableJson(stored))));
 }
 
 function remove(ctx: Ctx, t: Target, op: Operation): void {
@@ -416,7 +544,11 @@ function remove(ctx: Ctx, t: Target, op: Operation): void {
       mutability(`"${t.text}" would remove ${def.name}.${t.sub.name}, which is immutable; remove the whole value instead.`);
     }
   };
-  if (t.match || (t.sub && def.multiValued)) {
+  if (op.listed) {
+    const removes = listedRemover(def, op.listed);
+    const kept = (Array.isArray(cur) ? cur : []).filter((el) => !removes(el));
+    setProp(c, def.name, kept.length > 0 ? kept : undefined);
+  } else if (t.match || (t.sub && def.multiValued)) {
     const list = Array.isArray(cur) ? cur.slice() : [];
     const hits = list.filter((el) => isObject(el) && (!t.match || t.match(el))) as JsonObject[];
     let kept: unknown[];
@@ -441,7 +573,8 @@ function remove(ctx: Ctx, t: Target, op: Operation): void {
     // Entra's default member removal: only the listed values go (RFC 7644 read strictly removes them all).
     const listed = Array.isArray(op.value) ? op.value : [op.value];
     const list = Array.isArray(cur) ? cur : [];
-    const kept = list.filter((el) => !listed.some((l) => listedMatch(def, el, l)));
+    const removes = listedRemover(def, listed);
+    const kept = list.filter((el) => !removes(el));
     setProp(c, def.name, kept.length > 0 ? kept : undefined);
   } else {
     if (def.mutability === 'immutable' && isPresent(cur)) mutability(`"${t.text}" is immutable and cannot be removed.`);
@@ -545,7 +678,7 @@ function requiredAttributes(rt: ResourceTypeName): readonly AttributeDef[] {
  * `changed` is false when the result equals the input (Entra re-sends unchanged values).
  */
 export function applyPatch(rt: ResourceTypeName, current: Resource, body: unknown, options: PatchOptions = {}): { resource: Resource; changed: boolean } {
-  const ops = readOperations(body);
+  const ops = coalesce(rt, readOperations(body));
   const ctx: Ctx = {
     rt,
     work: { ...current },
@@ -554,7 +687,7 @@ export function applyPatch(rt: ResourceTypeName, current: Resource, body: unknow
     strict: options.strictMemberRemoval ?? false,
   };
   const required = requiredAttributes(rt);
-  ops.forEach((op, i) => {
+  for (const op of ops) {
     const had = required.filter((d) => isPresent(getProp(ctx.work, d.name)));
     try {
       applyOperation(ctx, op);
@@ -563,11 +696,11 @@ export function applyPatch(rt: ResourceTypeName, current: Resource, body: unknow
       }
     } catch (e) {
       if (e instanceof ScimError) {
-        const where = `Operations[${i}] (${op.opText}${op.pathText !== undefined ? ` ${op.pathText}` : ''})`;
+        const where = `Operations[${op.first === op.last ? op.first : `${op.first}–${op.last}`}] (${op.opText}${op.pathText !== undefined ? ` ${op.pathText}` : ''})`;
         throw new ScimError(e.status, e.scimType, e.detail.startsWith('Operations[') ? e.detail : `${where}: ${e.detail}`, e.offset, e.length);
       }
       throw e;
     }
-  });
+  }
   return { resource: ctx.work, changed: !deepEqual(current, ctx.work) };
 }

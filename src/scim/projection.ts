@@ -15,8 +15,22 @@ interface Selections {
   wholeExtensions: Set<string>;
 }
 
+/**
+ * Selections made, by names list and resource type: a list page projects every resource with the same lists,
+ * and a `/.search` body may name 100,000 attributes, so each list is resolved once, not once per resource.
+ */
+const selected = new WeakMap<readonly string[], Map<ResourceTypeName, Selections | undefined>>();
+
 function select(rt: ResourceTypeName, names: readonly string[] | undefined): Selections | undefined {
-  const list = (names ?? []).map((n) => n.trim()).filter((n) => n !== '');
+  if (!names) return undefined;
+  let byType = selected.get(names);
+  if (!byType) selected.set(names, (byType = new Map()));
+  if (!byType.has(rt)) byType.set(rt, makeSelections(rt, names));
+  return byType.get(rt);
+}
+
+function makeSelections(rt: ResourceTypeName, names: readonly string[]): Selections | undefined {
+  const list = names.map((n) => n.trim()).filter((n) => n !== '');
   if (list.length === 0) return undefined;
   const s: Selections = { byContainer: new Map(), wholeExtensions: new Set() };
   for (const name of list) {
