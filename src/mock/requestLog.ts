@@ -20,19 +20,39 @@ export interface RequestLogEntry {
 }
 
 export class RingBuffer<T> {
-  private readonly items: (T | undefined)[];
+  private items: (T | undefined)[];
   private next = 0;
   private count = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(private slots: number) {
+    RingBuffer.check(slots);
+    this.items = new Array<T | undefined>(slots);
+  }
+
+  private static check(capacity: number): void {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('The request log must hold at least one entry.');
+  }
+
+  get capacity(): number {
+    return this.slots;
+  }
+
+  /** Keeps the newest entries that fit in the new capacity (a live setting change, no restart). */
+  resize(capacity: number): void {
+    RingBuffer.check(capacity);
+    if (capacity === this.slots) return;
+    const kept = this.toArray().slice(-capacity);
     this.items = new Array<T | undefined>(capacity);
+    for (let i = 0; i < kept.length; i++) this.items[i] = kept[i];
+    this.slots = capacity;
+    this.count = kept.length;
+    this.next = kept.length % capacity;
   }
 
   push(item: T): void {
     this.items[this.next] = item;
-    this.next = (this.next + 1) % this.capacity;
-    if (this.count < this.capacity) this.count++;
+    this.next = (this.next + 1) % this.slots;
+    if (this.count < this.slots) this.count++;
   }
 
   /** Oldest first. */
@@ -56,6 +76,71 @@ export class RingBuffer<T> {
     this.items.fill(undefined);
     this.next = 0;
     this.count = 0;
+  }
+}
+
+/** How far back the request rate looks. */
+const RATE_WINDOW_SECONDS = 3;
+
+export interface RequestSummary {
+  /** Requests counted since the start or the last clear. */
+  readonly total: number;
+  /** Requests per second over the last few seconds. */
+  readonly perSecond: number;
+  /** Answers with status 400 and above, by status, most frequent first. */
+  readonly errors: readonly (readonly [status: number, count: number])[];
+  /** The newest answer with status 400 or above. */
+  readonly latestFailure?: RequestLogEntry;
+}
+
+/**
+ * Running figures of every request, kept whatever the log's size: during a burst the log holds a fraction of a
+ * second, so what a person needs (how fast, which errors, the latest failure) is counted here, in constant
+ * memory and time per request.
+ */
+export class RequestStats {
+  private total = 0;
+  private readonly errors = new Map<number, number>();
+  private latestFailure: RequestLogEntry | undefined;
+  /** Requests per whole second, for the last RATE_WINDOW_SECONDS + 1 seconds, by second % length. */
+  private readonly perSecond = new Array<number>(RATE_WINDOW_SECONDS + 1).fill(0);
+  private readonly second = new Array<number>(RATE_WINDOW_SECONDS + 1).fill(-1);
+
+  record(entry: RequestLogEntry, nowMs = Date.now()): void {
+    this.total++;
+    if (entry.status >= 400) {
+      this.errors.set(entry.status, (this.errors.get(entry.status) ?? 0) + 1);
+      this.latestFailure = entry;
+    }
+    const s = Math.floor(nowMs / 1000);
+    const i = s % this.second.length;
+    if (this.second[i] !== s) { this.second[i] = s; this.perSecond[i] = 0; }
+    this.perSecond[i] = (this.perSecond[i] as number) + 1;
+  }
+
+  /** The figures now; the rate counts the last RATE_WINDOW_SECONDS whole seconds and the current one pro rata. */
+  summary(nowMs = Date.now()): RequestSummary {
+    const now = Math.floor(nowMs / 1000);
+    let counted = 0;
+    for (let i = 0; i < this.second.length; i++) {
+      const s = this.second[i] as number;
+      if (s > now - this.second.length && s <= now) counted += this.perSecond[i] as number;
+    }
+    const seconds = RATE_WINDOW_SECONDS + (nowMs - now * 1000) / 1000;
+    return {
+      total: this.total,
+      perSecond: counted / seconds,
+      errors: [...this.errors].sort((x, y) => y[1] - x[1] || x[0] - y[0]),
+      ...(this.latestFailure ? { latestFailure: this.latestFailure } : {}),
+    };
+  }
+
+  clear(): void {
+    this.total = 0;
+    this.errors.clear();
+    this.latestFailure = undefined;
+    this.perSecond.fill(0);
+    this.second.fill(-1);
   }
 }
 

@@ -47,7 +47,7 @@ export interface MockConfig {
 }
 
 /** Settings whose change needs a restart of a running server (switches apply live). */
-export const RESTART_KEYS = (['mock.port', 'mock.host', 'mock.persist', 'mock.dataFile', 'mock.requestLogSize'] as const).map(settingId);
+export const RESTART_KEYS = (['mock.port', 'mock.host', 'mock.persist', 'mock.dataFile'] as const).map(settingId);
 
 /** The settings section of the mock server's switches. */
 export const MOCK_SECTION = `${SECTION}.mock`;

@@ -105,4 +105,45 @@ describe('mock server under load in the extension host', function () {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
   });
+
+  it('summarises a burst in the Provisioning Log, pauses and follows it, and resizes it without a restart', async () => {
+    const a = await api();
+    assert.equal((await a.mock.start()).ok, true);
+    await a.mock.service?.reset();
+    await vscode.commands.executeCommand('scimWorkbench.log.clear');
+    await setSetting('scimWorkbench.mock.requestLogSize', 20);
+    try {
+      await waitFor('the log to shrink to 20 entries', async () => {
+        await scim('GET', '/Users?count=1');
+        return a.mock.requests().length === 20 ? true : undefined;
+      });
+      await vscode.commands.executeCommand('scimWorkbench.log.clear');
+      // 100 creations, the last 10 of them duplicates (409 uniqueness), all at once.
+      const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => scim('POST', '/Users', entraUser(`log.user.${i % 90}@contoso.com`, 'Log', 'User'))));
+      assert.equal(answers.filter((r) => r.status === 409).length, 10);
+      const summary = a.log.stats.summary();
+      assert.equal(summary.total, 100, 'the summary counts every request, not only the 20 kept');
+      assert.deepEqual(summary.errors, [[409, 10]]);
+      assert.equal(summary.latestFailure?.status, 409);
+      assert.equal(a.mock.requests().length, 20);
+      assert.ok(summary.perSecond > 0);
+
+      await vscode.commands.executeCommand('scimWorkbench.log.pause');
+      const frozen = a.log.entries().map((e) => e.id);
+      await Promise.all(Array.from({ length: 5 }, (_, i) => scim('GET', `/Users?startIndex=${i + 1}&count=1`)));
+      assert.deepEqual(a.log.entries().map((e) => e.id), frozen, 'a paused list does not move');
+      assert.equal(a.log.newSincePause, 5);
+      assert.equal(a.log.stats.summary().total, 105, 'the summary goes on while paused');
+      await vscode.commands.executeCommand('scimWorkbench.log.follow');
+      assert.equal(a.log.entries()[0]?.id, a.mock.requests().at(-1)?.id, 'following shows the newest again');
+
+      await vscode.commands.executeCommand('scimWorkbench.log.openLatestFailure');
+      const doc = await waitFor('the failed request', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-log' ? vscode.window.activeTextEditor.document : undefined);
+      assert.match(doc.getText(), /^POST \S+\/Users\n→ 409 Conflict/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await vscode.commands.executeCommand('scimWorkbench.log.follow');
+      await setSetting('scimWorkbench.mock.requestLogSize', undefined);
+    }
+  });
 });

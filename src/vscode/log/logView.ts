@@ -1,9 +1,12 @@
 // The provisioning log: every request the mock served, newest first — the local twin of Entra's
 // provisioning logs. Selecting an entry opens its request and response (token redacted) in a read-only
-// document; entries can be filtered by status and method, cleared and exported as JSON.
+// document; entries can be filtered by status and method, cleared and exported as JSON. During a burst the
+// log holds a fraction of a second, so the view also shows a live summary of every request (requests per
+// second, errors by status, the latest failure, which stays openable), and can be paused to read a moment
+// while the summary goes on.
 import * as vscode from 'vscode';
 import { STATUS_CODES } from 'node:http';
-import type { RequestLogEntry } from '../../mock/requestLog';
+import { RequestStats, type RequestLogEntry, type RequestSummary } from '../../mock/requestLog';
 import { BASE_PATHS } from '../../mock/server';
 import { prettyJson } from '../../client/text';
 import type { Commands } from '../commands';
@@ -11,7 +14,9 @@ import { SECTION } from '../config';
 import type { MockServerController } from '../mock/controller';
 
 export const LOG_SCHEME = 'scim-log';
-const REFRESH_DEBOUNCE_MS = 250;
+/** The list repaints at most this often while requests arrive; the summary once a second. */
+const REFRESH_MS = 500;
+const SUMMARY_MS = 1000;
 
 export interface LogFilter {
   /** Status classes shown (2 = 2xx … 5 = 5xx); empty = all. */
@@ -48,6 +53,18 @@ export function matchesFilter(e: RequestLogEntry, f: LogFilter): boolean {
   return f.statusClasses.length === 0 || f.statusClasses.includes(Math.floor(e.status / 100));
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The summary line shown above the list: totals, errors by status, the latest failure. */
+export function summaryText(s: RequestSummary): string {
+  if (s.total === 0) return '';
+  const parts = [`${count(s.total)} request${s.total === 1 ? '' : 's'}`];
+  parts.push(s.errors.length === 0 ? 'no errors' : `errors ${s.errors.map(([status, n]) => `${status} ×${count(n)}`).join(', ')}`);
+  const f = s.latestFailure;
+  if (f) parts.push(`latest failure: ${f.method} ${labelPath(f.path)} → ${f.status} at ${f.time.slice(11, 19)}`);
+  return parts.join(' · ');
+}
+
 function pretty(body: string): string {
   return prettyJson(body) || '(no body)';
 }
@@ -79,12 +96,38 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
   private timer: NodeJS.Timeout | undefined;
   private current: LogFilter = NO_FILTER;
   private readonly subscriptions: vscode.Disposable[];
+  /** Every request since the start or the last clear, whatever the log keeps. */
+  readonly stats = new RequestStats();
+  /** While paused: the entries shown (the log as it was), and how many arrived since. */
+  private frozen: RequestLogEntry[] | undefined;
+  private arrivedSincePause = 0;
 
   constructor(private readonly mock: MockServerController) {
     this.subscriptions = [
-      mock.onDidRequest(() => this.scheduleRefresh()),
+      mock.onDidRequest((e) => {
+        this.stats.record(e);
+        if (this.frozen) this.arrivedSincePause++;
+        else this.scheduleRefresh();
+      }),
       mock.onDidChangeState(() => this.scheduleRefresh()),
     ];
+  }
+
+  get paused(): boolean {
+    return this.frozen !== undefined;
+  }
+
+  /** Pauses the list on what it shows now (the summary goes on), or follows new requests again. */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.frozen = paused ? this.mock.requests() : undefined;
+    this.arrivedSincePause = 0;
+    this.emitter.fire(undefined);
+  }
+
+  /** Requests answered since the list was paused. */
+  get newSincePause(): number {
+    return this.arrivedSincePause;
   }
 
   get filter(): LogFilter {
@@ -96,9 +139,9 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
     this.emitter.fire(undefined);
   }
 
-  /** Entries as kept by the server, newest first, filtered. */
+  /** Entries as kept by the server (as they were when paused), newest first, filtered. */
   entries(): RequestLogEntry[] {
-    const all = this.mock.requests();
+    const all = this.frozen ?? this.mock.requests();
     const out: RequestLogEntry[] = [];
     for (let i = all.length - 1; i >= 0; i--) {
       const e = all[i] as RequestLogEntry;
@@ -109,10 +152,15 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
 
   private scheduleRefresh(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.emitter.fire(undefined); }, REFRESH_DEBOUNCE_MS);
+    this.timer = setTimeout(() => { this.timer = undefined; if (!this.frozen) this.emitter.fire(undefined); }, REFRESH_MS);
   }
 
-  refresh(): void {
+  /** Forgets the requests: the log, the summary and a paused list. */
+  clear(): void {
+    this.mock.clearRequests();
+    this.stats.clear();
+    if (this.frozen) this.frozen = [];
+    this.arrivedSincePause = 0;
     this.emitter.fire(undefined);
   }
 
@@ -138,7 +186,8 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const id = Number(uri.path.split('/')[1]);
-    const entry = this.mock.requests().find((e) => e.id === id);
+    const failure = this.stats.summary().latestFailure;
+    const entry = failure?.id === id ? failure : (this.frozen ?? this.mock.requests()).find((e) => e.id === id);
     return entry ? renderEntry(entry) : 'This request is no longer in the log (it keeps the most recent requests; the size is the "scimWorkbench.mock.requestLogSize" setting).';
   }
 
@@ -152,15 +201,34 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
 export function registerProvisioningLog(context: vscode.ExtensionContext, commands: Commands, mock: MockServerController): ProvisioningLogProvider {
   const provider = new ProvisioningLogProvider(mock);
   const view = vscode.window.createTreeView(`${SECTION}.log`, { treeDataProvider: provider });
+  let shown = { message: '', description: '', failure: false, filtered: false };
+  /** The summary and filter above the list, and the rate (or "paused") beside the title; set only when changed. */
   const updateMessage = () => {
     const f = provider.filter;
     const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', ')].filter(Boolean);
-    view.message = parts.length ? `Showing ${parts.join(' · ')}` : undefined;
-    void vscode.commands.executeCommand('setContext', 'scimWorkbench.logFiltered', parts.length > 0);
+    const summary = provider.stats.summary();
+    const message = [summaryText(summary), parts.length ? `Showing ${parts.join(' · ')}` : ''].filter(Boolean).join('\n');
+    const rate = summary.perSecond >= 0.5 ? `${count(Math.round(summary.perSecond))} req/s` : '';
+    const description = provider.paused
+      ? `paused${provider.newSincePause ? ` · ${count(provider.newSincePause)} new` : ''}${rate ? ` · ${rate}` : ''}`
+      : rate;
+    const next = { message, description, failure: summary.latestFailure !== undefined, filtered: parts.length > 0 };
+    if (next.message !== shown.message) view.message = message || undefined;
+    if (next.description !== shown.description) view.description = description || undefined;
+    if (next.failure !== shown.failure) void vscode.commands.executeCommand('setContext', 'scimWorkbench.logHasFailure', next.failure);
+    if (next.filtered !== shown.filtered) void vscode.commands.executeCommand('setContext', 'scimWorkbench.logFiltered', next.filtered);
+    shown = next;
   };
+  const setPaused = (paused: boolean) => {
+    provider.setPaused(paused);
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.logPaused', paused);
+    updateMessage();
+  };
+  const ticker = setInterval(updateMessage, SUMMARY_MS);
   context.subscriptions.push(
     provider,
     view,
+    { dispose: () => clearInterval(ticker) },
     // Selecting opens the exchange; item commands would go stale while the log repaints under a burst.
     view.onDidChangeSelection((e) => { if (e.selection[0]) void vscode.commands.executeCommand('scimWorkbench.log.open', e.selection[0]); }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, provider),
@@ -186,7 +254,17 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     updateMessage();
   });
   commands.register('scimWorkbench.log.clearFilter', () => { provider.setFilter(NO_FILTER); updateMessage(); });
-  commands.register('scimWorkbench.log.clear', () => { mock.clearRequests(); provider.refresh(); });
+  commands.register('scimWorkbench.log.clear', () => { provider.clear(); updateMessage(); });
+  commands.register('scimWorkbench.log.pause', () => setPaused(true));
+  commands.register('scimWorkbench.log.follow', () => setPaused(false));
+  commands.register('scimWorkbench.log.openLatestFailure', async () => {
+    const failure = provider.stats.summary().latestFailure;
+    if (!failure) {
+      void vscode.window.showInformationMessage('No request has failed since the log was cleared.');
+      return;
+    }
+    await vscode.commands.executeCommand('scimWorkbench.log.open', failure);
+  });
   commands.register('scimWorkbench.log.export', async () => {
     const entries = provider.entries();
     if (entries.length === 0) {

@@ -129,12 +129,13 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
       if (mock.state.status !== 'running') return;
       render(mock.state);
       try {
+        mock.resizeRequestLog(readMockConfig().requestLogSize);
         mock.applySwitches();
       } catch (err) {
         void vscode.window.showErrorMessage(`Mock server setting not applied: ${(err as Error).message}`);
       }
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(k))) {
-        void vscode.window.showInformationMessage('Restart the mock SCIM server to use the changed port, host, data file or log size.', 'Restart').then((c) => {
+        void vscode.window.showInformationMessage('Restart the mock SCIM server to use the changed port, host or data file.', 'Restart').then((c) => {
           if (c) void vscode.commands.executeCommand('scimWorkbench.mock.restart');
         });
       }

@@ -71,13 +71,16 @@ export class MockServerController implements vscode.Disposable {
     this.requestLog?.clear();
   }
 
-  /** The log for the next server: the current one, or a copy holding its newest entries when the size setting changed. */
+  /** The log for the next server: the one kept so far, resized to the setting. */
   private logFor(size: number): RingBuffer<RequestLogEntry> {
-    if (this.requestLog?.capacity === size) return this.requestLog;
-    const next = new RingBuffer<RequestLogEntry>(size);
-    for (const e of this.requestLog?.toArray() ?? []) next.push(e);
-    this.requestLog = next;
-    return next;
+    this.requestLog ??= new RingBuffer<RequestLogEntry>(size);
+    this.requestLog.resize(size);
+    return this.requestLog;
+  }
+
+  /** Applies the requestLogSize setting at once (the running server shares the log): keeps the newest entries. */
+  resizeRequestLog(size: number): void {
+    this.logFor(size);
   }
 
   /** The secret clients must send; generated on first use and kept across reloads (see token.ts). */
