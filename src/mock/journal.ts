@@ -11,6 +11,9 @@
 // - A line that was being written when the process died (no trailing newline) is dropped on load and cut
 //   from the file before new lines are appended; a damaged line anywhere else stops the load with a
 //   message instead of silently losing data.
+// - Loading reads the file in one asynchronous read, then decodes and applies its lines in slices of about
+//   loadSliceMs, giving the event loop a turn between slices: in the extension host a 100k-user file took
+//   seconds of one synchronous block, during which VS Code's own messages waited.
 // - Compaction writes a snapshot (captured synchronously, serialised in chunks so requests keep flowing) to a
 //   temporary file and fsyncs it while appends continue to the data file; then, in one synchronous step (so
 //   no write can slip in between and no write waits on the disk), it appends the lines written since the
@@ -38,6 +41,8 @@ export interface JournalOptions {
   compactAfterBytes?: number;
   /** A background compaction failed (the data file is left as it was). */
   onCompactionError?(error: Error): void;
+  /** Loading applies lines for about this long before letting the event loop run (default 20 ms; 0: every 256 lines). */
+  loadSliceMs?: number;
 }
 
 interface Batch {
@@ -181,11 +186,10 @@ export class Journal {
       const fd = await openFd(file, 'a');
       return { journal: new Journal(file, fd, options, Buffer.byteLength(header), lock), seq };
     }
-    const lines = data.toString('utf8', 0, end).split('\n');
-    lines.pop();
+    const headerEnd = data.indexOf(10);
     let header: Record<string, unknown> | undefined;
     try {
-      header = Journal.parseLine(file, lines[0] as string, 1);
+      header = Journal.parseLine(file, data.toString('utf8', 0, headerEnd), 1);
     } catch {
       header = undefined;
     }
@@ -196,14 +200,22 @@ export class Journal {
       throw new JournalError(`${file} was written by a newer SCIM Workbench (format version ${String(header.version)}); update the extension or use another file.`);
     }
     seq = typeof header.seq === 'number' ? header.seq : 0;
-    for (let i = 1; i < lines.length; i++) {
-      const rec = Journal.parseLine(file, lines[i] as string, i + 1);
+    const sliceMs = options.loadSliceMs ?? 20;
+    let sliceStart = performance.now();
+    for (let start = headerEnd + 1, n = 2; start < end; n++) {
+      const next = data.indexOf(10, start);
+      const rec = Journal.parseLine(file, data.toString('utf8', start, next), n);
       try {
-        options.onRecord(rec, i + 1);
+        options.onRecord(rec, n);
       } catch (e) {
-        throw new JournalError(`${file} line ${i + 1} cannot be applied: ${(e as Error).message}`);
+        throw new JournalError(`${file} line ${n} cannot be applied: ${(e as Error).message}`);
       }
       if (typeof rec.seq === 'number' && rec.seq > seq) seq = rec.seq;
+      start = next + 1;
+      if ((n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     if (end < data.length) await fs.promises.truncate(file, end);
     const fd = await openFd(file, 'a');
