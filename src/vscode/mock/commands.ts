@@ -41,12 +41,13 @@ const TOKEN_FILE_TOLD_KEY = 'scimWorkbench.mock.tokenFileTold';
 
 /**
  * Tells the user once per file that the token is kept in a file (SecretStorage keeps it in memory only here),
- * so that where a secret lives is never a surprise.
+ * so that where a secret lives is never a surprise: when they copy the token, or when a start finds that the
+ * secret store lost it (the token then came from the file). The output log and the status bar tooltip say it too.
  */
-export async function tellTokenStorage(context: vscode.ExtensionContext, mock: MockServerController): Promise<void> {
+async function tellTokenStorage(context: vscode.ExtensionContext, mock: MockServerController, onlyIfLost: boolean): Promise<void> {
   await mock.token();
   const where = mock.tokenStorage;
-  if (where.kind !== 'file' || context.globalState.get(TOKEN_FILE_TOLD_KEY) === where.file) return;
+  if (where.kind !== 'file' || (onlyIfLost && !where.observed) || context.globalState.get(TOKEN_FILE_TOLD_KEY) === where.file) return;
   await context.globalState.update(TOKEN_FILE_TOLD_KEY, where.file);
   void vscode.window.showInformationMessage(where.description);
 }
@@ -123,7 +124,7 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
   context.subscriptions.push(
     statusBar,
     mock.onDidChangeState(render),
-    mock.onDidChangeState((s) => { if (s.status === 'running') void tellTokenStorage(context, mock); }),
+    mock.onDidChangeState((s) => { if (s.status === 'running') void tellTokenStorage(context, mock, true); }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(MOCK_SECTION)) return;
       if (mock.state.status !== 'running') return;
@@ -171,7 +172,7 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
   commands.register('scimWorkbench.mock.copyTenantUrl', async () => copy('Tenant URL', await runningUrl(mock)));
   commands.register('scimWorkbench.mock.copySecretToken', async () => {
     await copy('Secret token', await mock.token());
-    await tellTokenStorage(context, mock);
+    await tellTokenStorage(context, mock, false);
   });
   commands.register('scimWorkbench.mock.regenerateSecretToken', async () => {
     const ok = await vscode.window.showWarningMessage(
