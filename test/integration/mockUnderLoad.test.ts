@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ScimService } from '../../src/mock/service';
 import { resourceUri } from '../../src/vscode/directory/resourceFs';
+import { FOLLOW_ROWS } from '../../src/vscode/log/logView';
 import { api, entraUser, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
 
 describe('mock server under load in the extension host', function () {
@@ -117,23 +118,30 @@ describe('mock server under load in the extension host', function () {
         await scim('GET', '/Users?count=1');
         return a.mock.requests().length === 20 ? true : undefined;
       });
+      await setSetting('scimWorkbench.mock.requestLogSize', 150);
+      await waitFor('the log to grow past 20 entries', async () => {
+        await scim('GET', '/Users?count=1');
+        return a.mock.requests().length > 20 ? true : undefined;
+      });
       await vscode.commands.executeCommand('scimWorkbench.log.clear');
-      // 100 creations, the last 10 of them duplicates (409 uniqueness), all at once.
-      const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => scim('POST', '/Users', entraUser(`log.user.${i % 90}@contoso.com`, 'Log', 'User'))));
+      // 200 creations, the last 10 of them duplicates (409 uniqueness), all at once.
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => scim('POST', '/Users', entraUser(`log.user.${i % 190}@contoso.com`, 'Log', 'User'))));
       assert.equal(answers.filter((r) => r.status === 409).length, 10);
       const summary = a.log.stats.summary();
-      assert.equal(summary.total, 100, 'the summary counts every request, not only the 20 kept');
+      assert.equal(summary.total, 200, 'the summary counts every request, not only the 150 kept');
       assert.deepEqual(summary.errors, [[409, 10]]);
       assert.equal(summary.latestFailure?.status, 409);
-      assert.equal(a.mock.requests().length, 20);
+      assert.equal(a.mock.requests().length, 150, 'the size setting applied without a restart');
       assert.ok(summary.perSecond > 0);
+      assert.equal(a.log.getChildren().length, FOLLOW_ROWS, 'following, the list shows the newest 100');
 
       await vscode.commands.executeCommand('scimWorkbench.log.pause');
       const frozen = a.log.entries().map((e) => e.id);
+      assert.equal(a.log.getChildren().length, 150, 'paused, every request kept can be browsed');
       await Promise.all(Array.from({ length: 5 }, (_, i) => scim('GET', `/Users?startIndex=${i + 1}&count=1`)));
       assert.deepEqual(a.log.entries().map((e) => e.id), frozen, 'a paused list does not move');
       assert.equal(a.log.newSincePause, 5);
-      assert.equal(a.log.stats.summary().total, 105, 'the summary goes on while paused');
+      assert.equal(a.log.stats.summary().total, 205, 'the summary goes on while paused');
       await vscode.commands.executeCommand('scimWorkbench.log.follow');
       assert.equal(a.log.entries()[0]?.id, a.mock.requests().at(-1)?.id, 'following shows the newest again');
 

@@ -14,6 +14,11 @@ import { SECTION } from '../config';
 import type { MockServerController } from '../mock/controller';
 
 export const LOG_SCHEME = 'scim-log';
+/**
+ * While following, the list shows the newest this many requests, so that each repaint during a burst sends
+ * the workbench a hundred rows rather than the whole log; paused, it shows every request kept.
+ */
+export const FOLLOW_ROWS = 100;
 /** The list repaints at most this often while requests arrive; the summary once a second. */
 const REFRESH_MS = 500;
 const SUMMARY_MS = 1000;
@@ -165,7 +170,9 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
   }
 
   getChildren(element?: RequestLogEntry): RequestLogEntry[] {
-    return element ? [] : this.entries();
+    if (element) return [];
+    const entries = this.entries();
+    return this.frozen ? entries : entries.slice(0, FOLLOW_ROWS);
   }
 
   getTreeItem(e: RequestLogEntry): vscode.TreeItem {
@@ -207,7 +214,9 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     const f = provider.filter;
     const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', ')].filter(Boolean);
     const summary = provider.stats.summary();
-    const message = [summaryText(summary), parts.length ? `Showing ${parts.join(' · ')}` : ''].filter(Boolean).join('\n');
+    const capped = !provider.paused && mock.requestCount > FOLLOW_ROWS
+      ? `Following: the newest ${FOLLOW_ROWS} shown; Pause to browse all ${count(mock.requestCount)} kept` : '';
+    const message = [summaryText(summary), parts.length ? `Showing ${parts.join(' · ')}` : '', capped].filter(Boolean).join('\n');
     const rate = summary.perSecond >= 0.5 ? `${count(Math.round(summary.perSecond))} req/s` : '';
     const description = provider.paused
       ? `paused${provider.newSincePause ? ` · ${count(provider.newSincePause)} new` : ''}${rate ? ` · ${rate}` : ''}`

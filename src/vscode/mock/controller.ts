@@ -67,6 +67,11 @@ export class MockServerController implements vscode.Disposable {
     return this.requestLog?.toArray() ?? [];
   }
 
+  /** How many requests the log holds now. */
+  get requestCount(): number {
+    return this.requestLog?.size ?? 0;
+  }
+
   clearRequests(): void {
     this.requestLog?.clear();
   }
