@@ -63,7 +63,7 @@ exports.run = async function run() {
       if (busy) return;
       busy = true;
       const t0 = performance.now();
-      await vscode.commands.executeCommand('scimWorkbench.copyTenantUrl');
+      await vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
       commandMs.push(performance.now() - t0);
       busy = false;
     }, SAMPLE_MS);
