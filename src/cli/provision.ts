@@ -9,9 +9,9 @@ import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
 import { loadConfigurationText } from '../entra';
 import { ConfigurationError, fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
 import { DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
-import { cycleLine, formatRun, LOG_FORMATS, runFailed, type LogFormat } from '../entra/engine/format';
+import { cycleLine, formatRun, LOG_FORMATS, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
-import { newState, parseState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
+import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
 import { httpTarget } from '../entra/engine/target';
 import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
 import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
@@ -41,6 +41,10 @@ Options:
   --cycles N             Run N cycles back to back, reading the directory file before each (default 1)
   --dry-run              Decide and print the requests without sending writes (the matching GETs still go out);
                          the state file is not changed
+  --deletion-threshold N Prevent accidental deletions: a cycle that would disable or delete more than N objects
+                         stages them (StagedDelete) and quarantines the job until they are allowed
+  --allow-deletes        Allow the staged deletions: the next cycle sends them (Entra's "Allow deletes")
+  --restart              Restart provisioning first: an initial cycle, escrows and quarantine cleared, links kept
   --member-batch N       Members per group PATCH (default ${DEFAULT_MEMBER_BATCH}; Entra does not document its own)
   --format FORMAT        text (default), json ({"cycles":[…],"entries":[…]}, entries shaped like Graph's
                          provisioningObjectSummary) or csv (one row per log entry)
@@ -49,8 +53,12 @@ Options:
   --insecure             Accept any TLS certificate (self-signed test servers)
   -h, --help             This help
 
-A line per cycle goes to stderr. Ctrl-C stops after the object in progress; the state stays consistent.
-Exit code: 0 when no object failed, 1 when one failed or a cycle stopped early, 2 for usage errors.`;
+Cycles run back to back on a simulated clock: 40 minutes apart, or at the quarantine's backoff (6 h, 12 h, 24 h,
+then daily; disabled after 28 days). Refused credentials quarantine at once; so do 2 cycles in a row in which every
+export failed, and Entra's escrow thresholds (from 5,000 failures: over 40 % of events, or over 40,000).
+Two lines per cycle go to stderr. Ctrl-C stops after the object in progress; the state stays consistent.
+Exit code: 0 when no object failed, 1 when one failed, a cycle stopped early or the job is quarantined, 2 for
+usage errors.`;
 
 function positive(flag: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
@@ -120,6 +128,9 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         cycles: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'member-batch': { type: 'string' },
+        'deletion-threshold': { type: 'string' },
+        'allow-deletes': { type: 'boolean', default: false },
+        restart: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
         timeout: { type: 'string' },
@@ -131,6 +142,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const format = oneOf<LogFormat>('format', values.format as string, LOG_FORMATS);
       const cycles = positive('cycles', values.cycles, 1, 100);
       const memberBatchSize = positive('member-batch', values['member-batch'], DEFAULT_MEMBER_BATCH, 1000);
+      const deletionThreshold = values['deletion-threshold'] !== undefined ? positive('deletion-threshold', values['deletion-threshold'], 1, 10_000_000) : undefined;
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
       const dryRun = values['dry-run'] === true;
       if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
@@ -138,6 +150,8 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const stateFile = values.state !== undefined ? await writableDir(io, 'state', values.state) : undefined;
       const outFile = values.output !== undefined ? await writableDir(io, 'output', values.output) : undefined;
       const state = stateFile ? await readState(stateFile, tenantUrl) : newState(tenantUrl);
+      if (values.restart) restartState(state);
+      if (values['allow-deletes']) allowStagedDeletions(state);
       const configuration = values.config !== undefined ? await readConfiguration(resolve(io.cwd, values.config)) : muralDefaultEngineConfiguration();
 
       const abort = new AbortController();
@@ -158,12 +172,15 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
             if (e instanceof DirectoryFileError) throw new CliError(e.message);
             throw e;
           }
-          const result = await runCycle({ directory, configuration, state, target, dryRun, memberBatchSize, signal: abort.signal });
+          const result = await runCycle({
+            directory, configuration, state, target, dryRun, memberBatchSize, signal: abort.signal,
+            ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
+          });
           summaries.push(result.cycle);
           entries.push(...result.entries);
           if (stateFile && !dryRun) await saveState(state, stateFile);
-          io.stderr.write(`${cycleLine(result.cycle)}\n`);
-          if (result.cycle.stopped) break;
+          io.stderr.write(`${cycleLine(result.cycle)}\n${nextLine(result.cycle)}\n`);
+          if (result.cycle.stopped || state.disabled) break;
         }
       } finally {
         release?.();

@@ -23,6 +23,7 @@ import {
   REDUNDANT_EXPORT, redundantText, shown, SOFT_DELETED, SOURCE_SYSTEM,
   type EntryStatus, type ErrorInformation, type ModifiedProperty, type ProvisioningAction, type ProvisioningLogEntry, type ProvisioningStep,
 } from './log';
+import { DISABLE_AFTER_MS, ENTRA_THRESHOLDS, judge, nextAttempt, type Quarantine, type QuarantineThresholds } from './quarantine';
 import { baseSoftDeleted, groupFingerprint, groupSource, userFingerprint, userSource, type SourceObjectKind } from './source';
 import type { EngineState, ObjectLink } from './state';
 
@@ -57,6 +58,13 @@ export interface CycleOptions {
   readonly onProgress?: (p: CycleProgress) => void;
   /** Milliseconds since the epoch, for durations (default Date.now). */
   readonly clock?: () => number;
+  /** Default: Entra's published thresholds. */
+  readonly thresholds?: QuarantineThresholds;
+  /**
+   * Prevent accidental deletions: a cycle that would disable or delete more objects than this stages them
+   * (StagedDelete) and quarantines the job until they are allowed. Off when undefined.
+   */
+  readonly deletionThreshold?: number;
 }
 
 export interface KindStats {
@@ -74,6 +82,8 @@ export interface CycleStats {
   /** Groups whose memberships were changed (or failed to). */
   readonly memberships: { updated: number; failed: number; membersAdded: number; membersRemoved: number };
   requests: number;
+  /** Disables and deletes held over the accidental-deletion threshold. */
+  stagedDeletes: number;
 }
 
 export interface CycleSummary {
@@ -87,6 +97,10 @@ export interface CycleSummary {
   /** Why the cycle stopped before the end (refused credentials, cancelled); the rest waits for the next cycle. */
   readonly stopped?: string;
   readonly dryRun?: true;
+  /** The job is quarantined after this cycle. */
+  readonly quarantine?: Quarantine;
+  /** Simulated start of the next cycle: 40 minutes on, or the quarantine's next attempt. */
+  readonly nextCycle: string;
 }
 
 export interface CycleResult {
@@ -113,6 +127,8 @@ class ObjectRun {
 
   /** The run updates a group's memberships (its own entry after the groups, counted apart). */
   membership = false;
+  /** A disable or delete held over the accidental-deletion threshold: the object is looked at again next cycle. */
+  staged = false;
 
   constructor(readonly cycle: Cycle, readonly kind: SourceObjectKind, readonly sourceId: string, readonly name: string, readonly session: Session) {
     this.started = cycle.clock();
@@ -128,6 +144,18 @@ class ObjectRun {
     this.step(step.name, step.type, 'failure', step.description, { ErrorCode: error.errorCode, Reason: error.reason });
   }
 
+  /** Holds a disable or delete over the accidental-deletion threshold. */
+  stage(what: string): void {
+    this.staged = true;
+    this.cycle.held.add(this.sourceId);
+    this.status = 'skipped';
+    this.action = 'stagedDelete';
+    const reason = `The ${what} of ${this.kind} '${this.name}' is held: this cycle would disable or delete ${this.cycle.deletions} objects, ` +
+      `more than the accidental-deletion threshold of ${this.cycle.o.deletionThreshold}. Allow the deletions to send it.`;
+    this.error = { errorCode: 'StagedDelete', reason, errorCategory: 'success' };
+    this.step('EntryExportStagedDelete', 'export', 'skipped', reason);
+  }
+
   skip(reason: string, description: string, step = 'EntrySynchronizationSkip', type: ProvisioningStep['provisioningStepType'] = 'export'): void {
     this.status = 'skipped';
     this.action = 'other';
@@ -140,7 +168,7 @@ class Cycle {
   readonly id = randomUUID();
   readonly entries: ProvisioningLogEntry[] = [];
   readonly stats: CycleStats = {
-    users: emptyStats(), groups: emptyStats(), memberships: { updated: 0, failed: 0, membersAdded: 0, membersRemoved: 0 }, requests: 0,
+    users: emptyStats(), groups: emptyStats(), memberships: { updated: 0, failed: 0, membersAdded: 0, membersRemoved: 0 }, requests: 0, stagedDeletes: 0,
   };
   readonly clock: () => number;
   readonly startedReal: number;
@@ -150,6 +178,13 @@ class Cycle {
   /** Groups whose memberships this cycle looks at. */
   readonly membershipQueue: SourceGroup[] = [];
   stopped?: string;
+  /** The endpoint answered 401. */
+  credentialsRefused = false;
+  /** Disables and deletes this cycle would send; over the threshold they are staged. */
+  deletions = 0;
+  stageDeletes = false;
+  /** Source ids whose disable or delete was staged: their watermark stays, so the next cycle sees them again. */
+  readonly held = new Set<string>();
   private change = 0;
 
   constructor(readonly o: CycleOptions) {
@@ -182,6 +217,7 @@ class Cycle {
       if (res.status === 401) {
         const error = errorFor(this.app, 401, undefined, scimErrorInfo(res)?.detail, `${method} ${path.split('?')[0]}`);
         run.fail(error, { name: 'EntryExport', type: 'export', description: error.reason });
+        this.credentialsRefused = true;
         this.stopped = `${this.app} refused the credentials (401): Entra stops at once and the job goes into quarantine. Check the secret token.`;
         throw new CycleStop(this.stopped);
       }
@@ -229,7 +265,8 @@ class Cycle {
       else this.stats.memberships.updated++;
     } else {
       const stats = run.kind === 'User' ? this.stats.users : this.stats.groups;
-      if (run.status === 'failure') stats.failed++;
+      if (run.staged) this.stats.stagedDeletes++;
+      else if (run.status === 'failure') stats.failed++;
       else if (run.status === 'skipped') stats.skipped++;
       else if (run.action !== 'other' && run.action !== 'stagedDelete') stats[run.action]++;
     }
@@ -496,6 +533,10 @@ async function outOfScope(c: Cycle, run: ObjectRun, mapping: ObjectMapping, sour
     run.skip(NOT_EFFECTIVELY_ENTITLED, `${notEntitledText(run.kind, run.sourceId, reasons)} IsSoftDeleted is not mapped, so Entra does not disable the user in ${c.app}.`, 'EntrySynchronizationScoping', 'scoping');
     return;
   }
+  if (c.stageDeletes) {
+    run.stage('disable');
+    return;
+  }
   const out = soft.evaluate({ ...source, IsSoftDeleted: true });
   if (out.flow !== 'value') {
     run.skip(NOT_EFFECTIVELY_ENTITLED, `${notEntitledText(run.kind, run.sourceId, reasons)} The IsSoftDeleted mapping (${soft.target}) gave no value, so nothing is sent.`, 'EntrySynchronizationScoping', 'scoping');
@@ -527,6 +568,10 @@ async function deleteLinked(c: Cycle, run: ObjectRun, mapping: ObjectMapping, li
   const tk = TARGET_KIND[run.kind];
   if (!mapping.actions.delete || !link.targetId) {
     run.skip('EntrySynchronizationSkipped', `${run.kind} '${run.name}': ${why}, but Delete is not among the target object actions, so Entra leaves it in ${c.app}.`);
+    return false;
+  }
+  if (c.stageDeletes) {
+    run.stage('deletion');
     return false;
   }
   run.step('EntrySynchronizationDelete', 'matching', 'success', `${run.kind} '${run.name}' will be deleted from ${c.app}: ${why}`);
@@ -690,6 +735,60 @@ async function memberships(c: Cycle, group: SourceGroup, link: ObjectLink): Prom
   }
 }
 
+/** The disables and deletes this cycle would send, counted before any is sent (accidental-deletion prevention). */
+function countDeletions(c: Cycle, changed: (link: ObjectLink | undefined, fp: string) => boolean): number {
+  const { directory, configuration, state } = c.o;
+  let n = 0;
+  const disables = softDeleteMapping(configuration.users) !== undefined;
+  for (const user of directory.users) {
+    const link = state.users[user.id];
+    if (!link?.targetId || link.disabled || !disables || !changed(link, userFingerprint(directory, user))) continue;
+    if (!userScope(directory, user, configuration.users).inScope) n++;
+  }
+  const gone = (table: Record<string, ObjectLink>, present: ReadonlyMap<string, unknown>) =>
+    Object.entries(table).filter(([id, link]) => link.targetId && !present.has(id)).length;
+  if (configuration.users.actions.delete) n += gone(state.users, directory.userById);
+  if (configuration.groups.enabled && configuration.groups.actions.delete) {
+    for (const group of directory.groups) {
+      const link = state.groups[group.id];
+      if (!link?.targetId || !changed(link, groupFingerprint(directory, group))) continue;
+      if (!groupScope(directory, group, configuration.groups).inScope) n++;
+    }
+    n += gone(state.groups, directory.groupById);
+  }
+  return n;
+}
+
+/** Enters, continues or lifts the quarantine from what this cycle did (entra-provisioning-engine.md §6). */
+function updateQuarantine(c: Cycle, endSim: number): void {
+  const { state } = c.o;
+  const s = c.stats;
+  const failed = s.users.failed + s.groups.failed;
+  const exported = s.users.create + s.users.update + s.users.disable + s.users.delete
+    + s.groups.create + s.groups.update + s.groups.delete + s.memberships.updated;
+  const complete = failed + s.memberships.failed > 0 && exported === 0;
+  state.successiveCompleteFailures = complete ? (state.successiveCompleteFailures ?? 0) + 1 : 0;
+  const verdict = judge({
+    failed, referenceFailed: s.memberships.failed, exported, credentialsRefused: c.credentialsRefused,
+    events: failed + s.users.skipped + s.groups.skipped + exported - s.memberships.updated,
+    ...(c.stageDeletes ? { tooManyDeletes: c.deletions } : {}),
+  }, state.successiveCompleteFailures, c.o.thresholds ?? ENTRA_THRESHOLDS);
+  if (!verdict) {
+    delete state.quarantine;
+    return;
+  }
+  const now = new Date(c.startedSim).toISOString();
+  const seriesBegan = state.quarantine?.seriesBegan ?? now;
+  const seriesCount = (state.quarantine?.seriesCount ?? 0) + 1;
+  state.quarantine = {
+    reason: verdict.reason, error: verdict.error, seriesBegan, seriesCount, currentBegan: now,
+    nextAttempt: new Date(Math.max(nextAttempt(Date.parse(seriesBegan), seriesCount), endSim)).toISOString(),
+  };
+  if (endSim - Date.parse(seriesBegan) >= DISABLE_AFTER_MS) {
+    state.disabled = `it stayed in quarantine for 28 days (since ${seriesBegan}; ${verdict.error})`;
+  }
+}
+
 /** Runs one cycle; the state is updated in place (not in a dry run) and is consistent even when the cycle stops early. */
 export async function runCycle(given: CycleOptions): Promise<CycleResult> {
   // A dry run works on a copy: the caller's state is left exactly as it was.
@@ -710,7 +809,7 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
       if (changed(existing, fp)) {
         const link = ensureLink(table, o.id, name(o));
         await visit(o, link);
-        link.fingerprint = fp;
+        if (!c.held.has(o.id)) link.fingerprint = fp;
       } else if (existing) {
         unchanged?.(o, existing);
       }
@@ -718,7 +817,15 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
     }
   };
 
+  if (state.disabled) {
+    c.stopped = `The job is disabled: ${state.disabled} Restart provisioning to run it again.`;
+  } else if (options.deletionThreshold !== undefined && !state.allowDeletes) {
+    c.deletions = countDeletions(c, changed);
+    c.stageDeletes = c.deletions > options.deletionThreshold;
+  }
+
   try {
+    if (state.disabled) throw new CycleStop(c.stopped);
     await pass('users', directory.users, state.users, (u) => userFingerprint(directory, u), (u) => u.userPrincipalName, async (user, link) => {
       const scope = userScope(directory, user, configuration.users);
       await provisionObject(c, 'User', user.id, user.userPrincipalName, configuration.users, userSource(user, scope.softDeleted), scope, link);
@@ -750,10 +857,13 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
   }
 
   const end = c.clock();
-  if (!options.dryRun) {
+  const endSim = c.startedSim + Math.max(end - c.startedReal, 0);
+  if (!options.dryRun && !state.disabled) {
     state.cycles++;
     state.configuration = configuration.fingerprint;
-    state.clock = new Date(c.startedSim + Math.max(end - c.startedReal, 0) + CYCLE_INTERVAL_MS).toISOString();
+    if (!c.stageDeletes) delete state.allowDeletes;
+    updateQuarantine(c, endSim);
+    state.clock = new Date(state.quarantine ? Date.parse(state.quarantine.nextAttempt) : endSim + CYCLE_INTERVAL_MS).toISOString();
   }
   return {
     cycle: {
@@ -765,6 +875,8 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
       stats: c.stats,
       ...(c.stopped ? { stopped: c.stopped } : {}),
       ...(options.dryRun ? { dryRun: true as const } : {}),
+      ...(state.quarantine ? { quarantine: state.quarantine } : {}),
+      nextCycle: options.dryRun ? new Date(endSim + CYCLE_INTERVAL_MS).toISOString() : state.clock,
     },
     entries: c.entries,
   };

@@ -3,6 +3,7 @@
 // entry, the columns of the portal's ProvisioningLogs download that Microsoft documents by name).
 import type { CycleSummary, KindStats } from './cycle';
 import type { ProvisioningLogEntry } from './log';
+import { waitText } from './quarantine';
 
 export type LogFormat = 'text' | 'json' | 'csv';
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json', 'csv'];
@@ -32,8 +33,18 @@ export function cycleLine(c: CycleSummary): string {
     ? `; memberships: ${m.updated + m.failed} group${m.updated + m.failed === 1 ? '' : 's'} (${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''})`
     : '';
   return `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${c.id}${c.dryRun ? ' (dry run: nothing written)' : ''}, ${c.started} → ${c.ended}: ` +
-    `${kindLine('users', c.stats.users)}; ${kindLine('groups', c.stats.groups)}${members}; ${c.stats.requests} requests.` +
+    `${kindLine('users', c.stats.users)}; ${kindLine('groups', c.stats.groups)}${members}` +
+    `${c.stats.stagedDeletes ? `; ${c.stats.stagedDeletes} deletions staged` : ''}; ${c.stats.requests} requests.` +
     (c.stopped ? ` Stopped: ${c.stopped}` : '');
+}
+
+/** What happens next: the next cycle's simulated time, or the quarantine and its next attempt. */
+export function nextLine(c: CycleSummary): string {
+  const wait = waitText(Date.parse(c.nextCycle) - Date.parse(c.ended));
+  const q = c.quarantine;
+  if (!q) return `Next cycle at ${c.nextCycle} (simulated; Entra runs a cycle about every 40 minutes).`;
+  const allow = q.reason === 'TooManyDeletes' ? ' Allow the deletions (--allow-deletes) or fix the directory, then run the next cycle.' : '';
+  return `Quarantined (${q.reason}): ${q.error}${allow} Next attempt at ${q.nextAttempt} (in ${wait}; attempt ${q.seriesCount} of the series begun ${q.seriesBegan}).`;
 }
 
 function entryLine(e: ProvisioningLogEntry): string {
@@ -54,6 +65,7 @@ export function formatText(run: ProvisioningRun): string {
   for (const c of run.cycles) {
     out.push(cycleLine(c));
     for (const e of run.entries) if (e.cycleId === c.id) out.push(`  ${entryLine(e).replace(/\n/g, '\n  ')}`);
+    out.push(nextLine(c));
   }
   return `${out.join('\n')}\n`;
 }
@@ -86,7 +98,7 @@ export function formatRun(run: ProvisioningRun, format: LogFormat): string {
   return format === 'json' ? formatJson(run) : format === 'csv' ? formatCsv(run) : formatText(run);
 }
 
-/** An entry failed (or a cycle stopped early): the run's exit code is 1. */
+/** An entry failed, a cycle stopped early or the job is quarantined: the run's exit code is 1. */
 export function runFailed(run: ProvisioningRun): boolean {
-  return run.cycles.some((c) => c.stopped !== undefined) || run.entries.some((e) => e.provisioningStatusInfo.status === 'failure');
+  return run.cycles.some((c) => c.stopped !== undefined || c.quarantine !== undefined) || run.entries.some((e) => e.provisioningStatusInfo.status === 'failure');
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import type { EntraValue } from '../../client/entraRequests';
 import { isObject } from '../../scim/values';
+import type { Quarantine } from './quarantine';
 
 /** A failure Entra retries in later cycles. */
 export interface Escrow {
@@ -48,6 +49,14 @@ export interface EngineState {
   clock: string;
   readonly users: Record<string, ObjectLink>;
   readonly groups: Record<string, ObjectLink>;
+  /** The job is quarantined: cycles run at its backoff times until one succeeds. */
+  quarantine?: Quarantine;
+  /** Cycles in a row in which every export failed. */
+  successiveCompleteFailures?: number;
+  /** Why the job was disabled (28 days in quarantine); only a restart runs it again. */
+  disabled?: string;
+  /** The user allowed the staged deletions: the next cycle sends them whatever the threshold. */
+  allowDeletes?: boolean;
 }
 
 export function newState(tenantUrl: string, now = new Date()): EngineState {
@@ -58,11 +67,14 @@ export function newState(tenantUrl: string, now = new Date()): EngineState {
 }
 
 /**
- * Restart provisioning, as the portal's Restart does: the next cycle is an initial cycle (watermark cleared)
- * and escrowed failures are forgotten; the links between source and target objects stay.
+ * Restart provisioning, as the portal's Restart does: the next cycle is an initial cycle (watermark cleared),
+ * escrowed failures and the quarantine are forgotten; the links between source and target objects stay.
  */
 export function restartState(state: EngineState): void {
   state.cycles = 0;
+  delete state.quarantine;
+  delete state.successiveCompleteFailures;
+  delete state.disabled;
   for (const table of [state.users, state.groups]) {
     for (const link of Object.values(table)) {
       delete link.fingerprint;
@@ -70,6 +82,12 @@ export function restartState(state: EngineState): void {
       delete link.membersEscrow;
     }
   }
+}
+
+/** Allow Deletes: the deletions held over the accidental-deletion threshold go out in the next cycle. */
+export function allowStagedDeletions(state: EngineState): void {
+  state.allowDeletes = true;
+  if (state.quarantine?.reason === 'TooManyDeletes') delete state.quarantine;
 }
 
 /** A state file that cannot be used. */

@@ -95,6 +95,22 @@ describe('cli/provision', () => {
     assert.equal(JSON.parse(post).name.givenName, 'AdaX');
   });
 
+  it('rehearses quarantine: cycles back to back on the simulated clock against injected 500s', async () => {
+    h.service.configure({ faultShare: 1, faultStatus: 500 });
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--state', 'q.json', '--cycles', '3', '--output', 'q.log']), 1);
+    const lines = c.err().trimEnd().split('\n');
+    assert.equal(lines.length, 6, 'two lines per cycle');
+    assert.match(lines[1], /^Next cycle at .* \(simulated; Entra runs a cycle about every 40 minutes\)\.$/);
+    assert.match(lines[3], /^Quarantined \(EncounteredQuarantineException\): Every call to the target failed in 2 cycles in a row\. Next attempt at .* \(in 6 h; attempt 1 of the series/);
+    assert.match(lines[5], /\(in 6 h; attempt 2 of the series/, '12 h after the first failure');
+    h.service.configure({ faultShare: 0 });
+    const healed = capture(dir);
+    assert.equal(await createProvisionCommand(healed.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--state', 'q.json']), 0);
+    assert.match(healed.err(), /users: 1 created/);
+    assert.match(healed.err(), /Next cycle at/);
+  });
+
   it('--dry-run sends no writes', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--dry-run']), 0);
@@ -115,6 +131,7 @@ describe('cli/provision', () => {
       [['--directory', 'd.entra-directory.json', '--url', 'ftp://x'], /--url: The tenant URL must start with https/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--format', 'xml'], /--format must be text, json or csv/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--cycles', '0'], /--cycles must be a whole number from 1 to 100/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--deletion-threshold', 'x'], /--deletion-threshold must be a whole number/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
       [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],
       [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],

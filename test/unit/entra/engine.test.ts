@@ -14,12 +14,14 @@ import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra
 import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
 import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
-import { newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
+import { ENTRA_THRESHOLDS, judge, nextAttempt } from '../../../src/entra/engine/quarantine';
+import { allowStagedDeletions, newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
 import { httpTarget } from '../../../src/entra/engine/target';
 import { URN } from '../../../src/scim/schemas';
 import { filterQuery, startServer, TOKEN, type Harness } from '../mock/helpers';
 
 const BASE = '/enterprise/v1/scim';
+const HOUR = 3600_000;
 type Dir = { users: Record<string, any>[]; deletedUsers: Record<string, any>[]; groups: Record<string, any>[]; appRoleAssignedTo: Record<string, any>[] };
 
 function entryFor(result: CycleResult, name: string, membership = false): ProvisioningLogEntry | undefined {
@@ -74,13 +76,14 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
   let client: HttpClient;
   let dir: Dir;
   let state: EngineState;
-  const cycle = (options: { url?: string; token?: string; dryRun?: boolean; configuration?: ProvisioningConfiguration } = {}) => runCycle({
+  const cycle = (options: { url?: string; token?: string; dryRun?: boolean; configuration?: ProvisioningConfiguration; deletionThreshold?: number } = {}) => runCycle({
     directory: readDirectory(structuredClone(dir), 'dir.json'),
     configuration: options.configuration ?? muralDefaultEngineConfiguration(),
     state,
     target: httpTarget(client, { tenantUrl: options.url ?? h.url, token: options.token ?? TOKEN, authScheme: 'Bearer' }),
     memberBatchSize: 3,
     ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.deletionThreshold !== undefined ? { deletionThreshold: options.deletionThreshold } : {}),
   });
   const find = async (userName: string) => (await h.call('GET', `${BASE}/Users?${filterQuery(`userName eq "${userName}"`)}`)).json.Resources as any[];
 
@@ -315,8 +318,98 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.match(r.cycle.stopped ?? '', /refused the credentials \(401\)/);
     assert.equal(r.entries.length, 1);
     assert.equal(r.entries[0].provisioningStatusInfo.errorInformation?.errorCode, 'Unauthorized');
+    assert.equal(r.cycle.quarantine?.reason, 'EncounteredQuarantineException');
+    assert.equal(Date.parse(r.cycle.nextCycle) - Date.parse(r.cycle.started), 6 * HOUR);
     const next = await cycle();
     assert.equal(next.cycle.stopped, undefined);
     assert.ok(next.cycle.stats.users.create > 0);
+    assert.equal(next.cycle.quarantine, undefined, 'a successful retry lifts the quarantine');
+    assert.equal(state.quarantine, undefined);
+  });
+
+  it('quarantine under injected 500s: the backoff on the simulated clock, lifted by a successful retry, disabled after 28 days', async () => {
+    h.service.configure({ faultShare: 1, faultStatus: 500 });
+    const first = await cycle();
+    assert.equal(first.cycle.quarantine, undefined, 'one failed cycle is not yet "consistently"');
+    assert.equal(Date.parse(first.cycle.nextCycle) - Date.parse(first.cycle.ended), 40 * 60 * 1000);
+    const failure = first.entries.find((e) => e.sourceIdentity.identityType === 'User' && e.provisioningStatusInfo.status === 'failure')!;
+    assert.equal(failure.provisioningStatusInfo.errorInformation?.errorCode, 'InternalServerError');
+    assert.match(failure.provisioningStatusInfo.errorInformation!.reason, /HTTP status code 500\. It will be automatically retried in 40 minutes/);
+
+    const second = await cycle();
+    assert.equal(second.cycle.quarantine?.reason, 'EncounteredQuarantineException');
+    assert.match(second.cycle.quarantine!.error, /Every call to the target failed in 2 cycles in a row/);
+    const began = Date.parse(second.cycle.quarantine!.seriesBegan);
+    assert.equal(Date.parse(second.cycle.nextCycle), began + 6 * HOUR);
+    const third = await cycle();
+    assert.equal(Date.parse(third.cycle.started), began + 6 * HOUR, 'the next attempt runs at the backoff time');
+    assert.equal(third.cycle.quarantine?.seriesCount, 2);
+    assert.equal(Date.parse(third.cycle.nextCycle), began + 12 * HOUR);
+
+    h.service.configure({ faultShare: 0 });
+    const healed = await cycle();
+    assert.equal(healed.cycle.quarantine, undefined);
+    assert.ok(healed.cycle.stats.users.create > 0, 'the escrowed objects are retried');
+    assert.equal(Date.parse(healed.cycle.nextCycle) - Date.parse(healed.cycle.ended), 40 * 60 * 1000);
+
+    // 28 days in quarantine disable the job; only a restart runs it again.
+    h.service.configure({ faultShare: 1, faultStatus: 500 });
+    dir.users[6].givenName = 'Changed';
+    await cycle();
+    await cycle();
+    state.quarantine = { ...state.quarantine!, seriesBegan: new Date(Date.parse(state.clock) - 29 * 24 * HOUR).toISOString() };
+    await cycle();
+    assert.match(state.disabled ?? '', /stayed in quarantine for 28 days/);
+    const off = await cycle();
+    assert.match(off.cycle.stopped ?? '', /The job is disabled/);
+    assert.equal(off.entries.length, 0);
+    h.service.configure({ faultShare: 0 });
+    restartState(state);
+    assert.equal((await cycle()).cycle.stopped, undefined);
+  });
+
+  it('prevents accidental deletions: over the threshold deletions are staged and the job paused until allowed', async () => {
+    await cycle({ deletionThreshold: 2 });
+    const gone = dir.users.slice(5, 8);
+    dir.users = dir.users.filter((u) => !gone.includes(u));
+    for (const group of dir.groups) group.members = group.members.filter((id: string) => !gone.some((u) => u.id === id));
+    dir.appRoleAssignedTo = dir.appRoleAssignedTo.filter((a) => !gone.some((u) => u.id === a.principalId));
+    const staged = await cycle({ deletionThreshold: 2 });
+    const held = staged.entries.filter((e) => e.provisioningAction === 'stagedDelete');
+    assert.deepEqual(held.map((e) => e.sourceIdentity.displayName).sort(), gone.map((u) => u.userPrincipalName).sort());
+    assert.ok(held.every((e) => e.exchanges.length === 0 && e.provisioningStatusInfo.errorInformation?.errorCode === 'StagedDelete'));
+    assert.match(held[0].provisioningStatusInfo.errorInformation!.reason, /would disable or delete 3 objects, more than the accidental-deletion threshold of 2/);
+    assert.equal(staged.cycle.quarantine?.reason, 'TooManyDeletes');
+    assert.equal(staged.cycle.stats.stagedDeletes, 3);
+    assert.equal((await find(gone[0].userPrincipalName)).length, 1, 'nothing was deleted');
+
+    const still = await cycle({ deletionThreshold: 2 });
+    assert.equal(still.entries.filter((e) => e.provisioningAction === 'stagedDelete').length, 3, 'held until allowed');
+
+    allowStagedDeletions(state);
+    assert.equal(state.quarantine, undefined);
+    const allowed = await cycle({ deletionThreshold: 2 });
+    assert.equal(allowed.entries.filter((e) => e.provisioningAction === 'delete' && e.provisioningStatusInfo.status === 'success').length, 3);
+    assert.deepEqual(await find(gone[0].userPrincipalName), []);
+    assert.equal(allowed.cycle.quarantine, undefined);
+    assert.equal(state.allowDeletes, undefined, 'allowed once');
+  });
+});
+
+describe('entra/engine: quarantine rules', () => {
+  it('judges Entra\'s worked cases', () => {
+    const t = ENTRA_THRESHOLDS;
+    const o = (failed: number, ok: number, referenceFailed = 0) => judge({ failed, referenceFailed, events: failed + ok, exported: ok, credentialsRefused: false }, 0, t)?.reason;
+    assert.equal(o(45_000, 0), 'EncounteredTotalEscrowThreshold');
+    assert.equal(o(30_000, 5_000), 'EncounteredEscrowProportionThreshold');
+    assert.equal(o(20_000, 100_000), undefined);
+    assert.equal(o(4_000, 0), undefined, 'evaluation starts at 5,000 failures');
+    assert.equal(o(40_000, 100_000, 21_000), 'EncounteredTotalEscrowThreshold', '61,000 with reference failures');
+    assert.equal(judge({ failed: 0, referenceFailed: 0, events: 0, exported: 0, credentialsRefused: true }, 0, t)?.reason, 'EncounteredQuarantineException');
+    assert.equal(judge({ failed: 3, referenceFailed: 0, events: 3, exported: 0, credentialsRefused: false }, 2, t)?.reason, 'EncounteredQuarantineException');
+  });
+
+  it('retries 6 h after the first failure, then 12 h, 24 h and every 24 h', () => {
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => nextAttempt(0, n) / HOUR), [6, 12, 24, 48, 72]);
   });
 });
