@@ -664,9 +664,10 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   private async updateUser(e: UserEntry, data: Resource): Promise<ResourceView> {
     if (deepEqual(e.data, data)) return new ResourceView(this, 'User', e);
     this.checkUserNameFree(data.userName, e.id);
-    const { seq, at } = this.nextRecordBase();
     const wasActive = e.data.active !== false;
     const deactivating = wasActive && data.active === false;
+    if (deactivating) this.checkNotLastAdmin(e, 'suspend');
+    const { seq, at } = this.nextRecordBase();
     const lost: LostWorkspace[] = deactivating
       ? [...(e.groups ?? [])].map((gid) => ({ id: gid, displayName: String(this.store.groups.get(gid)?.data.displayName ?? ''), at }))
       : [];
@@ -705,6 +706,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   async delete(rt: ResourceTypeName, idOrEmail: string, cond?: WriteConditions): Promise<void> {
     const e = this.entry(rt, idOrEmail);
     this.checkIfMatch(e, cond);
+    if (rt === 'User') this.checkNotLastAdmin(e as UserEntry, 'delete');
     const display = this.display(rt, e);
     const { seq, at } = this.nextRecordBase();
     const done = this.commit({ t: 'D', seq, at, rt, id: e.id });
@@ -804,6 +806,53 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     await this.updateGroup(g, g.data, [...g.members].filter((id) => !drop.has(id)));
   }
 
+  /** The ids of a workspace's admins (members who administer it in MURAL's app; SCIM neither shows nor sets them). */
+  workspaceAdmins(groupId: string): string[] {
+    const g = this.entry('Group', groupId) as GroupEntry;
+    return g.admins ? [...g.admins] : [];
+  }
+
+  /** The workspaces a user administers. */
+  adminOf(idOrEmail: string): { id: string; displayName: string }[] {
+    const u = this.entry('User', idOrEmail) as UserEntry;
+    const out: { id: string; displayName: string }[] = [];
+    for (const gid of u.groups ?? []) {
+      const g = this.store.groups.get(gid);
+      if (g?.admins?.has(u.id)) out.push({ id: gid, displayName: String(g.data.displayName ?? '') });
+    }
+    return out;
+  }
+
+  /**
+   * Makes a member an admin of the workspace, or no longer one (what a MURAL admin does in MURAL's app, outside
+   * SCIM). Throws ScimError 400 when the user is not a member.
+   */
+  async setWorkspaceAdmin(groupId: string, userIdOrEmail: string, admin: boolean): Promise<void> {
+    const g = this.entry('Group', groupId) as GroupEntry;
+    const u = this.entry('User', userIdOrEmail) as UserEntry;
+    if (!g.members.has(u.id)) {
+      throw new ScimError(400, 'invalidValue', `${userDisplay(u.data)} is not a member of the workspace "${String(g.data.displayName)}": add the user to it first; only members administer a workspace.`);
+    }
+    if (admin === (g.admins?.has(u.id) ?? false)) return;
+    const admins = admin ? [...(g.admins ?? []), u.id] : [...(g.admins ?? [])].filter((id) => id !== u.id);
+    const { seq, at } = this.nextRecordBase();
+    const done = this.commit({ t: 'G', seq, at, id: g.id, created: g.created, admins });
+    this.emitChange({ type: 'updated', resourceType: 'Group', id: g.id, display: this.display('Group', g) });
+    await done;
+  }
+
+  /** MURAL refuses to suspend (or delete) the last admin of a workspace: 409 naming the workspace. */
+  private checkNotLastAdmin(u: UserEntry, action: 'suspend' | 'delete'): void {
+    for (const gid of u.groups ?? []) {
+      const g = this.store.groups.get(gid);
+      if (g?.admins?.size !== 1 || !g.admins.has(u.id)) continue;
+      const name = String(g.data.displayName ?? g.id);
+      throw new ScimError(409, undefined, `${userDisplay(u.data) || u.id} is the last admin of the workspace "${name}" (group ${g.id}), and ` +
+        `MURAL does not ${action} the last admin of a workspace. Make another member an admin of "${name}" in MURAL first ` +
+        '(in the mock: the Directory\'s Make Workspace Admin); until then Entra records this change as failed and retries it each cycle.');
+    }
+  }
+
   /** The workspaces a user lost when deactivated and has not been added back to. */
   lostWorkspaces(idOrEmail: string): LostWorkspace[] {
     const e = this.entry('User', idOrEmail) as UserEntry;
@@ -867,12 +916,15 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       options.onProgress?.(done, count);
       await new Promise<void>((res) => setImmediate(res));
     }
+    let withAdmins = 0;
     for (const [id, add] of members) {
       const list = [...new Set(add)];
       if (list.length === 0) continue;
       const g = this.store.groups.get(id) as GroupEntry;
       const { seq, at } = this.nextRecordBase();
-      last = this.commit({ t: 'G', seq, at, id, created: g.created, add: list });
+      // Every workspace gets an admin, every other one two (so a seeded admin can be suspended in one and not in the other).
+      const admins = list.slice(0, withAdmins++ % 2 === 0 ? 1 : 2);
+      last = this.commit({ t: 'G', seq, at, id, created: g.created, add: list, admins });
     }
     this.emitChange({ type: 'seeded', users: done, groups: groupIds.length });
     // Batches are written in order, so the last one settling means all have.

@@ -42,19 +42,24 @@ export interface UserEntry extends EntryBase {
 export interface GroupEntry extends EntryBase {
   /** Ids of the member users, in the order they were added. */
   members: Set<string>;
+  /** Ids of the members who administer the workspace (set in MURAL's app, not through SCIM); always members. */
+  admins: Set<string> | undefined;
 }
 
 export type Entry = UserEntry | GroupEntry;
 
 /** A user created or replaced; `lost` lists the workspaces taken away when this change deactivated the user. */
 export interface UserRecord { t: 'U'; seq: number; at: string; id: string; created: string; data: Resource; lost?: LostWorkspace[] }
-/** A group created or changed: `data` when its attributes changed, `members` to replace the members, `add`/`remove` to change some. */
-export interface GroupRecord { t: 'G'; seq: number; at: string; id: string; created: string; data?: Resource; members?: string[]; add?: string[]; remove?: string[] }
+/**
+ * A group created or changed: `data` when its attributes changed, `members` to replace the members, `add`/`remove` to change
+ * some, `admins` to replace its admins (applied after the members; a user who is not a member is not an admin).
+ */
+export interface GroupRecord { t: 'G'; seq: number; at: string; id: string; created: string; data?: Resource; members?: string[]; add?: string[]; remove?: string[]; admins?: string[] }
 export interface DeleteRecord { t: 'D'; seq: number; at: string; rt: ResourceTypeName; id: string }
 export interface ResetRecord { t: 'R'; seq: number; at: string }
 /** Snapshot records (compaction): a user or group exactly as it was, memberships included. */
 export interface SnapshotUserRecord { t: 'SU'; seq: number; at: string; id: string; created: string; data: Resource; groups?: string[]; lost?: LostWorkspace[] }
-export interface SnapshotGroupRecord { t: 'SG'; seq: number; at: string; id: string; created: string; data: Resource; members: string[] }
+export interface SnapshotGroupRecord { t: 'SG'; seq: number; at: string; id: string; created: string; data: Resource; members: string[]; admins?: string[] }
 
 export type DirectoryRecord = UserRecord | GroupRecord | DeleteRecord | ResetRecord | SnapshotUserRecord | SnapshotGroupRecord;
 
@@ -108,6 +113,12 @@ function emailValues(data: Resource): string[] {
 export function userDisplay(data: Resource): string {
   const name = data.name as Record<string, unknown> | undefined;
   return str(data.displayName) ?? str(name?.formatted) ?? str(data.userName) ?? '';
+}
+
+/** The admins a record names that are members of `g` (undefined when none). */
+function adminSet(g: GroupEntry, ids: readonly string[]): Set<string> | undefined {
+  const admins = new Set(ids.filter((id) => g.members.has(id)));
+  return admins.size > 0 ? admins : undefined;
 }
 
 export class DirectoryStore {
@@ -267,6 +278,7 @@ export class DirectoryStore {
 
   private unlink(g: GroupEntry, u: UserEntry, seq: number, at: string): void {
     if (!g.members.delete(u.id)) return;
+    g.admins?.delete(u.id);
     u.groups?.delete(g.id);
     this.touch(g, seq, at);
     this.touch(u, seq, at);
@@ -276,7 +288,7 @@ export class DirectoryStore {
     let g = this.groups.get(rec.id);
     if (!g) {
       if (!rec.data) throw new Error(`group ${rec.id} changes before it was created`);
-      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set() };
+      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(), admins: undefined };
       this.groups.set(rec.id, g);
       this.indexGroup(g);
     } else if (rec.data) {
@@ -294,6 +306,7 @@ export class DirectoryStore {
     }
     for (const uid of rec.remove ?? []) { const u = this.users.get(uid); if (u) this.unlink(g, u, rec.seq, rec.at); }
     for (const uid of rec.add ?? []) { const u = this.users.get(uid); if (u) this.link(g, u, rec.seq, rec.at); }
+    if (rec.admins) g.admins = adminSet(g, rec.admins);
   }
 
   private deleteUser(id: string, rec: DeleteRecord): void {
@@ -301,7 +314,7 @@ export class DirectoryStore {
     if (!u) return;
     for (const gid of u.groups ?? []) {
       const g = this.groups.get(gid);
-      if (g) { g.members.delete(id); this.touch(g, rec.seq, rec.at); }
+      if (g) { g.members.delete(id); g.admins?.delete(id); this.touch(g, rec.seq, rec.at); }
     }
     this.unindexUser(u);
     this.users.delete(id);
@@ -329,7 +342,8 @@ export class DirectoryStore {
   }
 
   private restoreGroup(rec: SnapshotGroupRecord): void {
-    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(rec.members) };
+    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(rec.members), admins: undefined };
+    if (rec.admins) g.admins = adminSet(g, rec.admins);
     this.groups.set(rec.id, g);
     this.indexGroup(g);
   }
@@ -380,7 +394,7 @@ export class DirectoryStore {
     }
     const groupRecords: SnapshotGroupRecord[] = [];
     for (const g of this.groups.values()) {
-      groupRecords.push({ t: 'SG', seq: g.seq, at: g.modified, id: g.id, created: g.created, data: g.data, members: [...g.members] });
+      groupRecords.push({ t: 'SG', seq: g.seq, at: g.modified, id: g.id, created: g.created, data: g.data, members: [...g.members], ...(g.admins?.size ? { admins: [...g.admins] } : {}) });
     }
     function* chunks(): Generator<string> {
       for (let i = 0; i < n; i += perChunk) {

@@ -24,6 +24,8 @@ export const COMMAND_IDS = [
   'scimWorkbench.directory.reactivateUser',
   'scimWorkbench.directory.addToGroup',
   'scimWorkbench.directory.removeFromGroup',
+  'scimWorkbench.directory.makeAdmin',
+  'scimWorkbench.directory.removeAdmin',
   'scimWorkbench.directory.delete',
   'scimWorkbench.directory.createUser',
   'scimWorkbench.directory.createGroup',

@@ -115,6 +115,45 @@ describe('mock server in the extension host', function () {
     assert.match(String(info.calls[0]?.[0]), /reactivation must be requested/);
   });
 
+  it('makes a member a workspace admin; the last admin cannot be deactivated (409 in the tree and the log) until it is no longer one', async () => {
+    const a = await api();
+    const created = await scim('POST', '/Users', entraUser('dorothy.vaughan@contoso.com', 'Dorothy', 'Vaughan'));
+    const uid = created.json.id as string;
+    const group = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Computing' });
+    await scim('PATCH', `/Groups/${group.json.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value: [{ value: uid }] }],
+    });
+    const memberOf = async () => waitFor('the member in the tree', async () => {
+      const g = (await collection('Groups')).find((n) => n.type === 'group' && n.resource.id === group.json.id);
+      return g ? (await children(g)).find((m): m is DirectoryNode & { type: 'member' } => m.type === 'member' && m.member.value === uid) : undefined;
+    });
+    await vscode.commands.executeCommand('scimWorkbench.directory.makeAdmin', await memberOf());
+    assert.deepEqual(a.mock.service?.workspaceAdmins(group.json.id), [uid]);
+    const adminItem = await waitFor('the admin shown', async () => {
+      const item = await a.directory.getTreeItem(await memberOf());
+      return item.contextValue === 'scim:member:mock:admin' ? item : undefined;
+    });
+    assert.match(String(adminItem.description), /^admin/);
+    assert.match(String(adminItem.tooltip), /last admin of a workspace \(409\)/);
+
+    const errors = answer('showErrorMessage', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', await userNode('dorothy.vaughan@contoso.com'));
+    assert.match(String(errors.calls[0]?.[0]), /^Deactivate User failed: 409: Dorothy Vaughan is the last admin of the workspace "Computing"/);
+    const refused = await scim('PATCH', `/Users/${uid}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
+    assert.equal(refused.status, 409);
+    const logged = a.log.entries().find((e) => e.method === 'PATCH' && e.path.endsWith(`/Users/${uid}`));
+    assert.equal(logged?.status, 409);
+    assert.match(logged?.responseBody ?? '', /last admin of the workspace/);
+    assert.equal(a.mock.service?.getUser(uid).active, true);
+
+    await vscode.commands.executeCommand('scimWorkbench.directory.removeAdmin', await memberOf());
+    assert.deepEqual(a.mock.service?.workspaceAdmins(group.json.id), []);
+    await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', await userNode('dorothy.vaughan@contoso.com'));
+    assert.equal(a.mock.service?.getUser(uid).active, false);
+  });
+
   it('adds to and removes from a group, creates users and groups from the palette, deletes with confirmation', async () => {
     const a = await api();
     answer('showInputBox', 'Ops');

@@ -203,6 +203,18 @@ export function registerDirectoryCommands(commands: Commands, mock: MockServerCo
     const n = target(node, 'member');
     return n ? refreshAfter(n.source.writes.removeFromGroup(n.groupId, n.groupName, n.member)) : false;
   });
+  /** Workspace admins are set in MURAL's app, outside SCIM: only the mock's, in process. */
+  const setAdmin = async (node: DirectoryNode | undefined, admin: boolean): Promise<boolean> => {
+    const n = target(node, 'member');
+    if (!n) return false;
+    if (n.source.kind !== 'mock') {
+      void vscode.window.showInformationMessage('Workspace admins are made in MURAL\'s app; SCIM cannot show or change them. Only the mock\'s can be set here.');
+      return false;
+    }
+    return onMock(async (svc) => { await svc.setWorkspaceAdmin(n.groupId, n.member.value, admin); return true; })();
+  };
+  commands.register('scimWorkbench.directory.makeAdmin', (node?: DirectoryNode) => setAdmin(node, true));
+  commands.register('scimWorkbench.directory.removeAdmin', (node?: DirectoryNode) => setAdmin(node, false));
   commands.register('scimWorkbench.directory.delete', async (node?: DirectoryNode) => {
     const n = target(node, 'user', 'group');
     return n ? refreshAfter(n.source.writes.delete(n.type === 'user' ? 'Users' : 'Groups', n.resource)) : false;

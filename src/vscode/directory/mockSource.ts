@@ -64,9 +64,11 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   }
 
   async members(groupId: string): Promise<readonly GroupMember[]> {
-    const group = this.service().getGroup(groupId);
+    const svc = this.service();
+    const group = svc.getGroup(groupId);
+    const admins = new Set(svc.workspaceAdmins(groupId));
     const members = Array.isArray(group.members) ? (group.members as { value: string; display?: string }[]) : [];
-    return members.map((m) => ({ value: m.value, ...(m.display ? { display: m.display } : {}) }));
+    return members.map((m) => ({ value: m.value, ...(m.display ? { display: m.display } : {}), ...(admins.has(m.value) ? { admin: true } : {}) }));
   }
 
   async lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]> {

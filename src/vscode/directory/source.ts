@@ -14,6 +14,8 @@ export interface DirectoryPage {
 export interface GroupMember {
   readonly value: string;
   readonly display?: string;
+  /** Administers the workspace (known for the mock only: SCIM does not show admins). */
+  readonly admin?: boolean;
 }
 
 export interface LostWorkspaceInfo {

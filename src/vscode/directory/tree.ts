@@ -165,10 +165,13 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       }
       case 'member': {
         const item = new vscode.TreeItem(node.member.display || node.member.value, C.None);
-        item.description = node.member.display ? node.member.value : undefined;
-        item.iconPath = new vscode.ThemeIcon('person');
-        item.contextValue = `scim:member:${node.source.kind}`;
-        item.tooltip = `Member of ${node.groupName}`;
+        const admin = node.member.admin === true;
+        item.description = [admin ? 'admin' : undefined, node.member.display ? node.member.value : undefined].filter(Boolean).join(' · ') || undefined;
+        item.iconPath = new vscode.ThemeIcon(admin ? 'shield' : 'person');
+        item.contextValue = `scim:member:${node.source.kind}${admin ? ':admin' : ''}`;
+        item.tooltip = admin
+          ? `Admin of ${node.groupName}. MURAL does not suspend or delete the last admin of a workspace (409).`
+          : `Member of ${node.groupName}`;
         return item;
       }
       case 'lost': {

@@ -9,11 +9,11 @@ import { ScimService } from '../../../src/mock/service';
 import { URN } from '../../../src/scim/schemas';
 import { entraGroup, entraUser } from './helpers';
 
-/** Every user and group as JSON text (full representations, versions included), by id. */
+/** Every user and group as JSON text (full representations, versions included), and each group's admins, by id. */
 function dump(svc: ScimService): Record<string, string> {
   const out: Record<string, string> = {};
   for (const id of svc.store.users.keys()) out[id] = svc.read('User', id).json();
-  for (const id of svc.store.groups.keys()) out[id] = svc.read('Group', id).json();
+  for (const id of svc.store.groups.keys()) out[id] = `${svc.read('Group', id).json()} admins ${svc.workspaceAdmins(id).join(',')}`;
   return out;
 }
 
@@ -31,6 +31,7 @@ describe('persistence', () => {
     const eng = (await svc.createGroup(entraGroup('Engineering'))).id as string;
     const design = (await svc.createGroup(entraGroup('Design'))).id as string;
     await svc.patchGroup(eng, [{ op: 'Add', path: 'members', value: [{ value: ada }, { value: alan }] }]);
+    await svc.setWorkspaceAdmin(eng, alan, true);
     await svc.addMembers(design, [ada]);
     await svc.patchUser(alan, [{ op: 'Replace', path: 'name.givenName', value: 'Alan Mathison' }]);
     await svc.deactivateUser(ada);
@@ -43,13 +44,14 @@ describe('persistence', () => {
   it('starts empty on a new file and reloads every change, versions and lost workspaces included', async () => {
     const svc = await ScimService.open({ dataFile: file });
     assert.equal(svc.stats().users, 0);
-    const { ada } = await populate(svc);
+    const { ada, alan, eng } = await populate(svc);
     const before = dump(svc);
     const lost = svc.lostWorkspaces(ada);
     await svc.close();
 
     const again = await ScimService.open({ dataFile: file });
     assert.deepEqual(dump(again), before);
+    assert.deepEqual(again.workspaceAdmins(eng), [alan]);
     assert.deepEqual(again.lostWorkspaces(ada), lost);
     assert.equal(again.store.seq, svc.store.seq);
     const next = await again.createUser(entraUser('grace@example.com', 'Grace', 'Hopper'));
@@ -118,6 +120,7 @@ describe('persistence', () => {
     assert.ok(text.split('\n').filter((l) => l.startsWith('{"t":"SU"')).length >= 300);
     const again = await ScimService.open({ dataFile: file });
     assert.deepEqual(dump(again), before);
+    assert.ok([...again.store.groups.keys()].every((g) => again.workspaceAdmins(g).length >= 1), 'the seeded admins survive compaction');
     assert.equal((again.getUser(ids[0] as string).title), 'Title 4');
     await again.close();
   });
@@ -127,6 +130,7 @@ describe('persistence', () => {
     svc.baseUrl = 'http://127.0.0.1:1/scim/v2';
     const { ada, alan, eng } = await populate(svc);
     await svc.patchGroup(eng, [{ op: 'Add', path: 'members', value: [{ value: ada }] }]);
+    await svc.setWorkspaceAdmin(eng, ada, true);
     await svc.deactivateUser(alan);
     const quote = (await svc.createUser({ ...entraUser('quote@example.com', 'Q', 'Uote'), nickName: 'say "hi" \\ ü 😀' })).id as string;
     for (const id of [ada, alan, quote]) svc.read('User', id).json();

@@ -57,6 +57,35 @@ describe('mock server over HTTP', () => {
       assert.equal((await h.call('GET', `${BASE}/Users/${id}`)).json.name.familyName, 'Organa');
     });
 
+    it('refuses to suspend, PUT inactive or delete the last admin of a workspace with 409, in the answer and the request log', async () => {
+      const ada = (await h.call('POST', `${BASE}/Users`, entraUser('ada@example.com', 'Ada', 'Lovelace'))).json.id;
+      const alan = (await h.call('POST', `${BASE}/Users`, entraUser('alan@example.com', 'Alan', 'Turing'))).json.id;
+      const eng = (await h.call('POST', `${BASE}/Groups`, entraGroup('Engineering'))).json.id;
+      await h.call('PATCH', `${BASE}/Groups/${eng}`, patchOp({ op: 'Add', path: 'members', value: [{ value: ada }, { value: alan }] }));
+      await h.service.setWorkspaceAdmin(eng, ada, true);
+      const refusals = [
+        await h.call('PATCH', `${BASE}/Users/${ada}`, patchOp({ op: 'Replace', path: 'active', value: 'False' })),
+        await h.call('PUT', `${BASE}/Users/${ada}`, { ...entraUser('ada@example.com', 'Ada', 'Lovelace'), active: false }),
+        await h.call('DELETE', `${BASE}/Users/${ada}`),
+      ];
+      for (const r of refusals) {
+        assertScimError(r, 409);
+        assert.match(r.json.detail, /Ada Lovelace is the last admin of the workspace "Engineering" .*MURAL does not (suspend|delete) the last admin/);
+      }
+      assert.deepEqual(h.server.requests().filter((e) => e.status === 409).map((e) => e.method).sort(), ['DELETE', 'PATCH', 'PUT']);
+      const still = await h.call('GET', `${BASE}/Users/${ada}`);
+      assert.equal(still.json.active, true);
+      assert.deepEqual(still.json.groups.map((g: { value: string }) => g.value), [eng]);
+      // With a second admin the first can be suspended; it loses the workspace and with it the admin role.
+      await h.service.setWorkspaceAdmin(eng, alan, true);
+      assert.equal((await h.call('PATCH', `${BASE}/Users/${ada}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }))).status, 200);
+      assert.deepEqual(h.service.workspaceAdmins(eng), [alan]);
+      assertScimError(await h.call('DELETE', `${BASE}/Users/${alan}`), 409);
+      await assert.rejects(h.service.setWorkspaceAdmin(eng, ada, true), (e: { status?: number; detail?: string }) => e.status === 400 && /not a member/.test(e.detail ?? ''));
+      await h.service.setWorkspaceAdmin(eng, alan, false);
+      assert.equal((await h.call('DELETE', `${BASE}/Users/${alan}`)).status, 204);
+    });
+
     it('requires a work email and does not derive it from an email-shaped userName', async () => {
       const body = entraUser('ada@example.com', 'Ada', 'Lovelace');
       delete body.emails;

@@ -145,6 +145,13 @@ describe('ScimService', () => {
     assert.equal(stats.groups, 63);
     assert.ok(stats.memberships >= 2500);
     assert.deepEqual(events, [{ type: 'seeded', users: 2500, groups: 63 }]);
+    // Every workspace has an admin among its members, every other one two.
+    const adminCounts = [...svc.store.groups.keys()].map((g) => svc.workspaceAdmins(g).length);
+    assert.deepEqual([adminCounts.filter((n) => n === 1).length, adminCounts.filter((n) => n === 2).length], [32, 31]);
+    for (const g of svc.store.groups.keys()) for (const a of svc.workspaceAdmins(g)) assert.ok(svc.store.groups.get(g)?.members.has(a));
+    const onlyAdmin = [...svc.store.groups.keys()].map((g) => svc.workspaceAdmins(g)).find((a) => a.length === 1)?.[0] as string;
+    assert.ok(svc.adminOf(onlyAdmin).length >= 1);
+    await assert.rejects(svc.deactivateUser(onlyAdmin), isScim(409));
     const more = await svc.seed(10, { groups: 2 });
     assert.equal(more.groups, 2);
     assert.equal(svc.stats().groups, 65);
