@@ -79,7 +79,11 @@ export async function runEntraCheck(connection: Connection, options: EntraCheckO
   const client = options.client ?? new HttpClient(options.network);
   const session = new Session(client, connection, tenant, options.timeoutMs, options.signal);
   const state = newState();
-  const ctx: StepContext = { session, rules, names, state, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const ctx: StepContext = {
+    session, rules, names, state,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.workspaceAdmin ? { workspaceAdmin: options.workspaceAdmin } : {}),
+  };
   const startedAt = new Date();
   const started = performance.now();
   let cancelled = false;

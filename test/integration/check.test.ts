@@ -49,7 +49,7 @@ describe('Entra provisioning check in the extension host', function () {
     assert.ok(report, 'the command returns the report');
     assert.equal(a.mock.state.status, 'running', 'choosing the stopped mock started it');
     assert.deepEqual(report.steps.filter((s) => s.verdict !== 'pass').map((s) => `${s.id}: ${s.summary}`), []);
-    assert.equal(report.steps.length, 28);
+    assert.equal(report.steps.length, 30);
     assert.equal(report.rules, 'mural');
     assert.ok(picks.offered[0].some((l) => /Enter a Tenant URL and Token/.test(l)), 'a one-off target is offered');
     assert.deepEqual(picks.offered[1], ['MURAL', 'Generic SCIM'], 'MURAL rules first for the mock');
@@ -58,8 +58,9 @@ describe('Entra provisioning check in the extension host', function () {
     assert.equal(doc.languageId, 'markdown');
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === doc), 'the report is shown');
     const text = doc.getText();
-    assert.match(text, /^# Entra provisioning check: Mock MURAL server\n\n\*\*Passed: 28 passed, 0 failed/);
-    assert.match(text, /\| 14 \| \[Remove a member \(legacy value list\)\]\(#14-remove-a-member-legacy-value-list\) \| ✔ passed \|/);
+    assert.match(text, /^# Entra provisioning check: Mock MURAL server\n\n\*\*Passed: 30 passed, 0 failed/);
+    assert.match(text, /\| 15 \| \[Remove a member \(legacy value list\)\]\(#15-remove-a-member-legacy-value-list\) \| ✔ passed \|/);
+    assert.match(text, /\[MURAL: the last admin of a workspace cannot be deactivated\]\(#\d+-mural-the-last-admin-of-a-workspace-cannot-be-deactivated\) \| ✔ passed \|/);
     const token = await a.mock.token();
     assert.ok(!text.includes(token), 'no token in the report');
     assert.match(text, /Authorization: Bearer \*\*\*/);
@@ -81,7 +82,7 @@ describe('Entra provisioning check in the extension host', function () {
       const options = dialog.calls[0][0] as vscode.SaveDialogOptions;
       assert.deepEqual(Object.keys(options.filters ?? {}), ['Markdown', 'JUnit XML', 'JSON', 'Text']);
       const xml = await fs.readFile(target.fsPath, 'utf8');
-      assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="Entra provisioning check" tests="28" failures="0"/);
+      assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="Entra provisioning check" tests="30" failures="0"/);
       assert.ok(!xml.includes(await (await api()).mock.token()));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ import {
   activePatch, attributesPatch, GROUP_PROJECTION, lookupPath, membersAddPatch, membersRemovePatch, resourcePath,
 } from '../entraRequests';
 import { testConnection, type ProbeReport } from '../testConnection';
+import { MURAL_MAPPING } from '../../scim/mapping';
+import { filterableTargets } from '../../scim/muralQuery';
 import { URN } from '../../scim/schemas';
 import { findKey, getProp, isObject, type JsonObject } from '../../scim/values';
 import {
@@ -20,7 +22,7 @@ import {
   fail, isOutcome, listIn, pass, quoted, resourceIn, serverSaid, skip, unexpected, warn,
   type Outcome, type Session,
 } from './session';
-import type { CheckStep, Exchange, RuleSet, StepId } from './types';
+import type { CheckStep, EntraCheckOptions, Exchange, RuleSet, StepId } from './types';
 
 /** What a step can need from earlier ones. */
 export type Need = 'user' | 'members' | 'group' | 'membership' | 'deactivated' | 'reactivated' | 'workspaceLost';
@@ -66,6 +68,7 @@ export interface StepContext {
   readonly names: Names;
   readonly state: RunState;
   readonly timeoutMs?: number;
+  readonly workspaceAdmin?: EntraCheckOptions['workspaceAdmin'];
 }
 
 export interface StepDef {
@@ -337,6 +340,40 @@ const muralFilterCase: StepDef = {
     return fail(`${s.line(res)} found the user: this endpoint compares userName ignoring case.`,
       'MURAL documents that a userName filter with capitals returns an empty list, because it stores emails lower case. This endpoint finds ' +
       'the user, so it does not behave like MURAL: Entra\'s matching works here but can fail against MURAL.');
+  },
+};
+
+/** The attribute the mapping table marks filterable for `rt` (MURAL: userName, displayName), for explanations. */
+function matchingAttribute(rt: 'User' | 'Group'): string {
+  return filterableTargets(MURAL_MAPPING, rt).join(' or ') || 'none';
+}
+
+const muralFilterSupport: StepDef = {
+  id: 'mural-filter-support',
+  title: 'MURAL: only userName and displayName can be matching attributes',
+  entra: 'When an admin changes Entra\'s matching attribute (to externalId, say), Entra looks users and groups up by it: ' +
+    'GET /Users?filter=externalId eq "<value>". MURAL answers only userName eq on /Users and displayName eq on /Groups.',
+  mural: true,
+  needs: ['user'],
+  async run(ctx) {
+    const s = ctx.session;
+    const served: string[] = [];
+    const refused: string[] = [];
+    for (const [kind, value] of [['Users', ctx.names.user.externalId], ['Groups', `${ctx.names.suffix}-no-such-group`]] as const) {
+      const res = await s.send('GET', lookupPath(kind, 'externalId', value));
+      if (res.status === 200) served.push(`${s.line(res)} for externalId eq ${JSON.stringify(value)}`);
+      else if (res.status === 400) refused.push(`${s.line(res)}${scimErrorInfo(res)?.scimType ? ` ${scimErrorInfo(res)?.scimType}` : ''}`);
+      else return unexpected(s, res, '400 invalidFilter, as MURAL answers a filter it does not support', 'MURAL refuses filters on other attributes.');
+    }
+    if (served.length) {
+      return fail(`The endpoint answers filters MURAL does not support: ${served.join('; ')}.`,
+        `MURAL filters users only with ${matchingAttribute('User')} eq and groups only with ${matchingAttribute('Group')} eq. A matching ` +
+        'attribute that works here (externalId, say) fails against MURAL: Entra will fail to match every user and retry each cycle, ' +
+        'so none is created or updated. Test against an endpoint that refuses such filters, as the mock does with its muralFilters switch on.');
+    }
+    return pass(`Refused, as MURAL does: ${refused.join('; ')}.`,
+      `Keep ${matchingAttribute('User')} (users) and ${matchingAttribute('Group')} (groups) as Entra's matching attributes: with any other, ` +
+      'MURAL refuses Entra\'s look-up, and Entra will fail to match every user and retry each cycle, so nothing is created or updated.');
   },
 };
 
@@ -651,6 +688,45 @@ const renameGroup: StepDef = {
         'The endpoint acknowledged the rename without storing it: Entra considers the group renamed; the app shows the old name.');
     }
     return pass(`${s.line(res)}; GET shows the new name.`, 'Entra\'s renames reach the app.');
+  },
+};
+
+const muralLastAdmin: StepDef = {
+  id: 'mural-last-admin',
+  title: 'MURAL: the last admin of a workspace cannot be deactivated',
+  entra: 'Entra disables a user who leaves scope with active "False", whatever the user\'s role in the app; MURAL refuses to ' +
+    'suspend the last admin of a workspace (409). Admins are made in MURAL\'s app, not through SCIM.',
+  mural: true,
+  needs: ['membership'],
+  async run(ctx) {
+    const s = ctx.session;
+    const setAdmin = ctx.workspaceAdmin;
+    if (!setAdmin) {
+      return skip('Not run: SCIM has no request that makes a user a workspace admin (MURAL sets admins in its app), and this run has no other way.',
+        'Run the check from VS Code against the mock server, which makes the test user the workspace\'s only admin for this step.');
+    }
+    const gid = idOf(ctx.state.group);
+    const uid = idOf(ctx.state.user);
+    await setAdmin(gid, uid, true);
+    try {
+      const res = await s.send('PATCH', resourcePath('Users', uid), activePatch(false, false));
+      if (accepted(res)) {
+        return fail(`${s.line(res)}: the endpoint suspended the only admin of the workspace.`,
+          'MURAL answers 409 when Entra deactivates the last admin of a workspace, so this endpoint does not behave like MURAL: a ' +
+          'deactivation that works here fails against MURAL.');
+      }
+      if (res.status !== 409) return unexpected(s, res, '409 Conflict, as MURAL answers for the last admin', 'MURAL refuses to suspend the last admin of a workspace.');
+      const user = await read(ctx, 'Users', uid, '', 'Entra reads users by id.');
+      if (isOutcome(user)) return user;
+      if (getProp(user, 'active') !== true) {
+        return fail(`${s.line(res)}, but GET shows "active": ${JSON.stringify(getProp(user, 'active'))}.`, 'A refused deactivation must leave the user active.');
+      }
+      return pass(`${s.line(res)}; the user stays active.${serverSaid(res)}`,
+        'Entra records the deactivation as failed in its provisioning log and retries it each cycle; the user keeps access until another ' +
+        'member is made an admin of the workspace in MURAL.');
+    } finally {
+      await setAdmin(gid, uid, false);
+    }
   },
 };
 
@@ -999,6 +1075,7 @@ export const STEPS: readonly StepDef[] = [
   muralLowercase,
   rematchUser,
   muralFilterCase,
+  muralFilterSupport,
   muralDigits,
   updateLegacy,
   updateModern,
@@ -1009,6 +1086,7 @@ export const STEPS: readonly StepDef[] = [
   removeLegacy,
   removeFiltered,
   renameGroup,
+  muralLastAdmin,
   deactivate,
   verifyDeactivated,
   muralWorkspaceLoss,

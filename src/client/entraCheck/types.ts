@@ -16,6 +16,7 @@ export type StepId =
   | 'mural-lowercase'
   | 'rematch-user'
   | 'mural-filter-case'
+  | 'mural-filter-support'
   | 'mural-digits'
   | 'update-user-legacy'
   | 'update-user-aadopt'
@@ -26,6 +27,7 @@ export type StepId =
   | 'remove-member-legacy'
   | 'remove-member-filtered'
   | 'rename-group'
+  | 'mural-last-admin'
   | 'deactivate-user'
   | 'verify-deactivated'
   | 'mural-workspace-loss'
@@ -121,6 +123,11 @@ export interface EntraCheckOptions {
   readonly timeoutMs?: number;
   /** Domain of the test users' emails. Default example.com (reserved by RFC 2606, so no real mailbox). */
   readonly emailDomain?: string;
+  /**
+   * Makes a user an admin of a workspace (group), or no longer one, by the endpoint's own means: MURAL sets admins in its
+   * app, not through SCIM (the extension passes the mock's, in process). Without it the last-admin step is skipped.
+   */
+  readonly workspaceAdmin?: (groupId: string, userId: string, admin: boolean) => Promise<void>;
   /** Lower-case letters that make this run's names unique; random by default. */
   readonly suffix?: string;
 }

@@ -110,8 +110,11 @@ export class EntraCheck implements vscode.Disposable {
         const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
         try {
+          // MURAL makes workspace admins in its app, not through SCIM: against the mock, the check makes them in process.
+          const mock = target.kind === 'mock' ? this.connections.mock.service : undefined;
           return await runEntraCheck(target.connection, {
             rules, client, signal: abort.signal,
+            ...(mock ? { workspaceAdmin: (groupId: string, userId: string, admin: boolean) => mock.setWorkspaceAdmin(groupId, userId, admin) } : {}),
             onStep: (p) => {
               if (!p.result) progress.report({ message: `step ${p.index} of ${p.total}: ${p.title}`, increment: p.index === 1 ? 0 : 100 / p.total });
             },

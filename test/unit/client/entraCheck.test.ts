@@ -83,6 +83,11 @@ function step(report: CheckReport, id: StepId) {
   return s;
 }
 
+/** The mock's way of making a workspace admin, which SCIM lacks (what the extension passes for the mock). */
+function admins(h: Harness): (groupId: string, userId: string, admin: boolean) => Promise<void> {
+  return (groupId, userId, admin) => h.service.setWorkspaceAdmin(groupId, userId, admin);
+}
+
 function assertEmpty(h: Harness): void {
   assert.deepEqual(h.service.stats(), { users: 0, activeUsers: 0, groups: 0, memberships: 0 }, 'the check left nothing behind');
 }
@@ -103,11 +108,11 @@ describe('client/entraCheck: against the mock server', () => {
 
   it('passes every step with MURAL\'s rules, in Entra\'s order, and leaves the directory empty', async () => {
     const progress: StepProgress[] = [];
-    const report = await runEntraCheck(connection(h.url), { rules: 'mural', onStep: (p) => progress.push(p) });
+    const report = await runEntraCheck(connection(h.url), { rules: 'mural', onStep: (p) => progress.push(p), workspaceAdmin: admins(h) });
     assert.deepEqual(report.steps.filter((s) => s.verdict !== 'pass').map((s) => `${s.id}: ${s.summary} ${s.explanation}`), []);
     assert.deepEqual(report.steps.map((s) => s.id), plannedSteps('mural').map((s) => s.id));
-    assert.equal(report.steps.length, 28);
-    assert.deepEqual([report.passed, report.failed, report.warnings, report.skipped, report.cancelled], [28, 0, 0, 0, false]);
+    assert.equal(report.steps.length, 30);
+    assert.deepEqual([report.passed, report.failed, report.warnings, report.skipped, report.cancelled], [30, 0, 0, 0, false]);
     assert.equal(report.rules, 'mural');
     assert.equal(report.target, h.url);
     assert.equal(report.aadOptscim062020, false);
@@ -117,7 +122,7 @@ describe('client/entraCheck: against the mock server', () => {
       assert.ok(s.title && s.entra && s.summary && s.explanation, `${s.id} explains itself`);
     });
     // Before and after each step, in order, with the step's result the second time.
-    assert.deepEqual(progress.map((p) => [p.index, p.total, !!p.result]), report.steps.flatMap((s) => [[s.index, 28, false], [s.index, 28, true]]));
+    assert.deepEqual(progress.map((p) => [p.index, p.total, !!p.result]), report.steps.flatMap((s) => [[s.index, 30, false], [s.index, 30, true]]));
     assert.equal(progress[1].result, report.steps[0]);
     assertEmpty(h);
     assert.ok(!JSON.stringify(report).includes(TOKEN), 'no token in the report');
@@ -187,6 +192,42 @@ describe('client/entraCheck: against the mock server', () => {
     assertEmpty(h);
   });
 
+  it('MURAL\'s rules against the mock with muralFilters off: exactly the matching-attribute step fails, in plain words', async () => {
+    h.service.configure({ muralFilters: false });
+    const report = await runEntraCheck(connection(h.url), { rules: 'mural', workspaceAdmin: admins(h) });
+    assert.deepEqual(stepsWith(report, 'fail'), ['mural-filter-support']);
+    const s = step(report, 'mural-filter-support');
+    assert.match(s.summary, /answers filters MURAL does not support: GET .*externalId eq/);
+    assert.match(s.explanation, /Entra will fail to match every user and retry each cycle/);
+    assert.deepEqual(stepsWith(report, 'skip').concat(stepsWith(report, 'warn')), []);
+    assertEmpty(h);
+  });
+
+  it('the matching-attribute step passes with muralFilters on, and the last-admin step sees the 409 and the user still active', async () => {
+    const report = await runEntraCheck(connection(h.url), { rules: 'mural', workspaceAdmin: admins(h) });
+    const filters = step(report, 'mural-filter-support');
+    assert.equal(filters.verdict, 'pass');
+    assert.deepEqual(filters.exchanges.map((e) => e.response?.status), [400, 400]);
+    assert.match(filters.explanation, /Keep userName \(users\) and displayName \(groups\) as Entra's matching attributes/);
+    const admin = step(report, 'mural-last-admin');
+    assert.equal(admin.verdict, 'pass');
+    assert.deepEqual(admin.exchanges.map((e) => `${e.request.method} ${e.response?.status}`), ['PATCH 409', 'GET 200']);
+    assert.match(admin.summary, /last admin of the workspace/);
+    assert.match(admin.explanation, /retries it each cycle/);
+    assert.equal(step(report, 'deactivate-user').verdict, 'pass', 'the admin role is taken back after the step');
+  });
+
+  it('the last-admin step is skipped without a way to make a workspace admin, and fails when the endpoint suspends the last admin', async () => {
+    const skipped = await runEntraCheck(connection(h.url), { rules: 'mural' });
+    assert.deepEqual(stepsWith(skipped, 'skip'), ['mural-last-admin']);
+    assert.match(step(skipped, 'mural-last-admin').summary, /SCIM has no request that makes a user a workspace admin/);
+    // An endpoint that has admins but does not protect the last one.
+    const failed = await runEntraCheck(connection(h.url), { rules: 'mural', workspaceAdmin: async () => undefined });
+    assert.deepEqual(stepsWith(failed, 'fail'), ['mural-last-admin']);
+    assert.match(step(failed, 'mural-last-admin').explanation, /MURAL answers 409/);
+    assertEmpty(h);
+  });
+
   it('never touches users and groups that were there before', async () => {
     await h.service.seed(30, { groups: 3 });
     const before = JSON.stringify([h.service.listUsers({ count: 100 }), h.service.listGroups({ count: 100 })]);
@@ -236,7 +277,7 @@ describe('client/entraCheck: against broken servers', () => {
     b = await brokenMock({}, { options: { strictMemberRemoval: true } });
     const report = await runEntraCheck(connection(b.url), { rules: 'mural' });
     assert.deepEqual(stepsWith(report, 'fail'), ['remove-member-legacy']);
-    assert.deepEqual(stepsWith(report, 'skip'), ['remove-member-filtered', 'mural-workspace-loss', 'mural-no-restore']);
+    assert.deepEqual(stepsWith(report, 'skip'), ['remove-member-filtered', 'mural-last-admin', 'mural-workspace-loss', 'mural-no-restore']);
     const s = step(report, 'remove-member-legacy');
     assert.match(s.summary, /NO members left/);
     assert.match(s.explanation, /removed ALL members on Entra's legacy remove/);
@@ -320,7 +361,7 @@ describe('client/entraCheck: against broken servers', () => {
     const report = await runEntraCheck(connection(b.url), { rules: 'mural' });
     assert.deepEqual(stepsWith(report, 'fail'), ['update-user-legacy', 'update-user-aadopt', 'add-members', 'rename-group', 'deactivate-user']);
     assert.deepEqual(stepsWith(report, 'skip'), [
-      'remove-member-legacy', 'remove-member-filtered', 'verify-deactivated', 'mural-workspace-loss', 'reactivate-user', 'mural-no-restore',
+      'remove-member-legacy', 'remove-member-filtered', 'mural-last-admin', 'verify-deactivated', 'mural-workspace-loss', 'reactivate-user', 'mural-no-restore',
     ]);
     for (const id of stepsWith(report, 'fail')) {
       const s = step(report, id);
@@ -355,7 +396,7 @@ describe('client/entraCheck: against broken servers', () => {
     assert.deepEqual(stepsWith(report, 'fail'), ['test-connection']);
     assert.equal(step(report, 'test-connection').exchanges[0].error?.kind, 'refused');
     assert.deepEqual(stepsWith(report, 'pass'), ['cleanup']);
-    assert.equal(report.skipped, 26);
+    assert.equal(report.skipped, 28);
     assert.match(step(report, 'create-user').summary, /did not accept Entra's first request/);
     assert.match(step(report, 'cleanup').summary, /Nothing left to delete/);
   });

@@ -91,17 +91,17 @@ describe('client/entraCheck formats', () => {
     const at = lines.findIndex((l) => l.startsWith('✘'));
     assert.equal(lines[at + 1], `    ${failed.summary}`);
     assert.equal(lines[at + 2], `    ${failed.explanation}`);
-    assert.match(lines.at(-1) ?? '', /^Failed: 24 passed, 1 failed, 0 warnings, 3 skipped of 28 steps in /);
+    assert.match(lines.at(-1) ?? '', /^Failed: 25 passed, 1 failed, 0 warnings, 4 skipped of 30 steps in /);
     assert.match(formatText(green).trimEnd().split('\n').at(-1) ?? '', /^Passed: 23 passed/);
   });
 
   it('JUnit: well-formed, a testcase per step, failure with the explanation and exchanges, skipped counted', () => {
     const xml = formatJUnit(red);
     assertWellFormedXml(xml);
-    assert.match(xml, /<testsuites name="Entra provisioning check" tests="28" failures="1" errors="0" skipped="3" time="\d+\.\d{3}">/);
-    assert.equal(count(xml, /<testcase /g), 28);
+    assert.match(xml, /<testsuites name="Entra provisioning check" tests="30" failures="1" errors="0" skipped="4" time="\d+\.\d{3}">/);
+    assert.equal(count(xml, /<testcase /g), 30);
     assert.equal(count(xml, /<failure /g), 1);
-    assert.equal(count(xml, /<skipped /g), 3);
+    assert.equal(count(xml, /<skipped /g), 4);
     const failure = /<failure message="([^"]*)" type="remove-member-legacy">([^<]*)<\/failure>/.exec(xml);
     assert.ok(failure, 'the failed step carries a <failure>');
     assert.match(failure[2], /removed ALL members on Entra&apos;s legacy remove/);
@@ -122,13 +122,13 @@ describe('client/entraCheck formats', () => {
 
   it('Markdown: summary table linking every step to its section, failures with their requests and responses', () => {
     const md = formatMarkdown(red, { title: 'Mock MURAL server' });
-    assert.match(md, /^# Entra provisioning check: Mock MURAL server\n\n\*\*Failed: 24 passed, 1 failed/);
+    assert.match(md, /^# Entra provisioning check: Mock MURAL server\n\n\*\*Failed: 25 passed, 1 failed/);
     const headings = new Set([...md.matchAll(/^## (.+)$/gm)].map((m) => headingSlug(m[1].replace(/\\(.)/g, '$1'))));
     const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-    assert.equal(links.length, 28 + 1, 'a link per step in the table, and one under "What to fix"');
+    assert.equal(links.length, 30 + 1, 'a link per step in the table, and one under "What to fix"');
     for (const l of links) assert.ok(headings.has(l), `#${l} is a heading`);
-    assert.equal(count(md, /^\| \d+ \| \[/gm), 28);
-    const section = md.slice(md.indexOf('## 14. Remove a member (legacy value list)'), md.indexOf('## 15.'));
+    assert.equal(count(md, /^\| \d+ \| \[/gm), 30);
+    const section = md.slice(md.indexOf('## 15. Remove a member (legacy value list)'), md.indexOf('## 16.'));
     assert.match(section, /\*\*✘ FAILED\*\*/);
     assert.match(section, /```http\nPATCH http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim\/Groups\/g[0-9a-f]{24}\n/);
     assert.match(section, /Authorization: Bearer \*\*\*/);
