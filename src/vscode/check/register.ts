@@ -7,13 +7,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Connection, HttpClient } from '../../client/http';
-import { isHttpError } from '../../client/httpError';
 import {
   formatMarkdown, formatReport, runEntraCheck, verdictLine, type CheckReport, type ReportFormat, type RuleSet,
 } from '../../client/entraCheck';
 import { parseTenantUrl, TenantUrlError, validateTenantUrl } from '../../client/tenantUrl';
 import type { Commands } from '../commands';
-import { SECTION } from '../config';
 import { connectionIdOf } from '../connections/commands';
 import { ReadOnlyDocuments } from '../connections/documents';
 import { shortTime, type ConnectionService } from '../connections/service';
@@ -77,15 +75,8 @@ export class EntraCheck implements vscode.Disposable {
     if (!target) return undefined;
     const rules = await this.chooseRules(target);
     if (!rules) return undefined;
-    let client: HttpClient;
-    try {
-      client = await this.connections.network.client();
-    } catch (e) {
-      void vscode.window.showErrorMessage(`The Entra provisioning check could not start: ${(e as Error).message}`, 'Open Settings').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', isHttpError(e) ? 'http.proxy' : `${SECTION}.network`);
-      });
-      return undefined;
-    }
+    const client = await this.connections.network.clientFor('The Entra provisioning check');
+    if (!client) return undefined;
     let report: CheckReport;
     try {
       report = await this.progress(target, rules, client);

@@ -4,7 +4,8 @@
 // It is rebuilt when one of them changes; the old client finishes what it is sending before it closes.
 import * as vscode from 'vscode';
 import { HttpClient } from '../../client/http';
-import { NETWORK_SETTINGS, extraCaCertificatesFile, readNetworkOptions, settingId } from '../config';
+import { isHttpError } from '../../client/httpError';
+import { NETWORK_SETTINGS, SECTION, extraCaCertificatesFile, readNetworkOptions, settingId } from '../config';
 
 export class NetworkClient implements vscode.Disposable {
   private current: Promise<HttpClient> | undefined;
@@ -33,6 +34,21 @@ export class NetworkClient implements vscode.Disposable {
       this.current = build;
     }
     return this.current;
+  }
+
+  /**
+   * The client for `what` ("Test Connection", say), or undefined after saying why it cannot be built (a proxy URL
+   * or CA file the settings name) with "Open Settings" at the setting to fix.
+   */
+  async clientFor(what: string): Promise<HttpClient | undefined> {
+    try {
+      return await this.client();
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${what} could not start: ${(e as Error).message}`, 'Open Settings').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', isHttpError(e) ? 'http.proxy' : `${SECTION}.network`);
+      });
+      return undefined;
+    }
   }
 
   private async build(): Promise<HttpClient> {

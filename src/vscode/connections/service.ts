@@ -3,9 +3,8 @@
 // words and a full report document. Holds the store, the shared HTTP client and the report documents.
 import * as vscode from 'vscode';
 import type { Connection } from '../../client/http';
-import { isHttpError } from '../../client/httpError';
 import { testConnection, type TestConnectionResult } from '../../client/testConnection';
-import { SECTION, settingId } from '../config';
+import { settingId } from '../config';
 import type { MockServerController } from '../mock/controller';
 import { startWithFeedback } from '../mock/commands';
 import { ReadOnlyDocuments } from './documents';
@@ -123,15 +122,8 @@ export class ConnectionService implements vscode.Disposable {
   private async runTest(id: string): Promise<TestConnectionResult | undefined> {
     const target = await this.use(id);
     if (!target) return undefined;
-    let client;
-    try {
-      client = await this.network.client();
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Test Connection could not start: ${(e as Error).message}`, 'Open Settings').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', isHttpError(e) ? 'http.proxy' : `${SECTION}.network`);
-      });
-      return undefined;
-    }
+    const client = await this.network.clientFor('Test Connection');
+    if (!client) return undefined;
     const at = new Date();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Test Connection: ${target.name}`, cancellable: true },

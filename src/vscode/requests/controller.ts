@@ -50,7 +50,7 @@ Content-Type: application/scim+json
 { "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{ "op": "Replace", "path": "active", "value": "False" }] }
 `;
 
-/** Why nothing is sent from files here, or undefined when the workspace is trusted. */
+/** True after telling the user why nothing is sent from an untrusted workspace's files; false when it is trusted. */
 async function refuseUntrusted(): Promise<boolean> {
   if (vscode.workspace.isTrusted) return false;
   const choice = await vscode.window.showWarningMessage(
