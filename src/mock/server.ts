@@ -34,7 +34,12 @@ export interface ServerOptions {
   requestLog?: RingBuffer<RequestLogEntry>;
   /** Characters of each body kept in the request log (default 64 KiB). */
   logBodyLimit?: number;
+  /** Where a client gets the right token, ending the advice of a 401 (default: what the CLI prints). */
+  tokenAdvice?: string;
 }
+
+/** The 401 advice of `scim-workbench serve`, where the token is printed at start or given on the command line. */
+export const CLI_TOKEN_ADVICE = 'copy the token the server printed (or the one set with --token / SCIM_WORKBENCH_TOKEN).';
 
 export interface ServerEvents {
   request: [RequestLogEntry];
@@ -130,6 +135,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
   private readonly port: number;
   private readonly maxBody: number;
   private readonly logBodyLimit: number;
+  private readonly tokenAdvice: string;
   private actualPort: number | undefined;
   private windowStart = 0;
   private windowCount = 0;
@@ -143,6 +149,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
     this.port = options.port ?? 0;
     this.maxBody = options.maxBodyBytes ?? 1024 * 1024;
     this.logBodyLimit = options.logBodyLimit ?? 64 * 1024;
+    this.tokenAdvice = options.tokenAdvice ?? CLI_TOKEN_ADVICE;
     this.log = options.requestLog ?? new RingBuffer(options.requestLogSize ?? 500);
     // Entry ids stay unique in a log that outlives a server.
     this.nextId = (this.log.newest()?.id ?? 0) + 1;
@@ -293,7 +300,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
       throw new HttpError(401, 'The Authorization header must be "Bearer <token>" or "apikey <token>".', challenge);
     }
     if (!timingSafeEqual(digest(header.slice(space + 1).trim()), this.tokenDigest)) {
-      throw new HttpError(401, 'The token is not valid for this server: copy the token the server printed (or the one set with --token / SCIM_WORKBENCH_TOKEN).', challenge);
+      throw new HttpError(401, `The token is not valid for this server: ${this.tokenAdvice}`, challenge);
     }
     this.admitted.set(req.socket, header);
   }

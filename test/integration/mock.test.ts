@@ -66,6 +66,9 @@ describe('mock server in the extension host', function () {
     assert.equal(probe.json.totalResults, 0);
     const denied = await fetch(`${s.status === 'running' ? s.url : ''}/Users`, { headers: { Authorization: 'Bearer wrong' } });
     assert.equal(denied.status, 401);
+    const advice = (await denied.json() as { detail: string }).detail;
+    assert.match(advice, /SCIM: Copy Secret Token/, 'a wrong token is answered with where to find the right one in VS Code');
+    assert.doesNotMatch(advice, /--token/);
   });
 
   it('shows users provisioned over HTTP in the directory tree, and groups with their member count', async () => {

@@ -23,6 +23,8 @@ export type StartResult =
   | { readonly ok: false; readonly reason: 'failed'; readonly message: string };
 
 const DATA_FILE_NAME = 'mock-directory.jsonl';
+/** The 401 advice in VS Code: where the token is, in the words of the palette and the status bar. */
+export const TOKEN_ADVICE = 'in VS Code run "SCIM: Copy Secret Token" (or click the SCIM mock status bar item) and paste that token into the client.';
 
 export class MockServerController implements vscode.Disposable {
   private server: MockServer | undefined;
@@ -172,7 +174,7 @@ export class MockServerController implements vscode.Disposable {
     try {
       if (dataFile) await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(dataFile)));
       service = await ScimService.open({ dataFile, options: config.options });
-      const server = new MockServer(service, { token: await this.token(), host: config.host, port, requestLog: this.logFor(config.requestLogSize) });
+      const server = new MockServer(service, { token: await this.token(), host: config.host, port, requestLog: this.logFor(config.requestLogSize), tokenAdvice: TOKEN_ADVICE });
       const { port: actual, url } = await server.start();
       service.on('change', (e) => this.changeEmitter.fire(e));
       service.on('warning', (e) => this.log.warn(`Mock directory: ${e.message}`));

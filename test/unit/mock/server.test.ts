@@ -139,6 +139,17 @@ describe('mock server over HTTP', () => {
       }
     });
 
+    it('says where the right token comes from: the CLI\'s words by default, the host\'s when given', async () => {
+      const wrong = { authorization: `Bearer ${TOKEN}x` };
+      assert.match((await h.raw('GET', `${BASE}/Users`, undefined, wrong)).json.detail, /--token \/ SCIM_WORKBENCH_TOKEN/);
+      const hosted = await startServer({}, { tokenAdvice: 'ask the host for it.' });
+      try {
+        assert.equal((await hosted.raw('GET', `${BASE}/Users`, undefined, wrong)).json.detail, 'The token is not valid for this server: ask the host for it.');
+      } finally {
+        await hosted.close();
+      }
+    });
+
     it('accepts Bearer and MURAL\'s apikey scheme, case-insensitively', async () => {
       for (const auth of [`Bearer ${TOKEN}`, `apikey ${TOKEN}`, `APIKEY ${TOKEN}`, `bearer ${TOKEN}`]) {
         assert.equal((await h.raw('GET', `${BASE}/ServiceProviderConfig`, undefined, { authorization: auth })).status, 200);
