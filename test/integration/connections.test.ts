@@ -217,7 +217,7 @@ describe('connections', function () {
       assert.equal((await a.connections.service.test(c.id))?.ok, false);
       const error = shown.messages.find((m) => m.kind === 'error');
       assert.match(String(error?.text), /The certificate of 127\.0\.0\.1:\d+ was issued by a CA that is not trusted here/);
-      assert.deepEqual(error?.items, ['Show Report', 'Trust a CA Certificate…']);
+      assert.deepEqual(error?.items, ['Show Report', 'Trust a CA…']);
 
       await setSetting('scimWorkbench.network.extraCaCertificates', path.join(fixtures, 'ca.crt'));
       assert.equal((await a.connections.service.test(c.id))?.ok, true, 'trusted after the setting names the CA (the client was rebuilt)');

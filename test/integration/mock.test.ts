@@ -379,7 +379,7 @@ describe('mock server in the extension host', function () {
       assert.equal(direct.ok, false);
       assert.equal(!direct.ok && direct.reason, 'portInUse');
       assert.equal(a.mock.state.status, 'error');
-      const shown = answer('showErrorMessage', 'Use a Free Port');
+      const shown = answer('showErrorMessage', 'Use Free Port');
       answer('showInformationMessage', undefined);
       await vscode.commands.executeCommand('scimWorkbench.mock.start');
       assert.match(String(shown.calls[0]?.[0]), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));

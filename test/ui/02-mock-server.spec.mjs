@@ -69,7 +69,7 @@ export default async function (ui, step) {
   });
   await step('palette: SCIM: How to Connect Microsoft Entra opens the walkthrough', async () => {
     await ui.command('SCIM: How to Connect Microsoft Entra');
-    await page.locator('.gettingStartedContainer', { hasText: 'Connect Microsoft Entra to the mock MURAL server' }).first().waitFor({ state: 'visible' });
-    await page.locator('.gettingStartedContainer', { hasText: 'Copy the Tenant URL and Secret Token' }).first().waitFor({ state: 'visible' });
+    await page.locator('.gettingStartedContainer', { hasText: 'Connect Microsoft Entra' }).first().waitFor({ state: 'visible' });
+    await page.locator('.gettingStartedContainer', { hasText: 'Copy the URL and token' }).first().waitFor({ state: 'visible' });
   });
 }

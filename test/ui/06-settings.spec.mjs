@@ -15,7 +15,7 @@ export default async function (ui, step) {
   await step('a category of the table of contents → only its settings', async () => {
     await page.locator('.settings-toc-container .monaco-list-row', { hasText: /^Mock Faults/ }).first().click();
     const items = page.locator('.settings-tree-container .setting-item-contents');
-    await items.filter({ hasText: 'HTTP status of injected faults' }).first().waitFor({ state: 'visible' });
+    await items.filter({ hasText: 'Answer 429 with Retry-After above' }).first().waitFor({ state: 'visible' });
     await ui.until('the other categories to be hidden', async () => (await items.filter({ hasText: 'Port of the mock SCIM server' }).count()) === 0);
   });
 }

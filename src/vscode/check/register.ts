@@ -259,7 +259,7 @@ export class EntraCheck implements vscode.Disposable {
     const shown = uri?.scheme === CHECK_SCHEME ? runs.find((r) => r.uri.toString() === uri.toString()) : undefined;
     if (shown) return shown;
     if (runs.length === 0) {
-      const choice = await vscode.window.showInformationMessage('No Entra provisioning check has run in this window yet.', 'Run Entra Provisioning Check…');
+      const choice = await vscode.window.showInformationMessage('No Entra provisioning check has run in this window yet.', 'Run Check…');
       if (choice) await vscode.commands.executeCommand('scimWorkbench.check.run');
       return undefined;
     }

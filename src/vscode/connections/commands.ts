@@ -123,9 +123,9 @@ export function registerConnectionCommands(commands: Commands, service: Connecti
     if (token === undefined) return undefined;
     const saved = await store.add({ name, tenantUrl: url, authScheme, ...(token.trim() ? { token: token.trim() } : {}) });
     void vscode.window.showInformationMessage(
-      `Connection "${saved.name}" added${token.trim() ? '' : ' without a token (set it with Set Secret Token…)'}.`, 'Test Connection', 'Browse in Directory').then((c) => {
+      `Connection "${saved.name}" added${token.trim() ? '' : ' without a token (set it with Set Secret Token…)'}.`, 'Test Connection', 'Browse').then((c) => {
       if (c === 'Test Connection') void service.test(saved.id);
-      if (c === 'Browse in Directory') void browsing.browse(saved.id);
+      if (c === 'Browse') void browsing.browse(saved.id);
     });
     return saved.id;
   };

@@ -184,8 +184,8 @@ function fixAction(info: ConnectionInfo, status: number | undefined, errorKind: 
   const saved = info.kind === 'saved';
   if (saved && (status === 401 || status === 403)) return { title: 'Set Secret Token…', command: 'scimWorkbench.connections.setToken', args: [info.id] };
   if (saved && (status === 404 || urlInvalid)) return { title: 'Edit Connection…', command: 'scimWorkbench.connections.edit', args: [info.id] };
-  if (errorKind === 'tls') return { title: 'Trust a CA Certificate…', command: 'workbench.action.openSettings', args: [settingId('network.extraCaCertificates')] };
+  if (errorKind === 'tls') return { title: 'Trust a CA…', command: 'workbench.action.openSettings', args: [settingId('network.extraCaCertificates')] };
   if (errorKind === 'proxy' || errorKind === 'timeout' || errorKind === 'dns') return { title: 'Proxy Settings', command: 'workbench.action.openSettings', args: ['http.proxy'] };
-  if (!saved && errorKind === 'refused') return { title: 'Restart Mock SCIM Server', command: 'scimWorkbench.mock.restart', args: [] };
+  if (!saved && errorKind === 'refused') return { title: 'Restart Mock', command: 'scimWorkbench.mock.restart', args: [] };
   return undefined;
 }

@@ -5,8 +5,7 @@ import type { Commands } from '../commands';
 import { MOCK_SECTION, RESTART_KEYS, readMockConfig, settingId } from '../config';
 import { MockServerController, type MockState, type StartResult } from './controller';
 import { registerFaultCommand } from './faults';
-
-export const WALKTHROUGH_ID = 'scim-workbench.scim-workbench#connectEntra';
+import { WALKTHROUGH_ID, WalkthroughProgress } from './walkthrough';
 
 /** Starts the server and tells the user what happened; a taken port offers a free one instead of failing silently. */
 export async function startWithFeedback(mock: MockServerController, port?: number): Promise<StartResult> {
@@ -16,8 +15,8 @@ export async function startWithFeedback(mock: MockServerController, port?: numbe
   );
   if (result.ok) return result;
   if (result.reason === 'portInUse') {
-    const choice = await vscode.window.showErrorMessage(result.message, 'Use a Free Port', 'Change Port Setting');
-    if (choice === 'Use a Free Port') {
+    const choice = await vscode.window.showErrorMessage(result.message, 'Use Free Port', 'Change Port');
+    if (choice === 'Use Free Port') {
       const retry = await mock.start(0);
       if (retry.ok) {
         void vscode.window.showInformationMessage(`Mock SCIM server started on port ${retry.port} (port ${result.port} was taken): ${retry.url}`);
@@ -26,7 +25,7 @@ export async function startWithFeedback(mock: MockServerController, port?: numbe
       }
       return retry;
     }
-    if (choice === 'Change Port Setting') {
+    if (choice === 'Change Port') {
       await vscode.commands.executeCommand('workbench.action.openSettings', settingId('mock.port'));
     }
     return result;
@@ -73,7 +72,8 @@ async function runningUrl(mock: MockServerController): Promise<string | undefine
 /** Builds the mock server's controller and registers everything that drives it; the controller is what the other features use. */
 export function registerMock(context: vscode.ExtensionContext, commands: Commands, output: vscode.LogOutputChannel): MockServerController {
   const mock = new MockServerController(context, output);
-  context.subscriptions.push(mock);
+  const walkthrough = new WalkthroughProgress(mock);
+  context.subscriptions.push(mock, walkthrough);
   const statusBar = vscode.window.createStatusBarItem('scimWorkbench.mockServer', vscode.StatusBarAlignment.Left, 50);
   statusBar.name = 'SCIM Mock Server';
   statusBar.command = 'scimWorkbench.mock.menu';
@@ -149,10 +149,10 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
     }
     const r = await startWithFeedback(mock);
     if (r.ok) {
-      void vscode.window.showInformationMessage(`Mock SCIM server running at ${r.url}`, 'Copy Tenant URL', 'Copy Secret Token', 'How to Connect Entra').then((c) => {
-        if (c === 'Copy Tenant URL') void vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
-        if (c === 'Copy Secret Token') void vscode.commands.executeCommand('scimWorkbench.mock.copySecretToken');
-        if (c === 'How to Connect Entra') void vscode.commands.executeCommand('scimWorkbench.mock.connectEntra');
+      const message = `Mock SCIM server running at ${r.url} — [how to connect Microsoft Entra](command:scimWorkbench.mock.connectEntra)`;
+      void vscode.window.showInformationMessage(message, 'Copy URL', 'Copy Token').then((c) => {
+        if (c === 'Copy URL') void vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
+        if (c === 'Copy Token') void vscode.commands.executeCommand('scimWorkbench.mock.copySecretToken');
       });
     }
   });
@@ -172,6 +172,7 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
   commands.register('scimWorkbench.mock.copyTenantUrl', async () => copy('Tenant URL', await runningUrl(mock)));
   commands.register('scimWorkbench.mock.copySecretToken', async () => {
     await copy('Secret token', await mock.token());
+    walkthrough.tokenCopied();
     await tellTokenStorage(context, mock, false);
   });
   commands.register('scimWorkbench.mock.regenerateSecretToken', async () => {

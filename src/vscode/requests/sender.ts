@@ -133,10 +133,11 @@ export class RequestSender implements vscode.Disposable {
     this.log.warn(`${request.method} ${redact(request.url, secrets)}: ${message}${target ? ` [${target.name}]` : ''}`);
     this.showState(`$(error) ${request.method} failed`, message, 'scimWorkbench.output.show');
     const kind = e instanceof HttpError ? e.kind : undefined;
-    const settings = kind === 'tls' ? { title: 'Trust a CA Certificate…', key: settingId('network.extraCaCertificates') }
+    const settings = kind === 'tls' ? { title: 'Trust a CA…', key: settingId('network.extraCaCertificates') }
       : kind === 'proxy' || kind === 'timeout' || kind === 'dns' || /proxy/i.test(message) ? { title: 'Proxy Settings', key: 'http.proxy' }
         : undefined;
-    const actions = [...(target ? ['Test Connection'] : []), ...(settings ? [settings.title] : []), 'Show Output'];
+    // At most two buttons: the connection's test, then the setting that may fix it or the log.
+    const actions = [...(target ? ['Test Connection'] : []), settings ? settings.title : 'Show Output'];
     void vscode.window.showErrorMessage(`${request.method} ${shortPath(request.url)} failed: ${message}`, ...actions).then((choice) => {
       if (choice === 'Test Connection' && target) void vscode.commands.executeCommand('scimWorkbench.connections.test', target.id);
       if (settings && choice === settings.title) void vscode.commands.executeCommand('workbench.action.openSettings', settings.key);
