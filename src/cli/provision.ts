@@ -8,7 +8,7 @@ import { MURAL_TENANT_URL } from '../client/tenantUrl';
 import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
 import { loadConfigurationText } from '../entra';
 import { ConfigurationError, fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
-import { DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
+import { DEFAULT_CONCURRENCY, DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
 import { cycleLine, formatRun, LOG_FORMATS, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
@@ -46,6 +46,9 @@ Options:
   --allow-deletes        Allow the staged deletions: the next cycle sends them (Entra's "Allow deletes")
   --restart              Restart provisioning first: an initial cycle, escrows and quarantine cleared, links kept
   --member-batch N       Members per group PATCH (default ${DEFAULT_MEMBER_BATCH}; Entra does not document its own)
+  --concurrency N        Objects in flight at once (default ${DEFAULT_CONCURRENCY}; Entra does not document its own)
+  --exchanges WHICH      Which log entries keep the HTTP exchanges they caused: all (default), failures or none
+                         (for large directories: the log then holds the decisions only)
   --format FORMAT        text (default), json ({"cycles":[…],"entries":[…]}, entries shaped like Graph's
                          provisioningObjectSummary) or csv (one row per log entry)
   --output FILE          Write the log to FILE; stdout then gets one line per cycle
@@ -128,6 +131,8 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         cycles: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'member-batch': { type: 'string' },
+        concurrency: { type: 'string' },
+        exchanges: { type: 'string', default: 'all' },
         'deletion-threshold': { type: 'string' },
         'allow-deletes': { type: 'boolean', default: false },
         restart: { type: 'boolean', default: false },
@@ -142,6 +147,8 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const format = oneOf<LogFormat>('format', values.format as string, LOG_FORMATS);
       const cycles = positive('cycles', values.cycles, 1, 100);
       const memberBatchSize = positive('member-batch', values['member-batch'], DEFAULT_MEMBER_BATCH, 1000);
+      const concurrency = positive('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 256);
+      const keepExchanges = oneOf('exchanges', values.exchanges as string, ['all', 'failures', 'none'] as const);
       const deletionThreshold = values['deletion-threshold'] !== undefined ? positive('deletion-threshold', values['deletion-threshold'], 1, 10_000_000) : undefined;
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
       const dryRun = values['dry-run'] === true;
@@ -173,7 +180,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
             throw e;
           }
           const result = await runCycle({
-            directory, configuration, state, target, dryRun, memberBatchSize, signal: abort.signal,
+            directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, signal: abort.signal,
             ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
           });
           summaries.push(result.cycle);

@@ -31,6 +31,8 @@ import type { EngineState, ObjectLink } from './state';
 export const CYCLE_INTERVAL_MS = 40 * 60 * 1000;
 /** Members per PATCH: not documented by Entra (§4.6); configurable. */
 export const DEFAULT_MEMBER_BATCH = 25;
+/** Objects in flight at once: not documented by Entra (§7.1); configurable. */
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface CycleTarget {
   /** A new Session per object, so each log entry gets exactly the exchanges it caused. */
@@ -60,6 +62,10 @@ export interface CycleOptions {
   readonly clock?: () => number;
   /** Default: Entra's published thresholds. */
   readonly thresholds?: QuarantineThresholds;
+  /** Users (then groups) processed at the same time. Entra does not document its own; default 4. */
+  readonly concurrency?: number;
+  /** Which entries keep the HTTP exchanges they caused: all (default), failures only, or none (large directories). */
+  readonly keepExchanges?: 'all' | 'failures' | 'none';
   /**
    * Prevent accidental deletions: a cycle that would disable or delete more objects than this stages them
    * (StagedDelete) and quarantines the job until they are allowed. Off when undefined.
@@ -259,7 +265,9 @@ class Cycle {
 
   finish(run: ObjectRun, link: ObjectLink | undefined): void {
     const end = this.clock();
-    const exchanges: Exchange[] = run.session.take();
+    const taken: Exchange[] = run.session.take();
+    const keep = this.o.keepExchanges ?? 'all';
+    const exchanges = keep === 'all' || (keep === 'failures' && run.status === 'failure') ? taken : [];
     if (run.membership) {
       if (run.status === 'failure') this.stats.memberships.failed++;
       else this.stats.memberships.updated++;
@@ -802,19 +810,32 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
   const pass = async <T extends SourceUser | SourceGroup>(phase: 'users' | 'groups', objects: readonly T[], table: Record<string, ObjectLink>,
     fingerprint: (o: T) => string, name: (o: T) => string, visit: (o: T, link: ObjectLink) => Promise<void>, unchanged?: (o: T, link: ObjectLink) => void) => {
     let done = 0;
-    for (const o of objects) {
-      c.checkSignal();
-      const fp = fingerprint(o);
-      const existing = table[o.id];
-      if (changed(existing, fp)) {
-        const link = ensureLink(table, o.id, name(o));
-        await visit(o, link);
-        if (!c.held.has(o.id)) link.fingerprint = fp;
-      } else if (existing) {
-        unchanged?.(o, existing);
+    let next = 0;
+    let stop: unknown;
+    // A few workers take the next object in turn; a stop ends each after its object in progress.
+    const worker = async () => {
+      while (next < objects.length && stop === undefined) {
+        const o = objects[next++];
+        try {
+          c.checkSignal();
+          const fp = fingerprint(o);
+          const existing = table[o.id];
+          if (changed(existing, fp)) {
+            const link = ensureLink(table, o.id, name(o));
+            await visit(o, link);
+            if (!c.held.has(o.id)) link.fingerprint = fp;
+          } else if (existing) {
+            unchanged?.(o, existing);
+          }
+        } catch (e) {
+          stop ??= e;
+        }
+        if (++done % 500 === 0 || done === objects.length) report(phase, done, objects.length);
       }
-      if (++done % 500 === 0 || done === objects.length) report(phase, done, objects.length);
-    }
+    };
+    const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, objects.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (stop !== undefined) throw stop;
   };
 
   if (state.disabled) {

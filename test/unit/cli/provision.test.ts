@@ -111,6 +111,17 @@ describe('cli/provision', () => {
     assert.match(healed.err(), /Next cycle at/);
   });
 
+  it('--exchanges failures keeps the requests of failed entries only; --concurrency 1 keeps the directory\'s order', async () => {
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'd.entra-directory.json', '--url', h.url, '--format', 'json', '--exchanges', 'failures', '--concurrency', '1']), 1);
+    const { entries } = JSON.parse(c.out());
+    assert.ok(entries.some((e: any) => e.provisioningStatusInfo.status === 'failure'));
+    for (const e of entries) assert.equal(e.exchanges.length > 0, e.provisioningStatusInfo.status === 'failure', e.sourceIdentity.displayName);
+    const users = sampleDirectory({ users: 10, groups: 2 }) as any;
+    const order = [...users.users, ...users.deletedUsers].map((u: any) => u.userPrincipalName);
+    assert.deepEqual(entries.filter((e: any) => e.sourceIdentity.identityType === 'User').map((e: any) => e.sourceIdentity.displayName), order);
+  });
+
   it('--dry-run sends no writes', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--dry-run']), 0);
@@ -132,6 +143,8 @@ describe('cli/provision', () => {
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--format', 'xml'], /--format must be text, json or csv/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--cycles', '0'], /--cycles must be a whole number from 1 to 100/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--deletion-threshold', 'x'], /--deletion-threshold must be a whole number/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--exchanges', 'some'], /--exchanges must be all, failures or none/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--concurrency', '999'], /--concurrency must be a whole number from 1 to 256/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
       [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],
       [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],
