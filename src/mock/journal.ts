@@ -35,6 +35,12 @@ export interface Snapshot {
 export interface JournalOptions {
   /** Applies one loaded record (header excluded); throws to reject the file. */
   onRecord(record: Record<string, unknown>, line: number): void;
+  /**
+   * A batch of lines could not be written (disk full, I/O error): the file was cut back to its last complete
+   * line and the batch's appends reject with a StorageError. The caller must drop the changes it applied in
+   * memory (reload() replays the file); later appends try the disk again.
+   */
+  onWriteError?(error: StorageError): void;
   /** Captures the directory for compaction; called synchronously. */
   snapshot(): Snapshot;
   /** Compaction starts once the lines appended since the last snapshot exceed max(this, snapshot size). Default 4 MiB. */
@@ -101,6 +107,14 @@ export class JournalError extends Error {
   }
 }
 
+/** Writing to the data file failed (code: ENOSPC, EDQUOT, EIO…); the change was not saved. */
+export class StorageError extends JournalError {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -145,6 +159,8 @@ export class Journal {
   private snapshotBytes = 0;
   private bytes = 0;
   private compaction: Promise<void> | undefined;
+  /** Failed writes so far: a compaction whose snapshot may hold a change that was then dropped is abandoned. */
+  private writeFailures = 0;
   private readonly compactAfter: number;
 
   private constructor(readonly file: string, private fd: number, private readonly options: JournalOptions, size: number, private readonly lock: string) {
@@ -204,13 +220,7 @@ export class Journal {
     let sliceStart = performance.now();
     for (let start = headerEnd + 1, n = 2; start < end; n++) {
       const next = data.indexOf(10, start);
-      const rec = Journal.parseLine(file, data.toString('utf8', start, next), n);
-      try {
-        options.onRecord(rec, n);
-      } catch (e) {
-        throw new JournalError(`${file} line ${n} cannot be applied: ${(e as Error).message}`);
-      }
-      if (typeof rec.seq === 'number' && rec.seq > seq) seq = rec.seq;
+      seq = Math.max(seq, Journal.applyLine(file, data.toString('utf8', start, next), n, options.onRecord));
       start = next + 1;
       if ((n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -220,6 +230,36 @@ export class Journal {
     if (end < data.length) await fs.promises.truncate(file, end);
     const fd = await openFd(file, 'a');
     return { journal: new Journal(file, fd, options, end, lock), seq };
+  }
+
+  /** Parses and applies record line `n`; returns its seq (0 without one). */
+  private static applyLine(file: string, line: string, n: number, onRecord: JournalOptions['onRecord']): number {
+    const rec = Journal.parseLine(file, line, n);
+    try {
+      onRecord(rec, n);
+    } catch (e) {
+      throw new JournalError(`${file} line ${n} cannot be applied: ${(e as Error).message}`);
+    }
+    return typeof rec.seq === 'number' ? rec.seq : 0;
+  }
+
+  /**
+   * Replays the data file as it is now through options.onRecord, synchronously (after a failed write, so that
+   * memory holds exactly what the file keeps); returns the highest seq. Lines queued but not written are not in it.
+   */
+  reload(): number {
+    const data = fs.readFileSync(this.file);
+    const end = data.lastIndexOf(10) + 1;
+    const headerEnd = data.indexOf(10);
+    if (headerEnd < 0) return 0;
+    const header = Journal.parseLine(this.file, data.toString('utf8', 0, headerEnd), 1);
+    let seq = typeof header.seq === 'number' ? header.seq : 0;
+    for (let start = headerEnd + 1, n = 2; start < end; n++) {
+      const next = data.indexOf(10, start);
+      seq = Math.max(seq, Journal.applyLine(this.file, data.toString('utf8', start, next), n, this.options.onRecord));
+      start = next + 1;
+    }
+    return seq;
   }
 
   private static parseLine(file: string, line: string, n: number): Record<string, unknown> {
@@ -263,8 +303,19 @@ export class Journal {
       written = writeAllSync(this.fd, this.batchText(batch));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      this.failure = new JournalError(`The data file ${this.file} could not be written (${code ?? (e as Error).message}); later changes are kept in memory only. Fix the disk or permissions and restart the server.`);
-      batch.reject(this.failure);
+      // A partial write leaves a torn line: cut the file back to its last complete one before anything else.
+      let cut = true;
+      try {
+        fs.ftruncateSync(this.fd, this.bytes);
+      } catch {
+        cut = false;
+      }
+      const error = new StorageError(`Storage failed: the data file ${this.file} could not be written (${code ?? (e as Error).message}); the change was not saved nor applied.${code === 'ENOSPC' || code === 'EDQUOT' ? ' Free some disk space; the server keeps running and saves again once it can.' : ''}`, code);
+      // Unless the torn line is gone, appending more would damage the file: refuse until a restart.
+      if (!cut) this.failure = error;
+      this.writeFailures++;
+      batch.reject(error);
+      this.options.onWriteError?.(error);
       return;
     }
     this.bytes += written;
@@ -303,6 +354,7 @@ export class Journal {
     const tmp = `${this.file}.compacting`;
     let tmpFd: number | undefined;
     let renamed = false;
+    const failuresBefore = this.writeFailures;
     try {
       const snap = this.options.snapshot();
       this.tail = [];
@@ -319,7 +371,7 @@ export class Journal {
         size += buf.length;
       }
       await fsyncFd(tmpFd);
-      if (this.closed || this.failure) return;
+      if (this.closed || this.failure || this.writeFailures !== failuresBefore) return;
       // The switch, synchronous: lines written to the old file since the capture go to the new one, which
       // then takes over. Queued batches are written after it (their lines up to snap.seq are skipped).
       if (this.tail.length > 0) size += writeAllSync(tmpFd, this.tail.join('\n') + '\n');

@@ -12,7 +12,7 @@ import { parsePaging, project, sortResources } from '../scim/projection';
 import { checkRequired, coreAttributes, normalizeResource, type Resource } from '../scim/resource';
 import { RESOURCE_TYPES, URN, resolveAttribute, type ResourceTypeName } from '../scim/schemas';
 import { deepEqual, getProp, isObject } from '../scim/values';
-import { Journal } from './journal';
+import { Journal, StorageError } from './journal';
 import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
 import { MuralRules } from './rules';
 import { UserGenerator, workspaceName } from './seed';
@@ -72,6 +72,8 @@ export type ChangeEvent =
   | { type: 'reactivated'; resourceType: 'User'; id: string; display: string }
   | { type: 'membersAdded' | 'membersRemoved'; resourceType: 'Group'; id: string; display: string; userIds: string[] }
   | { type: 'reset' }
+  /** Memory was reloaded from the data file after a write to it failed: changes announced since may be gone. */
+  | { type: 'reloaded' }
   | { type: 'seeded'; users: number; groups: number };
 
 export interface ServiceEvents {
@@ -267,6 +269,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
           svc.store.apply(clean);
         },
         snapshot: () => svc.store.snapshot(),
+        onWriteError: (e) => svc.rollBack(e),
         compactAfterBytes: options.compactAfterBytes,
         onCompactionError: (e) => svc.emit('warning', e),
       });
@@ -509,9 +512,32 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   private commit(rec: DirectoryRecord, dataJson?: string): Promise<void> {
     this.store.apply(rec);
     if (!this.journal) return RESOLVED;
-    if (dataJson === undefined) return this.journal.append(rec.seq, JSON.stringify(rec));
-    const head = JSON.stringify({ ...rec, data: undefined });
-    return this.journal.append(rec.seq, `${head.slice(0, -1)},"data":${dataJson}}`);
+    let line: string;
+    if (dataJson === undefined) {
+      line = JSON.stringify(rec);
+    } else {
+      const head = JSON.stringify({ ...rec, data: undefined });
+      line = `${head.slice(0, -1)},"data":${dataJson}}`;
+    }
+    const saved = this.journal.append(rec.seq, line).catch((e: unknown) => {
+      // RFC 4918 §11.5: 507 Insufficient Storage, "unable to store the representation needed to complete the request".
+      throw e instanceof StorageError ? new ScimError(507, undefined, e.message) : e;
+    });
+    // Callers that start many writes (seed) await only the last; an earlier failure must not go unhandled.
+    saved.catch(() => undefined);
+    return saved;
+  }
+
+  /**
+   * A write to the data file failed: memory is replaced by what the file holds, so the changes of the failed
+   * batch (already applied in memory, see commit) are undone, and views are told to read everything again.
+   */
+  private rollBack(error: StorageError): void {
+    this.store.clear();
+    this.store.seq = 0;
+    this.store.seq = Math.max(this.store.seq, (this.journal as Journal).reload());
+    this.emit('warning', error);
+    this.emitChange({ type: 'reloaded' });
   }
 
   /** Stores a user record and caches the user's JSON, both from one serialisation of its data. */

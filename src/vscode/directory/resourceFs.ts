@@ -27,7 +27,7 @@ export const CHANGE_BATCH_MS = 100;
 
 /** The resource documents a directory change touches: the resource itself and the other side of memberships. */
 function touched(e: ChangeEvent): { kind: Kind; id: string; deleted: boolean }[] {
-  if (e.type === 'reset' || e.type === 'seeded') return [];
+  if (e.type === 'reset' || e.type === 'seeded' || e.type === 'reloaded') return [];
   const self = { kind: e.resourceType === 'User' ? 'Users' as const : 'Groups' as const, id: e.id, deleted: e.type === 'deleted' };
   if (e.type === 'membersAdded' || e.type === 'membersRemoved') return [self, ...e.userIds.map((id) => ({ kind: 'Users' as const, id, deleted: false }))];
   if (e.type === 'deactivated') return [self, ...e.lostWorkspaces.map((w) => ({ kind: 'Groups' as const, id: w.id, deleted: false }))];
@@ -70,6 +70,9 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
     if (this.open.size === 0) return;
     if (e.type === 'reset') {
       for (const [key, uri] of this.open) this.pending.set(key, { type: vscode.FileChangeType.Deleted, uri });
+    }
+    if (e.type === 'reloaded') {
+      for (const [key, uri] of this.open) this.pending.set(key, { type: vscode.FileChangeType.Changed, uri });
     }
     for (const t of touched(e)) {
       const key = resourceUri(t.kind, t.id).toString();
