@@ -56,7 +56,10 @@ describe('Entra provisioning check in the extension host', function () {
 
     const doc = await waitFor('the report document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'scim-check'));
     assert.equal(doc.languageId, 'markdown');
-    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === doc), 'the report is shown');
+    const preview = await waitFor('the rendered report', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && /entra-check-mock-mural-server\.md/.test(t.label)));
+    assert.ok(preview.isActive, 'the report opens rendered (a Markdown preview), not as source');
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document === doc), 'the source is not shown');
     const text = doc.getText();
     assert.match(text, /^# Entra provisioning check: Mock MURAL server\n\n\*\*Passed: 30 passed, 0 failed/);
     assert.match(text, /\| 15 \| \[Remove a member \(legacy value list\)\]\(#15-remove-a-member-legacy-value-list\) \| ✔ passed \|/);
@@ -66,7 +69,8 @@ describe('Entra provisioning check in the extension host', function () {
     assert.match(text, /Authorization: Bearer \*\*\*/);
     // Starting the mock may first tell where its token is kept (a web host's secret storage forgets it).
     const verdict = await waitFor('the verdict message', () => told.calls.find((c) => /Entra provisioning check of/.test(String(c[0]))));
-    assert.match(String(verdict[0]), /Entra provisioning check of "Mock MURAL server" passed/);
+    assert.equal(String(verdict[0]), `Entra provisioning check of "Mock MURAL server" passed: the endpoint answers all ${report.steps.length} steps as Entra expects.`);
+    assert.deepEqual(verdict.slice(1), ['Save Report…', 'Show Source']);
     const left = [...(a.mock.service?.store.users.values() ?? [])].filter((u) => String(u.data.userName).startsWith('entra.check.'));
     assert.equal(left.length, 0, 'the test users were deleted');
   });

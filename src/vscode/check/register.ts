@@ -86,9 +86,8 @@ export class EntraCheck implements vscode.Disposable {
       return undefined;
     }
     const run = await this.record(target, report);
-    // Beside the editor the user works in; with none open, in the editor area itself (no empty column left).
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    await this.documents.show(run.uri, 'markdown', { viewColumn: column, preview: false });
+    // Rendered, beside the editor the user works in; with none open, in the editor area itself (no empty column left).
+    await vscode.commands.executeCommand(vscode.window.activeTextEditor ? 'markdown.showPreviewToSide' : 'markdown.showPreview', run.uri);
     void this.tell(run);
     return report;
   }
@@ -130,16 +129,18 @@ export class EntraCheck implements vscode.Disposable {
 
   private async tell(run: CheckRun): Promise<void> {
     const r = run.report;
-    const actions = ['Open Preview', 'Save Report…'];
+    const actions = ['Save Report…', 'Show Source'];
     const failed = r.steps.find((s) => s.verdict === 'fail');
+    const of = `Entra provisioning check of "${run.name}"`;
+    // The verdict once, in words; the counts only where they add something (the report has them all).
     const choice = r.cancelled
-      ? await vscode.window.showWarningMessage(`Entra provisioning check of "${run.name}" cancelled; the test users and group it created were deleted. ${verdictLine(r)}`, ...actions)
+      ? await vscode.window.showWarningMessage(`${of} cancelled after ${r.steps.length - r.skipped} of ${r.steps.length} steps; the test users and group it created were deleted.`, ...actions)
       : failed
-        ? await vscode.window.showErrorMessage(`Entra provisioning check of "${run.name}" failed at "${failed.title}": ${failed.summary} ${verdictLine(r)}`, ...actions)
+        ? await vscode.window.showErrorMessage(`${of} failed at "${failed.title}": ${failed.summary}${r.failed > 1 ? ` (${r.failed} steps failed)` : ''}`, ...actions)
         : r.warnings > 0
-          ? await vscode.window.showWarningMessage(`Entra provisioning check of "${run.name}" passed with warnings. ${verdictLine(r)}`, ...actions)
-          : await vscode.window.showInformationMessage(`Entra provisioning check of "${run.name}" passed: the endpoint answers every step as Entra expects. ${verdictLine(r)}`, ...actions);
-    if (choice === 'Open Preview') await vscode.commands.executeCommand('markdown.showPreviewToSide', run.uri);
+          ? await vscode.window.showWarningMessage(`${of} passed with ${r.warnings === 1 ? 'a warning' : `${r.warnings} warnings`}.`, ...actions)
+          : await vscode.window.showInformationMessage(`${of} passed: the endpoint answers all ${r.steps.length} steps as Entra expects.`, ...actions);
+    if (choice === 'Show Source') await this.documents.show(run.uri, 'markdown', { viewColumn: vscode.ViewColumn.Active, preview: false });
     else if (choice === 'Save Report…') await this.save(run.uri);
   }
 
