@@ -20,7 +20,7 @@
 //   capture and renames the file over the data file. A crash at any point leaves either the old file or the
 //   new one, both complete (a power loss can cost the lines written since the last fsync, as always).
 import * as fs from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export const JOURNAL_FORMAT = 'scim-workbench-directory';
 export const JOURNAL_VERSION = 1;
@@ -125,23 +125,79 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Takes `<file>.lock` (holding this process's id) so that two servers never append to one data file; a lock
- * whose process is gone (killed) is taken over.
+ * The file `file` names, links resolved: the lock, the appends and compaction's rename all act on it, so a
+ * symlinked data file stays a link to the file that gets the writes. A missing file (or a link to one) resolves
+ * through its folder.
+ */
+async function realFile(file: string): Promise<string> {
+  let path = resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await fs.promises.realpath(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const st = await fs.promises.lstat(path).catch(() => undefined);
+    if (!st?.isSymbolicLink()) return join(await fs.promises.realpath(dirname(path)), basename(path));
+    path = resolve(dirname(path), await fs.promises.readlink(path));
+  }
+  throw new JournalError(`${file}: too many symbolic links.`);
+}
+
+const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
+
+/** Makes `lock` hold `text` in one step (a reader never sees it empty): exclusively, or replacing what is there. */
+async function writeLockFile(lock: string, text: string, exclusive: boolean): Promise<void> {
+  const tmp = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await fs.promises.writeFile(tmp, text, { mode: 0o600 });
+  try {
+    if (exclusive) await fs.promises.link(tmp, lock);
+    else await fs.promises.rename(tmp, lock);
+  } finally {
+    await fs.promises.rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Takes `<file>.lock` (holding this process's id; `file` is the resolved data file) so that two servers never
+ * append to one data file. A lock whose process is gone (killed) is taken over, one process at a time: the
+ * takeover holds `<file>.lock.takeover` while it checks the old lock again and replaces it, so two servers
+ * started together cannot both take it.
  */
 async function acquireLock(file: string): Promise<string> {
   const lock = `${file}.lock`;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const mine = String(process.pid);
+  const inUse = (pid: number) => new JournalError(`${file} is in use by another SCIM Workbench server (process ${pid}${pid === process.pid ? ', this one' : ''}). Stop that server first, or use another data file.`);
+  const holder = async () => Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim());
+  const alive = (pid: number) => Number.isInteger(pid) && pid > 0 && processAlive(pid);
+  for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      await fs.promises.writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      await writeLockFile(lock, mine, true);
       return lock;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const pid = Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
-      throw new JournalError(`${file} is in use by another SCIM Workbench server (process ${pid}${pid === process.pid ? ', this one' : ''}). Stop that server first, or use another data file.`);
+    const pid = await holder();
+    if (alive(pid)) throw inUse(pid);
+    const takeover = `${lock}.takeover`;
+    try {
+      await fs.promises.writeFile(takeover, mine, { flag: 'wx', mode: 0o600 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // Another process is taking over; a takeover left by a killed process is cleared after a few seconds.
+      const st = await fs.promises.stat(takeover).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 5000) await fs.promises.rm(takeover, { force: true });
+      await sleep(20);
+      continue;
     }
-    await fs.promises.rm(lock, { force: true });
+    try {
+      const again = await holder();
+      if (alive(again)) throw inUse(again);
+      await writeLockFile(lock, mine, false);
+      return lock;
+    } finally {
+      await fs.promises.rm(takeover, { force: true });
+    }
   }
   throw new JournalError(`Could not lock ${file}: another server keeps taking ${lock}. Stop it, or use another data file.`);
 }
@@ -170,8 +226,14 @@ export class Journal {
   }
 
   /** Opens (or creates) the data file, replays it through options.onRecord, and returns the journal and the highest seq seen. */
-  static async open(file: string, options: JournalOptions): Promise<{ journal: Journal; seq: number }> {
+  static async open(path: string, options: JournalOptions): Promise<{ journal: Journal; seq: number }> {
+    await fs.promises.mkdir(dirname(path), { recursive: true });
+    const file = await realFile(path);
     await fs.promises.mkdir(dirname(file), { recursive: true });
+    const st = await fs.promises.stat(file).catch(() => undefined);
+    if (st && st.nlink > 1) {
+      throw new JournalError(`${path} has ${st.nlink} names (hard links): a server started on another name could write to it too, and a compaction would split them. Use a copy with one name.`);
+    }
     const lock = await acquireLock(file);
     try {
       return await Journal.load(file, options, lock);
