@@ -6,6 +6,7 @@ import { Commands } from './vscode/commands';
 import { registerConnections, type ConnectionsFeature } from './vscode/connections/register';
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
+import { registerProvisioningConfigurations } from './vscode/entra/register';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import type { ResourceFileSystem } from './vscode/directory/resourceFs';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   registerEntraCheck(context, commands, connections.service);
   const requests = registerRequests(context, commands, connections, output);
   const diagnostics = registerPayloadDiagnostics(context, commands, output);
+  registerProvisioningConfigurations(context, commands, diagnostics.linter);
   return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
 }
 

@@ -4,4 +4,7 @@ export { RULES, applyFix, type Fix, type Problem, type RuleCode, type RuleInfo, 
 export type { PayloadKind } from './kinds';
 export { loadMappingTable, type LoadedMapping } from './mappingFile';
 export { completionsAt, describeAttributeAt, type AssistOptions, type Completion, type CompletionResult, type HoverInfo } from './assist';
-export { validateProvisioningConfiguration, isProvisioningConfiguration, PROVISIONING_FILE } from './provisioning';
+export {
+  validateProvisioningConfiguration, isProvisioningConfiguration, PROVISIONING_FILE, provisioningHoverAt, provisioningCompletionsAt, mappingLocations, mappingAt,
+  type ProvisioningHover, type ProvisioningCompletion, type MappingLocation,
+} from './provisioning';

@@ -1,8 +1,11 @@
 // Diagnostics of a provisioning configuration file (Entra's synchronizationSchema): the loader's and the
 // linter's problems (src/entra) placed in the text — at the JSON value of their path, or inside an
 // expression string at the exact characters (escapes counted). Shared by the editor and `scim-workbench lint`.
-import { findNodeAtLocation, getNodeValue, type JSONPath } from 'jsonc-parser';
-import { isSynchronizationSchema, loadConfiguration } from '../entra';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
+import {
+  FUNCTIONS, KEYWORDS, findFunction, findObject, findOperator, isSynchronizationSchema, loadConfiguration, loadConfigurationText, parseExpression,
+  type AttributeDefinition, type AttributeMappingDefinition, type Expr, type FunctionSpec, type JsonPath, type ObjectDefinition, type ProvisioningConfiguration,
+} from '../entra';
 import { lintConfiguration } from '../entra/lint';
 import { rangeAtPath as rangeAt, rangeInString, Reporter, valueRange } from './json';
 import type { Problem } from './rules';
@@ -53,4 +56,197 @@ export function validateProvisioningConfiguration(text: string): { problems: Pro
     if (r.problems[last].severity !== p.severity) r.problems[last] = { ...r.problems[last], severity: p.severity };
   }
   return { problems: r.problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hover, completion and CodeLens positions in provisioning configuration files.
+
+/** Where a position falls in a provisioning configuration. */
+interface Located {
+  readonly root: Node;
+  readonly node: Node;
+  readonly path: JSONPath;
+  readonly config?: ProvisioningConfiguration;
+}
+
+function locate(text: string, offset: number): Located | undefined {
+  const { root, errors } = readTree(text, { allowTrailingComma: true });
+  if (!root || errors.length > 0) return undefined;
+  const node = findNodeAtOffset(root, offset);
+  if (!node || node.type !== 'string') return undefined;
+  let config: ProvisioningConfiguration | undefined;
+  try {
+    config = loadConfiguration(getNodeValue(root)).config;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  return { root, node, path: getNodePath(node), config };
+}
+
+/** The source object definition of the object mapping at `path` (…objectMappings[j]…). */
+function sourceObjectAt(config: ProvisioningConfiguration | undefined, path: JSONPath): ObjectDefinition | undefined {
+  if (!config || path[0] !== 'synchronizationRules' || path[2] !== 'objectMappings') return undefined;
+  const rule = config.rules.find((r) => r.path[1] === path[1]);
+  const om = rule?.objectMappings.find((m) => m.path[3] === path[3]);
+  return rule && om ? findObject(config, rule.sourceDirectoryName, om.sourceObjectName) : undefined;
+}
+
+const isExpressionPath = (path: JSONPath) => path.length === 8 && path[4] === 'attributeMappings' && path[6] === 'source' && path[7] === 'expression';
+
+/** The decoded offset inside a string node of a document offset. */
+function decodedOffset(text: string, node: Node, offset: number): number {
+  let raw = node.offset + 1;
+  let decoded = 0;
+  while (raw < offset && raw < node.offset + node.length - 1) {
+    raw += text.charCodeAt(raw) === 0x5c ? (text[raw + 1] === 'u' ? 6 : 2) : 1;
+    decoded++;
+  }
+  return decoded;
+}
+
+export interface ProvisioningHover {
+  readonly contents: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+function describeAttribute(a: AttributeDefinition, objectName: string): string {
+  return `**[${a.name}]** — ${a.type}${a.multivalued ? ', multi-valued' : ''}${a.required ? ', required' : ''} attribute of ${objectName} in this file's directories.`
+    + (a.multivalued ? '\n\nPick values with `Item`, `Join` or `Count`; scoping filters cannot test it.' : '');
+}
+
+function describeFunction(f: FunctionSpec): string {
+  return `**${f.signature}**\n\n${f.doc}${f.example ? `\n\n\`${f.example}\`` : ''}\n\n[Entra's function reference](https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data#${f.name.toLowerCase()})`;
+}
+
+/** The innermost expression node containing a decoded offset. */
+function nodeAt(e: Expr, at: number): Expr | undefined {
+  if (at < e.start || at > e.end) return undefined;
+  if (e.kind === 'call') {
+    for (const a of e.args) if (a.kind !== 'empty') { const inner = nodeAt(a, at); if (inner) return inner; }
+  } else if (e.kind === 'compare') {
+    return nodeAt(e.left, at) ?? nodeAt(e.right, at) ?? e;
+  }
+  return e;
+}
+
+/** Hover documentation of the function, attribute, keyword or scoping operator at an offset. */
+export function provisioningHoverAt(text: string, offset: number): ProvisioningHover | undefined {
+  const at = locate(text, offset);
+  if (!at) return undefined;
+  const { node, path } = at;
+  if (path[path.length - 1] === 'operatorName' && path.includes('clauses')) {
+    const op = findOperator(String(node.value));
+    return op ? { contents: `**${op.name}** — ${op.doc}${op.unary ? ' Takes no value.' : ''}`, ...valueRange(node) } : undefined;
+  }
+  if (!isExpressionPath(path)) return undefined;
+  const parsed = parseExpression(String(node.value));
+  if (!parsed.ok) return undefined;
+  const d = decodedOffset(text, node, offset);
+  const e = nodeAt(parsed.expr, d);
+  if (!e) return undefined;
+  const range = (start: number, end: number) => rangeInString(text, node, start, end - start);
+  if (e.kind === 'call') {
+    const f = findFunction(e.name);
+    return f && d <= e.nameEnd ? { contents: describeFunction(f), ...range(e.start, e.nameEnd) } : undefined;
+  }
+  if (e.kind === 'attribute') {
+    const object = sourceObjectAt(at.config, path);
+    const a = object?.attributes.find((x) => x.name === e.name);
+    return { contents: a ? describeAttribute(a, object!.name) : `**[${e.name}]** — not an attribute of the source object in this file's directories.`, ...range(e.start, e.end) };
+  }
+  if (e.kind === 'keyword') {
+    const doc = KEYWORDS.get(e.name);
+    return doc ? { contents: `**${e.name}** — ${doc}`, ...range(e.start, e.end) } : undefined;
+  }
+  return undefined;
+}
+
+export interface ProvisioningCompletion {
+  readonly label: string;
+  readonly kind: 'function' | 'attribute' | 'keyword';
+  /** The JSON-escaped text that replaces [offset, offset + length). */
+  readonly insertText: string;
+  readonly detail: string;
+  readonly documentation?: string;
+}
+
+/** Completion inside an expression string: `[attributes]` after `[`, function names and keywords elsewhere. */
+export function provisioningCompletionsAt(text: string, offset: number): { offset: number; length: number; items: ProvisioningCompletion[] } | undefined {
+  const at = locate(text, offset);
+  if (!at || !isExpressionPath(at.path)) return undefined;
+  const { node } = at;
+  const value = String(node.value);
+  const d = decodedOffset(text, node, offset);
+  const before = value.slice(0, d);
+  const open = before.lastIndexOf('[');
+  const escape = (s: string) => JSON.stringify(s).slice(1, -1);
+  if (open > before.lastIndexOf(']') && before.lastIndexOf('"', d) <= open) {
+    const object = sourceObjectAt(at.config, at.path);
+    if (!object) return undefined;
+    const closed = value[d] === ']' || /^[\w-]*\]/.test(value.slice(d));
+    const end = closed ? value.indexOf(']', d) : d;
+    const r = rangeInString(text, node, open + 1, end - open - 1);
+    return {
+      ...r,
+      items: object.attributes.map((a) => ({ label: a.name, kind: 'attribute', insertText: escape(closed ? a.name : `${a.name}]`), detail: `${a.type}${a.multivalued ? ' (multi-valued)' : ''}`, documentation: describeAttribute(a, object.name) })),
+    };
+  }
+  const word = /[A-Za-z_]\w*$/.exec(before);
+  // Inside a string literal of the expression nothing is completed.
+  if ((before.replace(/\\./g, '').match(/"/g) ?? []).length % 2 === 1) return undefined;
+  const start = word ? d - word[0].length : d;
+  const r = rangeInString(text, node, start, d - start);
+  return {
+    ...r,
+    items: [
+      ...FUNCTIONS.map((f): ProvisioningCompletion => ({ label: f.name, kind: 'function', insertText: escape(`${f.name}(`), detail: f.signature, documentation: describeFunction(f) })),
+      ...[...KEYWORDS].map(([k, doc]): ProvisioningCompletion => ({ label: k, kind: 'keyword', insertText: k, detail: 'keyword', documentation: doc })),
+    ],
+  };
+}
+
+/** One attribute mapping of an enabled object mapping: where its CodeLens goes and what it evaluates. */
+export interface MappingLocation {
+  /** JSON path of the attribute mapping. */
+  readonly path: JsonPath;
+  readonly offset: number;
+  readonly targetAttributeName: string;
+  readonly sourceObjectName: string;
+  readonly type: AttributeMappingDefinition['type'];
+}
+
+/** Every attribute mapping of the enabled object mappings, in file order. */
+export function mappingLocations(text: string): MappingLocation[] {
+  const { root, errors } = readTree(text, { allowTrailingComma: true });
+  if (!root || errors.length > 0) return [];
+  let config: ProvisioningConfiguration | undefined;
+  try {
+    config = loadConfiguration(getNodeValue(root)).config;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  const out: MappingLocation[] = [];
+  for (const rule of config?.rules ?? []) {
+    for (const om of rule.objectMappings) {
+      if (!om.enabled) continue;
+      for (const m of om.attributeMappings) {
+        const n = findNodeAtLocation(root, m.path as JSONPath);
+        if (n) out.push({ path: m.path, offset: n.offset, targetAttributeName: m.targetAttributeName, sourceObjectName: om.sourceObjectName, type: m.type });
+      }
+    }
+  }
+  return out;
+}
+
+/** The attribute mapping at a JSON path of a configuration text (for evaluating it). */
+export function mappingAt(text: string, path: JsonPath): AttributeMappingDefinition | undefined {
+  const loaded = loadConfigurationText(text);
+  for (const rule of loaded.config?.rules ?? []) {
+    for (const om of rule.objectMappings) {
+      const m = om.attributeMappings.find((x) => x.path.length === path.length && x.path.every((p, i) => p === path[i]));
+      if (m) return m;
+    }
+  }
+  return undefined;
 }

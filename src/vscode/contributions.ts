@@ -63,6 +63,8 @@ export const COMMAND_IDS = [
   'scimWorkbench.diagnostics.createMappingFile',
   'scimWorkbench.diagnostics.showRules',
   'scimWorkbench.diagnostics.openRuleDocs',
+  'scimWorkbench.entra.newConfiguration',
+  'scimWorkbench.entra.evaluateExpression',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

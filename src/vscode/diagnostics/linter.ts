@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MappingTable } from '../../scim/mapping';
-import { loadMappingTable, validatePayload, type PayloadKind, type Problem } from '../../validation';
+import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type PayloadKind, type Problem } from '../../validation';
 import { positionsOf } from '../ranges';
 import { SOURCE, toDiagnostic } from './convert';
 import type { MappingInfo, WorkspaceMappings } from './mappings';
@@ -23,13 +23,15 @@ const LANGUAGES: ReadonlySet<string> = new Set(['json', 'jsonc']);
 const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote']);
 
 /** What a document is to this feature. */
-type Role = 'none' | 'mapping' | 'payload' | 'candidate';
+type Role = 'none' | 'mapping' | 'payload' | 'candidate' | 'provisioning';
 
 /** The result of the last check of a document version. */
 export interface LintState {
   readonly version: number;
   /** Whether the document is treated as a SCIM payload (diagnostics, hover, completion, code actions). */
   readonly payload: boolean;
+  /** Whether the document is a provisioning configuration (Entra's synchronizationSchema, docs/entra-expressions.md). */
+  readonly provisioning?: boolean;
   readonly kind?: PayloadKind;
   readonly problems: readonly Problem[];
   readonly mapping: MappingInfo;
@@ -123,6 +125,7 @@ export class PayloadLinter implements vscode.Disposable {
     if (!LANGUAGES.has(doc.languageId)) return 'none';
     const config = readDiagnosticsConfig(doc.uri);
     if (!config.enabled) return 'none';
+    if (isProvisioningConfiguration(doc.fileName, doc.getText())) return 'provisioning';
     if (this.included(doc, config.include)) return 'payload';
     const head = doc.getText(new vscode.Range(new vscode.Position(0, 0), doc.positionAt(SNIFF_CHARS)));
     return SCIM_URN.test(head) ? 'candidate' : 'none';
@@ -143,6 +146,8 @@ export class PayloadLinter implements vscode.Disposable {
     let state: LintState | undefined;
     if (role === 'mapping') {
       this.lintMappingFile(doc);
+    } else if (role === 'provisioning') {
+      state = this.lintProvisioning(doc, mapping);
     } else if (role === 'none') {
       this.collection.delete(doc.uri);
       state = { version: doc.version, payload: false, problems: [], mapping };
@@ -155,18 +160,29 @@ export class PayloadLinter implements vscode.Disposable {
     return state;
   }
 
-  private lintPayload(doc: vscode.TextDocument, role: 'payload' | 'candidate', mapping: MappingInfo): LintState {
+  /** Over the size checked while typing: one note instead of diagnostics. */
+  private tooLarge(doc: vscode.TextDocument): boolean {
     const { maxFileSizeKB } = readDiagnosticsConfig(doc.uri);
     const size = doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
-    if (size > maxFileSizeKB * 1024) {
-      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0),
-        `This file is ${formatSize(size)}, over the ${formatSize(maxFileSizeKB * 1024)} that SCIM Workbench checks while you type (setting scimWorkbench.diagnostics.maxFileSizeKB). `
-        + 'Raise the setting, or check it once with `scim-workbench lint <file>`.',
-        vscode.DiagnosticSeverity.Information);
-      d.source = SOURCE;
-      this.collection.set(doc.uri, [d]);
-      return { version: doc.version, payload: false, problems: [], mapping };
-    }
+    if (size <= maxFileSizeKB * 1024) return false;
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0),
+      `This file is ${formatSize(size)}, over the ${formatSize(maxFileSizeKB * 1024)} that SCIM Workbench checks while you type (setting scimWorkbench.diagnostics.maxFileSizeKB). `
+      + 'Raise the setting, or check it once with `scim-workbench lint <file>`.',
+      vscode.DiagnosticSeverity.Information);
+    d.source = SOURCE;
+    this.collection.set(doc.uri, [d]);
+    return true;
+  }
+
+  private lintProvisioning(doc: vscode.TextDocument, mapping: MappingInfo): LintState {
+    if (this.tooLarge(doc)) return { version: doc.version, payload: false, provisioning: true, problems: [], mapping };
+    const { problems } = validateProvisioningConfiguration(doc.getText());
+    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(p, doc, this.docs)));
+    return { version: doc.version, payload: false, provisioning: true, problems, mapping };
+  }
+
+  private lintPayload(doc: vscode.TextDocument, role: 'payload' | 'candidate', mapping: MappingInfo): LintState {
+    if (this.tooLarge(doc)) return { version: doc.version, payload: false, problems: [], mapping };
     const result = validatePayload(doc.getText(), { mapping: mapping.table });
     const payload = role === 'payload' || isPayload(result.kind, result.problems);
     this.collection.set(doc.uri, payload ? result.problems.map((p) => toDiagnostic(p, doc, this.docs, mapping)) : []);

@@ -6,7 +6,7 @@ import { CliError } from '../../../src/cli/command';
 import { createExpressionCommand } from '../../../src/cli/expression';
 import { createLintCommand } from '../../../src/cli/lint';
 import { muralDefaultConfiguration } from '../../../src/entra';
-import { applyFix, isProvisioningConfiguration, validateProvisioningConfiguration } from '../../../src/validation';
+import { applyFix, isProvisioningConfiguration, mappingAt, mappingLocations, provisioningCompletionsAt, provisioningHoverAt, validateProvisioningConfiguration } from '../../../src/validation';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -162,5 +162,38 @@ describe('scim-workbench expression', () => {
     for (const args of [[], ['a', 'b'], ['[a]', '--input', '{bad'], ['[a]', '--input', '[1]'], ['[a]', '--format', 'xml'], ['[a]', '--now', 'yesterday'], ['[a]', '--input', '@missing.json']]) {
       await assert.rejects(run(...args), (e: unknown) => e instanceof CliError && e.exitCode === 2, JSON.stringify(args));
     }
+  });
+});
+
+describe('provisioning configuration hover, completion and mapping positions', () => {
+  const text = readFileSync(join(ROOT, 'docs/examples/mural-identity.provisioning.json'), 'utf8');
+  const at = (needle: string, delta = 0) => text.indexOf(needle) + delta;
+
+  it('hovers functions and attributes inside expression strings', () => {
+    const fn = provisioningHoverAt(text, at('Switch([IsSoftDeleted]', 2))!;
+    assert.match(fn.contents, /\*\*Switch\(source, defaultValue, key1, value1/);
+    assert.equal(text.slice(fn.offset, fn.offset + fn.length), 'Switch');
+    const attr = provisioningHoverAt(text, at('Switch([IsSoftDeleted]', 10))!;
+    assert.match(attr.contents, /\[IsSoftDeleted\]\*\* — Boolean attribute of User/);
+    assert.equal(text.slice(attr.offset, attr.offset + attr.length), '[IsSoftDeleted]');
+    assert.equal(provisioningHoverAt(text, at('"targetAttributeName"')), undefined);
+  });
+
+  it('completes [attributes] after "[" and functions elsewhere', () => {
+    const edited = text.replace('"expression": "[mail]"', '"expression": "Join(\\" \\", [gi"');
+    const offset = edited.indexOf('[gi"') + 3;
+    const c = provisioningCompletionsAt(edited, offset)!;
+    assert.ok(c.items.some((i) => i.label === 'givenName' && i.insertText === 'givenName]'));
+    assert.equal(edited.slice(c.offset, c.offset + c.length), 'gi');
+    const f = provisioningCompletionsAt(edited, edited.indexOf('Join(') + 2)!;
+    assert.ok(f.items.some((i) => i.label === 'Join' && i.insertText === 'Join('));
+    assert.equal(edited.slice(f.offset, f.offset + f.length), 'Jo');
+  });
+
+  it('lists every mapping of the enabled object mappings, and finds one by path', () => {
+    const locations = mappingLocations(text);
+    assert.deepEqual(locations.map((l) => l.targetAttributeName), ['userName', 'emails[type eq "work"].value', 'active', 'name.givenName', 'name.familyName', 'externalId', 'displayName', 'members', 'externalId']);
+    assert.equal(text[locations[0].offset], '{');
+    assert.equal(mappingAt(text, locations[2].path)?.source?.text, 'Switch([IsSoftDeleted], , "False", "True", "True", "False")');
   });
 });
