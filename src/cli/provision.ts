@@ -12,6 +12,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary 
 import { cycleLine, formatRun, LOG_FORMATS, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
+import { onDemandSubject, OnDemandError } from '../entra/engine/onDemand';
 import { httpTarget } from '../entra/engine/target';
 import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
 import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
@@ -39,6 +40,9 @@ Options:
                          is the initial cycle, later runs are incremental cycles that process only what changed
                          in the directory file, plus the failures Entra retries. Without it every run is initial.
   --cycles N             Run N cycles back to back, reading the directory file before each (default 1)
+  --on-demand WHO        Provision on demand: only the user (object id, userPrincipalName or mail) or group (id
+                         or name, up to 5 members) named, whatever changed, with Entra's default PATCH shapes (the
+                         ?aadOptscim062020 flag does not apply on demand); the job's schedule is left alone
   --dry-run              Decide and print the requests without sending writes (the matching GETs still go out);
                          the state file is not changed
   --deletion-threshold N Prevent accidental deletions: a cycle that would disable or delete more than N objects
@@ -136,6 +140,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         'deletion-threshold': { type: 'string' },
         'allow-deletes': { type: 'boolean', default: false },
         restart: { type: 'boolean', default: false },
+        'on-demand': { type: 'string' },
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
         timeout: { type: 'string' },
@@ -153,6 +158,8 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
       const dryRun = values['dry-run'] === true;
       if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
+      const onDemand = values['on-demand'];
+      if (onDemand !== undefined && cycles > 1) throw new CliError('--on-demand provisions one object once: leave out --cycles.');
       const directoryFile = resolve(io.cwd, values.directory);
       const stateFile = values.state !== undefined ? await writableDir(io, 'state', values.state) : undefined;
       const outFile = values.output !== undefined ? await writableDir(io, 'output', values.output) : undefined;
@@ -179,7 +186,15 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
             if (e instanceof DirectoryFileError) throw new CliError(e.message);
             throw e;
           }
+          let subject;
+          try {
+            subject = onDemand !== undefined ? onDemandSubject(directory, onDemand) : undefined;
+          } catch (e) {
+            if (e instanceof OnDemandError) throw new CliError(`--on-demand: ${e.message}`);
+            throw e;
+          }
           const result = await runCycle({
+            ...(subject ? { onDemand: subject } : {}),
             directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, signal: abort.signal,
             ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
           });

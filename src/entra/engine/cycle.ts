@@ -67,6 +67,11 @@ export interface CycleOptions {
   /** Which entries keep the HTTP exchanges they caused: all (default), failures only, or none (large directories). */
   readonly keepExchanges?: 'all' | 'failures' | 'none';
   /**
+   * Provision on demand: only these objects, whatever changed (a group's members first, then the group and its
+   * memberships); the job's cycles, clock and quarantine are left alone.
+   */
+  readonly onDemand?: { readonly userIds: ReadonlySet<string>; readonly groupIds: ReadonlySet<string> };
+  /**
    * Prevent accidental deletions: a cycle that would disable or delete more objects than this stages them
    * (StagedDelete) and quarantines the job until they are allowed. Off when undefined.
    */
@@ -94,7 +99,7 @@ export interface CycleStats {
 
 export interface CycleSummary {
   readonly id: string;
-  readonly kind: 'initial' | 'incremental';
+  readonly kind: 'initial' | 'incremental' | 'onDemand';
   /** Simulated times (ISO 8601): the cycle starts at the state's clock. */
   readonly started: string;
   readonly ended: string;
@@ -799,12 +804,15 @@ function updateQuarantine(c: Cycle, endSim: number): void {
 
 /** Runs one cycle; the state is updated in place (not in a dry run) and is consistent even when the cycle stops early. */
 export async function runCycle(given: CycleOptions): Promise<CycleResult> {
-  // A dry run works on a copy: the caller's state is left exactly as it was.
-  const options = given.dryRun ? { ...given, state: structuredClone(given.state) } : given;
+  // A dry run works on a copy: the caller's state is left exactly as it was. On demand, Entra ignores the
+  // ?aadOptscim062020 flag (application-provisioning-config-problem-scim-compatibility) and sends its default shapes.
+  const copied = given.dryRun ? { ...given, state: structuredClone(given.state) } : given;
+  const options = copied.onDemand ? { ...copied, target: { ...copied.target, aadOptscim062020: false } } : copied;
   const c = new Cycle(options);
   const { directory, configuration, state } = options;
   const report = (phase: CycleProgress['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
-  const changed = (link: ObjectLink | undefined, fp: string) => c.initial || !link || link.fingerprint !== fp || link.escrow !== undefined;
+  const only = options.onDemand;
+  const changed = (link: ObjectLink | undefined, fp: string) => only !== undefined || c.initial || !link || link.fingerprint !== fp || link.escrow !== undefined;
 
   /** Visits the objects whose source changed (all of them in an initial cycle, plus the escrowed ones). */
   const pass = async <T extends SourceUser | SourceGroup>(phase: 'users' | 'groups', objects: readonly T[], table: Record<string, ObjectLink>,
@@ -840,23 +848,25 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
 
   if (state.disabled) {
     c.stopped = `The job is disabled: ${state.disabled} Restart provisioning to run it again.`;
-  } else if (options.deletionThreshold !== undefined && !state.allowDeletes) {
+  } else if (options.deletionThreshold !== undefined && !state.allowDeletes && !only) {
     c.deletions = countDeletions(c, changed);
     c.stageDeletes = c.deletions > options.deletionThreshold;
   }
 
   try {
     if (state.disabled) throw new CycleStop(c.stopped);
-    await pass('users', directory.users, state.users, (u) => userFingerprint(directory, u), (u) => u.userPrincipalName, async (user, link) => {
+    const users = only ? directory.users.filter((u) => only.userIds.has(u.id)) : directory.users;
+    await pass('users', users, state.users, (u) => userFingerprint(directory, u), (u) => u.userPrincipalName, async (user, link) => {
       const scope = userScope(directory, user, configuration.users);
       await provisionObject(c, 'User', user.id, user.userPrincipalName, configuration.users, userSource(user, scope.softDeleted), scope, link);
     });
-    await hardDeleted(c, 'User', state.users, directory.userById, configuration.users);
+    if (!only) await hardDeleted(c, 'User', state.users, directory.userById, configuration.users);
 
     // Groups, then their memberships.
     if (configuration.groups.enabled) {
       const members = configuration.groups.members === true;
-      await pass('groups', directory.groups, state.groups, (g) => groupFingerprint(directory, g), (g) => g.displayName, async (group, link) => {
+      const groups = only ? directory.groups.filter((g) => only.groupIds.has(g.id)) : directory.groups;
+      await pass('groups', groups, state.groups, (g) => groupFingerprint(directory, g), (g) => g.displayName, async (group, link) => {
         const scope = groupScope(directory, group, configuration.groups);
         await provisionObject(c, 'Group', group.id, group.displayName, configuration.groups, groupSource(group), scope, link);
         if (scope.inScope && link.targetId && members) c.membershipQueue.push(group);
@@ -864,7 +874,7 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
         // The memberships that failed (members not provisioned yet) are retried, not the group itself.
         if (link.membersEscrow && link.targetId && members) c.membershipQueue.push(group);
       });
-      await hardDeleted(c, 'Group', state.groups, directory.groupById, configuration.groups);
+      if (!only) await hardDeleted(c, 'Group', state.groups, directory.groupById, configuration.groups);
       let done = 0;
       for (const group of c.membershipQueue) {
         c.checkSignal();
@@ -879,7 +889,7 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
 
   const end = c.clock();
   const endSim = c.startedSim + Math.max(end - c.startedReal, 0);
-  if (!options.dryRun && !state.disabled) {
+  if (!options.dryRun && !state.disabled && !only) {
     state.cycles++;
     state.configuration = configuration.fingerprint;
     if (!c.stageDeletes) delete state.allowDeletes;
@@ -889,7 +899,7 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
   return {
     cycle: {
       id: c.id,
-      kind: c.initial ? 'initial' : 'incremental',
+      kind: only ? 'onDemand' : c.initial ? 'initial' : 'incremental',
       started: c.simTime(c.startedReal),
       ended: c.simTime(end),
       durationInMilliseconds: Math.round(end - c.startedReal),

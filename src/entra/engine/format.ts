@@ -32,7 +32,7 @@ export function cycleLine(c: CycleSummary): string {
   const members = m.updated + m.failed > 0
     ? `; memberships: ${m.updated + m.failed} group${m.updated + m.failed === 1 ? '' : 's'} (${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''})`
     : '';
-  return `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${c.id}${c.dryRun ? ' (dry run: nothing written)' : ''}, ${c.started} → ${c.ended}: ` +
+  return `${c.kind === 'initial' ? 'Initial cycle' : c.kind === 'incremental' ? 'Incremental cycle' : 'Provision on demand'} ${c.id}${c.dryRun ? ' (dry run: nothing written)' : ''}, ${c.started} → ${c.ended}: ` +
     `${kindLine('users', c.stats.users)}; ${kindLine('groups', c.stats.groups)}${members}` +
     `${c.stats.stagedDeletes ? `; ${c.stats.stagedDeletes} deletions staged` : ''}; ${c.stats.requests} requests.` +
     (c.stopped ? ` Stopped: ${c.stopped}` : '');
@@ -42,6 +42,7 @@ export function cycleLine(c: CycleSummary): string {
 export function nextLine(c: CycleSummary): string {
   const wait = waitText(Date.parse(c.nextCycle) - Date.parse(c.ended));
   const q = c.quarantine;
+  if (c.kind === 'onDemand') return `The job's schedule is unchanged: its next cycle is at ${c.nextCycle} (simulated).`;
   if (!q) return `Next cycle at ${c.nextCycle} (simulated; Entra runs a cycle about every 40 minutes).`;
   const allow = q.reason === 'TooManyDeletes' ? ' Allow the deletions (--allow-deletes) or fix the directory, then run the next cycle.' : '';
   return `Quarantined (${q.reason}): ${q.error}${allow} Next attempt at ${q.nextAttempt} (in ${wait}; attempt ${q.seriesCount} of the series begun ${q.seriesBegan}).`;

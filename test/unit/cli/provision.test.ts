@@ -122,6 +122,13 @@ describe('cli/provision', () => {
     assert.deepEqual(entries.filter((e: any) => e.sourceIdentity.identityType === 'User').map((e: any) => e.sourceIdentity.displayName), order);
   });
 
+  it('--on-demand provisions the one user named', async () => {
+    const c = capture(dir);
+    assert.equal(await createProvisionCommand(c.io).run(['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', (sampleDirectory({ users: 10, groups: 2 }) as any).users[7].userPrincipalName]), 0);
+    assert.match(c.out(), /^Provision on demand .*users: 1 created; groups: no change; 2 requests\./);
+    assert.match(c.out(), /The job's schedule is unchanged/);
+  });
+
   it('--dry-run sends no writes', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--dry-run']), 0);
@@ -144,6 +151,8 @@ describe('cli/provision', () => {
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--cycles', '0'], /--cycles must be a whole number from 1 to 100/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--deletion-threshold', 'x'], /--deletion-threshold must be a whole number/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--exchanges', 'some'], /--exchanges must be all, failures or none/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'ghost'], /--on-demand: No user or group of the directory file/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'x', '--cycles', '2'], /--on-demand provisions one object once/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--concurrency', '999'], /--concurrency must be a whole number from 1 to 256/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
       [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],

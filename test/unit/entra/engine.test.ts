@@ -14,6 +14,7 @@ import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra
 import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
 import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
+import { onDemandSubject } from '../../../src/entra/engine/onDemand';
 import { ENTRA_THRESHOLDS, judge, nextAttempt } from '../../../src/entra/engine/quarantine';
 import { allowStagedDeletions, newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
 import { httpTarget } from '../../../src/entra/engine/target';
@@ -76,7 +77,7 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
   let client: HttpClient;
   let dir: Dir;
   let state: EngineState;
-  const cycle = (options: { url?: string; token?: string; dryRun?: boolean; configuration?: ProvisioningConfiguration; deletionThreshold?: number } = {}) => runCycle({
+  const cycle = (options: { url?: string; token?: string; dryRun?: boolean; configuration?: ProvisioningConfiguration; deletionThreshold?: number; onDemand?: string } = {}) => runCycle({
     directory: readDirectory(structuredClone(dir), 'dir.json'),
     configuration: options.configuration ?? muralDefaultEngineConfiguration(),
     state,
@@ -84,6 +85,7 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     memberBatchSize: 3,
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.deletionThreshold !== undefined ? { deletionThreshold: options.deletionThreshold } : {}),
+    ...(options.onDemand !== undefined ? { onDemand: onDemandSubject(readDirectory(structuredClone(dir), 'dir.json'), options.onDemand) } : {}),
   });
   const find = async (userName: string) => (await h.call('GET', `${BASE}/Users?${filterQuery(`userName eq "${userName}"`)}`)).json.Resources as any[];
 
@@ -397,6 +399,61 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.deepEqual(await find(gone[0].userPrincipalName), []);
     assert.equal(allowed.cycle.quarantine, undefined);
     assert.equal(state.allowDeletes, undefined, 'allowed once');
+  });
+});
+
+describe('entra/engine: provision on demand', () => {
+  let h: Harness;
+  let client: HttpClient;
+  beforeEach(async () => {
+    h = await startServer();
+    client = new HttpClient();
+  });
+  afterEach(async () => {
+    await client.close();
+    await h.close();
+  });
+
+  it('provisions one user, or a group with its members, leaving the schedule alone; Entra\'s default PATCH shape even with the flag', async () => {
+    const dir = sampleDirectory({ users: 12, groups: 2 }) as unknown as Dir;
+    // Group 0 gets three members, every user is assigned directly.
+    dir.groups[0].members = dir.users.slice(6, 9).map((u) => u.id);
+    dir.appRoleAssignedTo = [...dir.users.filter((u) => u !== dir.users[4]).map((u) => ({ principalId: u.id })), ...dir.groups.slice(0, 1).map((g) => ({ principalId: g.id }))];
+    const state = newState(`${h.url}?aadOptscim062020`);
+    const clock = state.clock;
+    const run = (who: string) => {
+      const directory = readDirectory(structuredClone(dir), 'dir.json');
+      return runCycle({
+        directory, configuration: muralDefaultEngineConfiguration(), state, onDemand: onDemandSubject(directory, who),
+        target: httpTarget(client, { tenantUrl: `${h.url}?aadOptscim062020`, token: TOKEN, authScheme: 'Bearer' }),
+      });
+    };
+    const one = await run(dir.users[9].userPrincipalName.toUpperCase());
+    assert.equal(one.cycle.kind, 'onDemand');
+    assert.deepEqual(one.entries.map((e) => `${e.provisioningAction} ${e.sourceIdentity.displayName}`), [`create ${dir.users[9].userPrincipalName}`]);
+    assert.deepEqual(one.entries[0].provisioningSteps.map((s) => s.provisioningStepType), ['import', 'scoping', 'matching', 'export']);
+    assert.equal(state.cycles, 0);
+    assert.equal(state.clock, clock);
+
+    const group = await run(dir.groups[0].displayName);
+    assert.deepEqual(group.entries.map((e) => `${e.provisioningAction} ${e.sourceIdentity.identityType}`), ['create User', 'create User', 'create User', 'create Group', 'update Group']);
+    assert.equal((await h.call('GET', `${BASE}/Groups/${state.groups[dir.groups[0].id].targetId}`)).json.members.length, 3);
+
+    // Unassigned, then provisioned on demand: disabled with the default shape although the URL has the flag.
+    dir.appRoleAssignedTo = dir.appRoleAssignedTo.filter((a) => a.principalId !== dir.users[9].id);
+    for (const g of dir.groups) g.members = g.members.filter((id: string) => id !== dir.users[9].id);
+    const off = await run(dir.users[9].id);
+    assert.equal(off.entries[0].provisioningAction, 'disable');
+    assert.deepEqual(opsOf(off.entries[0], 'PATCH'), [{ op: 'Replace', path: 'active', value: 'False' }]);
+  });
+
+  it('finds the subject as the portal\'s search does and refuses what it does not offer', () => {
+    const dir = sampleDirectory({ users: 12, groups: 2 }) as unknown as Dir;
+    const d = readDirectory(dir, 'dir.json');
+    assert.equal(onDemandSubject(d, dir.users[7].mail).label, `User '${dir.users[7].userPrincipalName}'`);
+    assert.throws(() => onDemandSubject(d, 'nobody@contoso.com'), /No user or group of the directory file has the id, userPrincipalName, mail or group name "nobody@contoso.com"/);
+    assert.throws(() => onDemandSubject(d, dir.users[3].userPrincipalName), /is disabled in Entra: Entra's on-demand search does not offer such users/);
+    assert.throws(() => onDemandSubject(d, dir.groups[0].displayName), /up to 5 members; Engineering has \d+/);
   });
 });
 
