@@ -96,6 +96,8 @@ export interface HttpResponse {
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 /** The Accept header of every request. */
 export const SCIM_ACCEPT = 'application/scim+json, application/json';
+/** Names what in SCIM Workbench sent a request (`entra-check`), so logs can tell its requests from Entra's or curl's. */
+export const WORKBENCH_HEADER = 'X-SCIM-Workbench';
 const DEFAULTS = { connectTimeoutMs: 10_000, timeoutMs: 30_000, maxRedirects: 5, maxBodyBytes: 10 * 1024 * 1024 };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

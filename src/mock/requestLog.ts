@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   readonly requestBody: string;
   /** Response body as text, capped; '' when there was none. */
   readonly responseBody: string;
+  /** Response headers as sent. */
+  readonly responseHeaders: Readonly<Record<string, string | number>>;
 }
 
 export class RingBuffer<T> {

@@ -443,7 +443,8 @@ export class MockServer extends EventEmitter<ServerEvents> {
   private send(ctx: Ctx, status: number, body: string, headers: Record<string, string | number> = {}): void {
     const { req, res } = ctx;
     if (res.headersSent) return;
-    res.writeHead(status, { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), ...headers });
+    const responseHeaders = { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), ...headers };
+    res.writeHead(status, responseHeaders);
     res.end(body);
     const auth = req.headers.authorization;
     const entry: RequestLogEntry = {
@@ -456,6 +457,7 @@ export class MockServer extends EventEmitter<ServerEvents> {
       requestHeaders: auth === undefined ? { ...req.headers } : { ...req.headers, authorization: redactAuthorization(auth) },
       requestBody: ctx.requestBody,
       responseBody: capBody(body, this.logBodyLimit),
+      responseHeaders,
     };
     this.log.push(entry);
     try {

@@ -66,6 +66,7 @@ describe('Entra provisioning check in the extension host', function () {
     assert.match(text, /\[MURAL: the last admin of a workspace cannot be deactivated\]\(#\d+-mural-the-last-admin-of-a-workspace-cannot-be-deactivated\) \| ✔ passed \|/);
     const token = await a.mock.token();
     assert.ok(!text.includes(token), 'no token in the report');
+    assert.ok(a.log.entries().some((e) => e.requestHeaders['x-scim-workbench'] === 'entra-check'), 'the check\'s requests are tagged in the log');
     assert.match(text, /Authorization: Bearer \*\*\*/);
     // Starting the mock may first tell where its token is kept (a web host's secret storage forgets it).
     const verdict = await waitFor('the verdict message', () => told.calls.find((c) => /Entra provisioning check of/.test(String(c[0]))));

@@ -304,14 +304,27 @@ describe('mock server in the extension host', function () {
     const item = a.log.getTreeItem(latest as never);
     assert.equal(item.label, 'GET /Users/u000000…');
     assert.equal(item.contextValue, 'scim:request:error');
+    assert.match(String(item.tooltip), /\n\nNo User with id "u000000000000000000000000"/, 'the error detail is in the tooltip');
     await vscode.commands.executeCommand('scimWorkbench.log.open', latest);
     const doc = await waitFor('the request document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-log' ? vscode.window.activeTextEditor.document : undefined);
     assert.match(doc.getText(), /404/);
+    assert.match(doc.getText(), /──────── Response 404 ────────\ncontent-type: application\/scim\+json; charset=utf-8\n/i, 'the response headers are in the entry');
     assert.match(doc.getText(), /Bearer \[redacted\]/);
     for (const e of a.log.entries()) assert.ok(!JSON.stringify(e).includes(token), 'no log entry holds the token');
     assert.ok(!doc.getText().includes(token));
     a.log.setFilter({ statusClasses: [4], methods: [] });
     assert.ok(a.log.entries().length > 0 && a.log.entries().every((e) => e.status >= 400 && e.status < 500));
+    a.log.setFilter({ statusClasses: [], methods: [] });
+    // What SCIM Workbench sends itself (the Entra check) is tagged, and can be filtered out or in.
+    const tagged = await fetch(`${(a.mock.state as { url: string }).url}/Users?count=1`, { headers: { Authorization: `Bearer ${token}`, 'X-SCIM-Workbench': 'entra-check' } });
+    assert.equal(tagged.status, 200);
+    const [check] = a.log.entries();
+    assert.match(String(a.log.getTreeItem(check as never).description), /^entra-check · 200 · /);
+    a.log.setFilter({ statusClasses: [], methods: [], senders: ['client'] });
+    assert.ok(a.log.entries().length > 0 && !a.log.entries().includes(check as never), 'clients only: the check\'s request is hidden');
+    a.log.setFilter({ statusClasses: [], methods: [], senders: ['workbench'] });
+    assert.equal(a.log.entries()[0]?.id, check?.id);
+    assert.ok(a.log.entries().every((e) => e.requestHeaders['x-scim-workbench'] === 'entra-check'), 'SCIM Workbench only: nothing untagged');
     a.log.setFilter({ statusClasses: [], methods: [] });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri as vscode.Uri;
     const exported = vscode.Uri.joinPath(folder, 'exported-log.json');

@@ -1,7 +1,7 @@
 // What the steps of the Entra provisioning check share: one client sending to the tenant URL and recording
 // every exchange (redacted by the client), the verdict helpers, and readers for SCIM answers that say exactly
 // what is wrong with an answer when it is not what Entra expects.
-import { HttpClient, SCIM_ACCEPT, SCIM_CONTENT_TYPE, type Connection, type HttpResponse } from '../http';
+import { HttpClient, SCIM_ACCEPT, SCIM_CONTENT_TYPE, WORKBENCH_HEADER, type Connection, type HttpResponse } from '../http';
 import { HttpError } from '../httpError';
 import { redact, redactUrl, secretsOf } from '../redact';
 import { scimErrorInfo } from '../scim';
@@ -9,6 +9,9 @@ import { resourceUrl, type TenantUrl } from '../tenantUrl';
 import { URN } from '../../scim/schemas';
 import { isObject, type JsonObject } from '../../scim/values';
 import type { Exchange, Verdict } from './types';
+
+/** Marks the check's requests, so the mock's log (and the endpoint's) can tell them from Entra's. */
+const TAG = { [WORKBENCH_HEADER]: 'entra-check' };
 
 /** Characters of each response body kept in the report. */
 export const BODY_LIMIT = 32 * 1024;
@@ -77,7 +80,7 @@ export class Session {
   async send(method: string, path: string, body?: unknown, options: SendOptions = {}): Promise<HttpResponse> {
     const signal = options.cancellable === false ? undefined : this.signal;
     try {
-      const res = await this.client.send({ method, url: path, ...(body !== undefined ? { body } : {}) }, {
+      const res = await this.client.send({ method, url: path, headers: TAG, ...(body !== undefined ? { body } : {}) }, {
         connection: this.connection,
         ...(signal ? { signal } : {}),
         ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
@@ -99,6 +102,7 @@ export class Session {
       method,
       url: redactUrl(resourceUrl(this.tenant, path), this.secrets),
       headers: {
+        ...TAG,
         Accept: SCIM_ACCEPT,
         ...(text !== undefined ? { 'Content-Type': SCIM_CONTENT_TYPE } : {}),
         ...(this.connection.token ? { Authorization: `${this.connection.authScheme} ***` } : {}),

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { STATUS_CODES } from 'node:http';
 import { RequestStats, type RequestLogEntry, type RequestSummary } from '../../mock/requestLog';
 import { BASE_PATHS } from '../../mock/server';
+import { WORKBENCH_HEADER } from '../../client/http';
 import { prettyJson } from '../../client/text';
 import type { Commands } from '../commands';
 import { SECTION } from '../config';
@@ -28,9 +29,35 @@ export interface LogFilter {
   readonly statusClasses: readonly number[];
   /** Methods shown; empty = all. */
   readonly methods: readonly string[];
+  /** Who sent them (see senderOf); empty or absent = everyone. */
+  readonly senders?: readonly Sender[];
+}
+
+/** `workbench`: SCIM Workbench itself (the Entra check); `client`: Entra, curl, request files, anything else. */
+type Sender = 'workbench' | 'client';
+
+/** What in SCIM Workbench sent a request (its X-SCIM-Workbench header, e.g. `entra-check`), or undefined. */
+export function workbenchTag(e: RequestLogEntry): string | undefined {
+  const v = e.requestHeaders[WORKBENCH_HEADER.toLowerCase()];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** The SCIM error's detail of a 4xx/5xx answer, if its body has one. */
+export function errorDetail(e: RequestLogEntry): string | undefined {
+  if (e.status < 400) return undefined;
+  try {
+    const detail = (JSON.parse(e.responseBody) as { detail?: unknown }).detail;
+    return typeof detail === 'string' && detail ? detail : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const NO_FILTER: LogFilter = { statusClasses: [], methods: [] };
+const SENDERS: readonly { sender: Sender; label: string; detail: string }[] = [
+  { sender: 'client', label: 'Clients', detail: 'Entra, request files, curl: everything SCIM Workbench did not send itself' },
+  { sender: 'workbench', label: 'SCIM Workbench', detail: 'the Entra provisioning check' },
+];
 const STATUS_CLASSES = [
   { cls: 2, label: '2xx', detail: 'success' },
   { cls: 3, label: '3xx', detail: 'not modified, redirects' },
@@ -55,6 +82,7 @@ function labelPath(path: string): string {
 
 export function matchesFilter(e: RequestLogEntry, f: LogFilter): boolean {
   if (f.methods.length > 0 && !f.methods.includes(e.method)) return false;
+  if (f.senders?.length && !f.senders.includes(workbenchTag(e) ? 'workbench' : 'client')) return false;
   return f.statusClasses.length === 0 || f.statusClasses.includes(Math.floor(e.status / 100));
 }
 
@@ -90,6 +118,8 @@ export function renderEntry(e: RequestLogEntry): string {
     pretty(e.requestBody),
     '',
     `──────── Response ${e.status} ────────`,
+    Object.entries(e.responseHeaders).map(([k, v]) => `${k}: ${v}`).join('\n'),
+    '',
     pretty(e.responseBody),
     '',
   ].join('\n');
@@ -178,10 +208,12 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
   getTreeItem(e: RequestLogEntry): vscode.TreeItem {
     const item = new vscode.TreeItem(`${e.method} ${labelPath(e.path)}`, vscode.TreeItemCollapsibleState.None);
     item.id = `request-${e.id}`;
-    item.description = `${e.status} · ${e.durationMs < 10 ? e.durationMs.toFixed(1) : Math.round(e.durationMs)} ms · ${e.time.slice(11, 19)}`;
+    const tag = workbenchTag(e);
+    item.description = `${tag ? `${tag} · ` : ''}${e.status} · ${e.durationMs < 10 ? e.durationMs.toFixed(1) : Math.round(e.durationMs)} ms · ${e.time.slice(11, 19)}`;
     const icon = e.status >= 500 ? ['error', 'errorForeground'] : e.status >= 400 ? ['warning', 'editorWarning.foreground'] : ['pass', 'charts.green'];
     item.iconPath = new vscode.ThemeIcon(icon[0] as string, new vscode.ThemeColor(icon[1] as string));
-    item.tooltip = `${e.method} ${e.path}\n${e.status} ${STATUS_CODES[e.status] ?? ''} in ${e.durationMs.toFixed(1)} ms at ${e.time}`;
+    const detail = errorDetail(e);
+    item.tooltip = `${e.method} ${e.path}\n${e.status} ${STATUS_CODES[e.status] ?? ''} in ${e.durationMs.toFixed(1)} ms at ${e.time}${detail ? `\n\n${detail}` : ''}${tag ? `\n\nSent by SCIM Workbench (${tag})` : ''}`;
     item.contextValue = e.status >= 400 ? 'scim:request:error' : 'scim:request';
     return item;
   }
@@ -212,7 +244,8 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
   /** The summary and filter above the list, and the rate (or "paused") beside the title; set only when changed. */
   const updateMessage = () => {
     const f = provider.filter;
-    const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', ')].filter(Boolean);
+    const senders = (f.senders ?? []).map((s) => SENDERS.find((d) => d.sender === s)?.label ?? s);
+    const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', '), senders.length ? `sent by ${senders.join(', ')}` : ''].filter(Boolean);
     const summary = provider.stats.summary();
     const capped = !provider.paused && mock.requestCount > FOLLOW_ROWS
       ? `Following: the newest ${FOLLOW_ROWS} shown; Pause to browse all ${count(mock.requestCount)} kept` : '';
@@ -249,17 +282,23 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
   });
   commands.register('scimWorkbench.log.filter', async () => {
-    type Pick = vscode.QuickPickItem & { cls?: number; method?: string };
+    type Pick = vscode.QuickPickItem & { cls?: number; method?: string; sender?: Sender };
     const f = provider.filter;
     const items: Pick[] = [
       { label: 'Status', kind: vscode.QuickPickItemKind.Separator },
       ...STATUS_CLASSES.map((c) => ({ label: c.label, description: c.detail, cls: c.cls, picked: f.statusClasses.includes(c.cls) })),
       { label: 'Method', kind: vscode.QuickPickItemKind.Separator },
       ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => ({ label: m, method: m, picked: f.methods.includes(m) })),
+      { label: 'Sent by', kind: vscode.QuickPickItemKind.Separator },
+      ...SENDERS.map((s) => ({ label: s.label, description: s.detail, sender: s.sender, picked: f.senders?.includes(s.sender) ?? false })),
     ];
     const picks = await vscode.window.showQuickPick(items, { title: 'Filter the Provisioning Log', canPickMany: true, placeHolder: 'Nothing picked shows every request' });
     if (!picks) return;
-    provider.setFilter({ statusClasses: picks.filter((p) => p.cls).map((p) => p.cls as number), methods: picks.filter((p) => p.method).map((p) => p.method as string) });
+    provider.setFilter({
+      statusClasses: picks.filter((p) => p.cls).map((p) => p.cls as number),
+      methods: picks.filter((p) => p.method).map((p) => p.method as string),
+      senders: picks.filter((p) => p.sender).map((p) => p.sender as Sender),
+    });
     updateMessage();
   });
   commands.register('scimWorkbench.log.clearFilter', () => { provider.setFilter(NO_FILTER); updateMessage(); });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { RequestStats, RingBuffer, type RequestLogEntry } from '../../../src/mock/requestLog';
 
 function entry(id: number, status: number, method = 'POST'): RequestLogEntry {
-  return { id, time: '2026-01-01T00:00:00.000Z', method, path: '/scim/v2/Users', status, durationMs: 1, requestHeaders: {}, requestBody: '', responseBody: '' };
+  return { id, time: '2026-01-01T00:00:00.000Z', method, path: '/scim/v2/Users', status, durationMs: 1, requestHeaders: {}, requestBody: '', responseBody: '', responseHeaders: {} };
 }
 
 describe('request log', () => {
