@@ -1,5 +1,6 @@
 // Secrets never leave the client: every string, URL and header map a caller can see, log or store goes
-// through these helpers first. A secret is replaced wherever it occurs, raw or URL-encoded.
+// through these helpers first. A secret is replaced wherever it occurs: raw, JSON-escaped (PHP's `\/`, `\u`
+// escapes), URL-encoded or base64-encoded.
 
 /** What a secret is replaced with. */
 export const REDACTED = '***';
@@ -7,8 +8,10 @@ export const REDACTED = '***';
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 /**
- * The list of strings to hide, from tokens and credentials: each non-empty value plus its URL-encoded
- * forms, longest first so that a longer secret is never left half-replaced by a shorter one inside it.
+ * The list of strings to hide, from tokens and credentials: each non-empty value plus the forms it takes when
+ * an endpoint echoes it URL-encoded or base64-encoded (alone, or inside a longer base64 text such as a Basic credential),
+ * longest first so that a longer secret is never left half-replaced by a shorter one inside it. redact() finds
+ * each also JSON- and URL-escaped.
  */
 export function secretsOf(values: Iterable<string | undefined>): string[] {
   const set = new Set<string>();
@@ -17,15 +20,69 @@ export function secretsOf(values: Iterable<string | undefined>): string[] {
     set.add(v);
     set.add(encodeURIComponent(v));
     set.add(encodeURIComponent(v).replace(/%20/g, '+'));
+    for (const b of base64Forms(v)) set.add(b);
   }
   return [...set].sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every occurrence of every secret replaced by `***`. */
+/**
+ * The base64 and base64url text of `secret` wherever it sits in the encoded bytes: for each of the three
+ * alignments, the characters that depend on the secret's bytes alone (the ones that mix in a neighbour's
+ * bits are left out). Only secrets long enough to leave a distinctive middle.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  if (bytes.length < 9) return [];
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const text = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').replace(/=+$/, '');
+    const from = shift === 0 ? 0 : 4;
+    const whole = Math.floor((shift + bytes.length) / 3) * 4;
+    const inner = text.slice(from, whole);
+    if (inner.length >= 8) out.push(inner, inner.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+const hexClass = (n: number) => n.toString(16).toUpperCase().padStart(2, '0').split('').map((d) => (/[A-F]/.test(d) ? `[${d}${d.toLowerCase()}]` : d)).join('');
+
+/**
+ * A pattern for `secret` as an echo may spell it: each character raw, JSON-escaped (`\/`, `\u002B`, with the
+ * backslashes doubled as in JSON inside JSON), or URL-encoded (`%2B`, `%252B`, `+` for a space).
+ */
+function secretPattern(secret: string): RegExp {
+  let source = '';
+  for (const ch of secret) {
+    const alternatives = [ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')];
+    let units = '';
+    for (let i = 0; i < ch.length; i++) units += `\\\\+u${hexClass(ch.charCodeAt(i) >> 8)}${hexClass(ch.charCodeAt(i) & 255)}`;
+    alternatives.push(units);
+    if (ch === '/') alternatives.push('\\\\+/');
+    if (ch === ' ') alternatives.push('\\+');
+    const utf8 = [...Buffer.from(ch, 'utf8')];
+    alternatives.push(utf8.map((b) => `%(?:25)?${hexClass(b)}`).join(''));
+    source += `(?:${alternatives.join('|')})`;
+  }
+  return new RegExp(source, 'g');
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** `text` with every occurrence of every secret — raw, JSON-escaped or URL-encoded — replaced by `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    if (s && out.includes(s)) out = out.split(s).join(REDACTED);
+    if (!s) continue;
+    let re = patterns.get(s);
+    if (!re) {
+      if (patterns.size > 256) patterns.clear();
+      patterns.set(s, (re = secretPattern(s)));
+    }
+    re.lastIndex = 0;
+    if (re.test(out)) {
+      re.lastIndex = 0;
+      out = out.replace(re, REDACTED);
+    }
   }
   return out;
 }
