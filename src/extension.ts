@@ -36,9 +36,9 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   const log = registerProvisioningLog(context, commands, mock);
   const connections = registerConnections(context, commands, mock, directory, output);
   registerEntraCheck(context, commands, connections.service);
-  const requests = registerRequests(context, commands, connections, output);
   const diagnostics = registerPayloadDiagnostics(context, commands, output);
   registerProvisioningConfigurations(context, commands, diagnostics.linter);
+  const requests = registerRequests(context, commands, connections, diagnostics, output);
   return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
 }
 

@@ -139,6 +139,32 @@ describe('requests', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('checks a JSON body sent to /Users with the payload rules: MURAL\'s name rule where the digit is, with its code and docs', async () => {
+    const text = [
+      'POST {{tenantUrl}}/Users', //                                                         0
+      'Content-Type: application/scim+json', //                                              1
+      '', //                                                                                  2
+      '{', //                                                                                 3
+      '  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],', //                    4
+      '  "userName": "{{email}}",', //                                                       5
+      '  "emails": [{ "type": "work", "primary": true, "value": "alan@contoso.com" }],', // 6
+      '  "name": { "givenName": "Alan2", "familyName": "Turing" }', //                       7
+      '}', //                                                                                 8
+      '', //                                                                                  9
+      '###', //                                                                              10
+      'GET {{tenantUrl}}/Users?filter=userName eq "Alan2"', //                               11
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'http', content: `@email = alan@contoso.com\n${text}` });
+    await vscode.window.showTextDocument(doc);
+    const digit = await waitFor('the name rule on the body', () => vscode.languages.getDiagnostics(doc.uri).find((d) => typeof d.code === 'object' && d.code.value === 'SCIM022'));
+    assert.equal(doc.getText(digit.range), 'Alan2');
+    assert.equal(digit.range.start.line, 8);
+    assert.equal(digit.source, 'SCIM Workbench');
+    assert.match(String((digit.code as { target: vscode.Uri }).target), /diagnostics\.md/);
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d !== digit).map((d) => d.message), [], 'a {{variable}} in the body is no problem, nor a GET');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('chains requests with request variables: the PATCH reads the id and version of the POST sent before it', async () => {
     const a = await api();
     const text = [

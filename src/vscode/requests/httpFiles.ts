@@ -1,12 +1,17 @@
 // Request files (`.http`/`.rest`, language id `http`): a "Send Request" CodeLens above each request with the
 // file's connection beside it, and the file's problems as diagnostics — syntax, variables that cannot be filled
-// in, credentials written into the file — with exact ranges, linted 300 ms after the last change. Each file
-// parse is cached per document version. The connection chosen for a file is remembered per workspace.
+// in, credentials written into the file, and the payload rules' errors on JSON bodies sent to /Users or
+// /Groups (the workspace's mapping table, as for *.scim.json files) — with exact ranges, linted 300 ms after
+// the last change. Each file parse is cached per document version. The connection chosen for a file is
+// remembered per workspace.
 import * as vscode from 'vscode';
 import { parseHttpFile, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest } from '../../client/httpFile';
 import { codeLensEnabled, settingId } from '../config';
 import { rangeOf } from '../ranges';
 import type { ConnectionService } from '../connections/service';
+import { requestBodyProblems } from '../../client/requestBody';
+import { toDiagnostic } from '../diagnostics/convert';
+import type { PayloadDiagnostics } from '../diagnostics/register';
 
 export const HTTP_LANGUAGE = 'http';
 /** Request files on disk and unsaved ones; never the response documents, which are `http` too. */
@@ -72,8 +77,9 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
   readonly onDidChangeCodeLenses = this.lensEmitter.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly state: vscode.Memento, private readonly service: ConnectionService) {
+  constructor(private readonly state: vscode.Memento, private readonly service: ConnectionService, private readonly payloads: Pick<PayloadDiagnostics, 'mappings' | 'docs'>) {
     this.subscriptions = [
+      payloads.mappings.onDidChange(() => { for (const d of vscode.workspace.textDocuments) this.lint(d); }),
       vscode.workspace.onDidOpenTextDocument((d) => this.lint(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isRequestFile(e.document)) return;
@@ -123,6 +129,14 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
       d.source = 'SCIM Workbench';
       return d;
     });
+    const mapping = this.payloads.mappings.infoFor(doc.uri);
+    for (const request of this.parse(doc).requests) {
+      for (const p of requestBodyProblems(request, { mapping: mapping.table })) {
+        // Only what the server would refuse: a request file mimics Entra, whose own forms ("Replace", "False")
+        // MURAL accepts; payload files get those warnings and notes.
+        if (p.severity === 'error') diagnostics.push(toDiagnostic(p, doc, this.payloads.docs, mapping));
+      }
+    }
     this.diagnostics.set(doc.uri, diagnostics);
   }
 

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Commands } from '../commands';
 import type { ConnectionsFeature } from '../connections/register';
 import type { ConnectionNode } from '../connections/tree';
+import type { PayloadDiagnostics } from '../diagnostics/register';
 import { RequestController } from './controller';
 import { RequestHistory } from './history';
 import { HTTP_FILES, RequestFiles } from './httpFiles';
@@ -16,11 +17,11 @@ export interface RequestsFeature {
   readonly history: RequestHistory;
 }
 
-export function registerRequests(context: vscode.ExtensionContext, commands: Commands, connections: ConnectionsFeature, log: vscode.LogOutputChannel): RequestsFeature {
+export function registerRequests(context: vscode.ExtensionContext, commands: Commands, connections: ConnectionsFeature, payloads: PayloadDiagnostics, log: vscode.LogOutputChannel): RequestsFeature {
   const { service } = connections;
   const history = new RequestHistory(context.workspaceState);
   const sender = new RequestSender(service.network, history, log);
-  const files = new RequestFiles(context.workspaceState, service);
+  const files = new RequestFiles(context.workspaceState, service, payloads);
   const requests = new RequestController(service, files, sender, history);
   connections.tree.attachHistory(history);
   context.subscriptions.push(history, sender, files, vscode.languages.registerCodeLensProvider(HTTP_FILES, files));
