@@ -1,0 +1,82 @@
+// The engine against endpoints that misbehave: garbage bodies, a POST answered without an id, 429, 500, a
+// dropped connection, no answer in time. Each object gets an honest log entry with Entra's error code, the
+// cycle finishes, and the state stays consistent (nothing linked that was not created).
+import * as assert from 'node:assert/strict';
+import { HttpClient } from '../../../src/client/http';
+import { readDirectory } from '../../../src/entra/directory/load';
+import { muralDefaultEngineConfiguration } from '../../../src/entra/engine/config';
+import { runCycle } from '../../../src/entra/engine/cycle';
+import { newState } from '../../../src/entra/engine/state';
+import { httpTarget } from '../../../src/entra/engine/target';
+import { URN } from '../../../src/scim/schemas';
+import { startServer, type Handler, type TestServer } from '../client/servers';
+
+const users = ['ada', 'alan', 'grace', 'linus', 'barbara', 'ken'].map((n) => ({
+  id: `u-${n}`, userPrincipalName: `${n}@contoso.com`, mail: `${n}@contoso.com`, givenName: n, surname: 'Tester',
+}));
+const directory = () => readDirectory({ scope: 'all', users }, 'dir.json');
+const empty = JSON.stringify({ schemas: [URN.ListResponse], totalResults: 0, Resources: [] });
+
+/** Lookups find nothing; each user's POST gets the answer scripted for it. */
+function scripted(answers: Record<string, (res: import('node:http').ServerResponse) => void>): Handler {
+  return (req, res) => {
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end(empty);
+      return;
+    }
+    const who = String(JSON.parse(req.body).userName).split('@')[0];
+    answers[who](res);
+  };
+}
+
+describe('entra/engine: an endpoint that misbehaves', () => {
+  let server: TestServer;
+  let client: HttpClient;
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('logs each failure with Entra\'s code, finishes the cycle and links only what was created', async () => {
+    server = await startServer(scripted({
+      ada: (res) => res.writeHead(201, { 'content-type': 'application/scim+json' }).end(JSON.stringify({ id: 't-ada', userName: 'ada@contoso.com' })),
+      alan: (res) => res.writeHead(201, { 'content-type': 'application/scim+json' }).end('<html>created</html>'),
+      grace: (res) => res.writeHead(429, { 'retry-after': '30' }).end(),
+      linus: (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('database down'),
+      barbara: (res) => res.socket?.destroy(),
+      ken: () => { /* never answers */ },
+    }));
+    client = new HttpClient();
+    const state = newState(`${server.origin}/scim`);
+    const r = await runCycle({
+      directory: directory(), configuration: muralDefaultEngineConfiguration(), state,
+      target: httpTarget(client, { tenantUrl: `${server.origin}/scim`, token: 'bad-endpoint-token', authScheme: 'Bearer' }, { timeoutMs: 500 }),
+    });
+    const code = (name: string) => r.entries.find((e) => e.sourceIdentity.displayName === `${name}@contoso.com`)?.provisioningStatusInfo.errorInformation?.errorCode ?? 'none';
+    assert.deepEqual(['ada', 'alan', 'grace', 'linus', 'barbara', 'ken'].map(code), [
+      'none', 'SystemForCrossDomainIdentityManagementServiceIncompatible', 'TooManyRequests', 'InternalServerError', 'WebExceptionProtocolError', 'Timeout',
+    ]);
+    assert.equal(r.cycle.stopped, undefined);
+    assert.equal(r.cycle.stats.users.create, 1);
+    assert.equal(r.cycle.stats.users.failed, 5);
+    assert.deepEqual(Object.entries(state.users).filter(([, l]) => l.targetId).map(([id]) => id), ['u-ada']);
+    assert.deepEqual(Object.entries(state.users).filter(([, l]) => l.escrow).map(([id]) => id).sort(), ['u-alan', 'u-barbara', 'u-grace', 'u-ken', 'u-linus']);
+    const linus = r.entries.find((e) => e.sourceIdentity.displayName === 'linus@contoso.com')!;
+    assert.match(linus.provisioningStatusInfo.errorInformation!.reason, /HTTP status code 500\. It will be automatically retried in 40 minutes\./);
+    const ken = r.entries.find((e) => e.sourceIdentity.displayName === 'ken@contoso.com')!;
+    assert.equal(ken.exchanges[ken.exchanges.length - 1].error?.kind, 'timeout');
+  });
+
+  it('a lookup answered with something other than a ListResponse fails the object, not the cycle', async () => {
+    server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(req.url.includes('ada') ? '{"users": []}' : empty);
+    });
+    client = new HttpClient();
+    const r = await runCycle({
+      directory: readDirectory({ scope: 'all', users: users.slice(0, 1) }, 'd'), configuration: muralDefaultEngineConfiguration(), state: newState(`${server.origin}/scim`),
+      target: httpTarget(client, { tenantUrl: `${server.origin}/scim`, token: 'bad-endpoint-token', authScheme: 'Bearer' }),
+    });
+    assert.equal(r.entries[0].provisioningStatusInfo.errorInformation?.errorCode, 'SystemForCrossDomainIdentityManagementServiceIncompatible');
+    assert.equal(r.entries[0].provisioningAction, 'other');
+  });
+});
