@@ -365,7 +365,8 @@ function withoutReadOnly(r: Resource): Resource {
 }
 
 describe('PATCH properties', () => {
-  it('never throws anything but a 400 ScimError, never mutates, and always yields a valid resource', () => {
+  it('never throws anything but a 400 ScimError, never mutates, and always yields a valid resource', function () {
+    this.timeout(60_000); // a few hundred generated bodies: ~2 s alone, far more on a loaded machine
     const bases: [ResourceTypeName, Resource][] = [
       ['User', { ...user(), nickName: 'Al', emails: [{ type: 'work', value: 'w@x.com', primary: true }, { type: 'home', value: 'h@x.com' }], [ENT]: { department: 'Eng' } }],
       ['Group', group(['u1', 'u2'])],
@@ -399,7 +400,8 @@ function deepFreeze<T>(v: T): T {
 }
 
 describe('PATCH copy on write', () => {
-  it('never writes into the input, even when every object in it is frozen (as the store keeps `schemas`)', () => {
+  it('never writes into the input, even when every object in it is frozen (as the store keeps `schemas`)', function () {
+    this.timeout(60_000); // a few hundred generated bodies: ~2 s alone, far more on a loaded machine
     const bases: [ResourceTypeName, Resource][] = [
       ['User', deepFreeze({ ...user(), nickName: 'Al', emails: [{ type: 'work', value: 'w@x.com', primary: true }, { type: 'home', value: 'h@x.com' }], [ENT]: { department: 'Eng', manager: { value: 'm1' } } })],
       ['User', deepFreeze({ schemas: [URN.User], userName: 'bob@contoso.com' })],
