@@ -8,6 +8,8 @@ import { syntaxProblems } from './syntax';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
 import { readTree } from './tree';
+import { isSynchronizationSchema } from '../entra';
+import { provisioningMappingTable } from './provisioning';
 
 export interface LoadedMapping {
   /** The table, when the file is usable (warnings aside). */
@@ -30,6 +32,8 @@ export function loadMappingTable(text: string): LoadedMapping {
     r.report('SCIM080', { offset: 0, length: 0 }, 'The mapping file nests too deeply to be read; it is a list of flat entries.');
     return { problems: r.problems };
   }
+  // A provisioning configuration (Entra's synchronizationSchema) serves as a mapping table too.
+  if (isSynchronizationSchema(value)) return provisioningMappingTable(text, value);
   const parsed = parseMappingTable(value);
   for (const p of parsed.problems) {
     r.report('SCIM080', rangeAt(root, p.path), `${p.message} Until this is fixed the workbench checks payloads against MURAL's default table.`);

@@ -7,6 +7,8 @@ import {
   type AttributeDefinition, type AttributeMappingDefinition, type Expr, type FunctionSpec, type JsonPath, type ObjectDefinition, type ProvisioningConfiguration,
 } from '../entra';
 import { lintConfiguration } from '../entra/lint';
+import { mappingTableFromConfiguration } from '../entra/table';
+import type { LoadedMapping } from './mappingFile';
 import { rangeAtPath as rangeAt, rangeInString, Reporter, valueRange } from './json';
 import type { Problem } from './rules';
 import { syntaxProblems } from './syntax';
@@ -56,6 +58,20 @@ export function validateProvisioningConfiguration(text: string): { problems: Pro
     if (r.problems[last].severity !== p.severity) r.problems[last] = { ...r.problems[last], severity: p.severity };
   }
   return { problems: r.problems };
+}
+
+/**
+ * A provisioning configuration used as the workspace's mapping table (setting scimWorkbench.mappingFile, lint
+ * --mapping): the table its MURAL-bound mappings give, and the file's own problems.
+ */
+export function provisioningMappingTable(text: string, value: unknown): LoadedMapping {
+  const { problems } = validateProvisioningConfiguration(text);
+  const config = loadConfiguration(value).config;
+  const derived = config ? mappingTableFromConfiguration(config, 'the workspace\'s provisioning configuration') : { reason: 'The file is not a usable provisioning configuration.' };
+  if (!derived.table) {
+    return { problems: [...problems, { code: 'SCIM080', severity: 'error', offset: 0, length: 1, message: `${derived.reason} Until it does, payloads are checked against MURAL's default table.` }] };
+  }
+  return { table: derived.table, problems };
 }
 
 // ---------------------------------------------------------------------------------------------------------

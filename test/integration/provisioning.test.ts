@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { muralDefaultConfigurationText } from '../../src/entra';
-import { answer, api, restoreAll, waitFor } from './helpers';
+import { answer, api, restoreAll, setSetting, waitFor } from './helpers';
 
 const SOURCE = 'SCIM Workbench';
 
@@ -140,5 +140,24 @@ describe('provisioning configuration files', () => {
     } finally {
       for (const u of [first, second]) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
     }
+  });
+
+  it('named by scimWorkbench.mappingFile, a provisioning configuration drives the payload diagnostics', async () => {
+    const schema = JSON.parse(muralDefaultConfigurationText());
+    const user = schema.synchronizationRules[0].objectMappings[0];
+    user.attributeMappings = user.attributeMappings.filter((m: { targetAttributeName: string }) => m.targetAttributeName !== 'name.givenName');
+    await vscode.workspace.fs.writeFile(scratch('workspace.provisioning.json'), Buffer.from(JSON.stringify(schema, null, 2), 'utf8'));
+    const payload = '{\n  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],\n  "userName": "ada@contoso.com",\n  "emails": [{ "type": "work", "value": "ada@contoso.com" }],\n  "name": { "givenName": "Ada2" }\n}\n';
+    const editor = await open('digits.scim.json', payload);
+    assert.deepEqual(ours(editor.document.uri).map(codeOf), ['SCIM022'], 'MURAL\'s table first');
+    try {
+      await setSetting('scimWorkbench.mappingFile', 'provisioning-it/workspace.provisioning.json');
+      const a = await api();
+      await waitFor('the configuration as the table', () => a.diagnostics.mappings.infoFor(editor.document.uri).source === 'workspace');
+      await waitFor('the diagnostics to follow it', () => { const codes = ours(editor.document.uri).map(codeOf); return !codes.includes('SCIM022') && codes.includes('SCIM024'); });
+    } finally {
+      await setSetting('scimWorkbench.mappingFile', undefined);
+    }
+    await waitFor('MURAL\'s table back', () => ours(editor.document.uri).map(codeOf).join() === 'SCIM022');
   });
 });

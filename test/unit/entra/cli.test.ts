@@ -6,7 +6,8 @@ import { CliError } from '../../../src/cli/command';
 import { createExpressionCommand } from '../../../src/cli/expression';
 import { createLintCommand } from '../../../src/cli/lint';
 import { muralDefaultConfiguration } from '../../../src/entra';
-import { applyFix, isProvisioningConfiguration, mappingAt, mappingLocations, provisioningCompletionsAt, provisioningHoverAt, validateProvisioningConfiguration } from '../../../src/validation';
+import { applyFix, isProvisioningConfiguration, loadMappingTable, mappingAt, mappingLocations, provisioningCompletionsAt, provisioningHoverAt, validatePayload, validateProvisioningConfiguration } from '../../../src/validation';
+import { MURAL_MAPPING } from '../../../src/scim/mapping';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -195,5 +196,38 @@ describe('provisioning configuration hover, completion and mapping positions', (
     assert.deepEqual(locations.map((l) => l.targetAttributeName), ['userName', 'emails[type eq "work"].value', 'active', 'name.givenName', 'name.familyName', 'externalId', 'displayName', 'members', 'externalId']);
     assert.equal(text[locations[0].offset], '{');
     assert.equal(mappingAt(text, locations[2].path)?.source?.text, 'Switch([IsSoftDeleted], , "False", "True", "True", "False")');
+  });
+});
+
+describe('a provisioning configuration as the workspace mapping table', () => {
+  const defaults = readFileSync(join(ROOT, 'docs/examples/mural-identity.provisioning.json'), 'utf8');
+  const user = (extra: Record<string, unknown>) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@contoso.com', ...extra });
+
+  it('MURAL Identity\'s default configuration gives MURAL\'s table', () => {
+    const loaded = loadMappingTable(defaults);
+    assert.deepEqual(loaded.problems, []);
+    const strip = (e: object) => ({ ...e, source: undefined });
+    assert.deepEqual(loaded.table!.entries.map(strip), MURAL_MAPPING.entries.map(strip));
+  });
+
+  it('follows the file: an unmapped attribute is not checked, a target made optional is not required', () => {
+    const schema = JSON.parse(defaults);
+    const om = schema.synchronizationRules[0].objectMappings[0];
+    om.attributeMappings = om.attributeMappings.filter((m: { targetAttributeName: string }) => m.targetAttributeName !== 'name.givenName');
+    const targetUser = schema.directories[1].objects[0];
+    targetUser.attributes.find((a: { name: string }) => a.name === 'emails[type eq "work"].value').required = false;
+    const loaded = loadMappingTable(JSON.stringify(schema, null, 2));
+    assert.ok(loaded.table);
+    const withDefaults = validatePayload(user({ name: { givenName: 'Ada2' } })).problems.map((p) => p.code);
+    assert.ok(withDefaults.includes('SCIM022') && withDefaults.includes('SCIM020'));
+    const withFile = validatePayload(user({ name: { givenName: 'Ada2' } }), { mapping: loaded.table }).problems.map((p) => p.code);
+    assert.ok(!withFile.includes('SCIM022') && !withFile.includes('SCIM020'), withFile.join(' '));
+    assert.ok(withFile.includes('SCIM024'), 'name.givenName is now an attribute MURAL does not get from Entra');
+  });
+
+  it('a configuration that sends nothing to MURAL leaves MURAL\'s table in force, and says why', () => {
+    const loaded = loadMappingTable(readFileSync(join(ROOT, 'test/fixtures/entra/entra-schema-salesforce-sample.json'), 'utf8'));
+    assert.equal(loaded.table, undefined);
+    assert.match(loaded.problems.find((p) => p.code === 'SCIM080')!.message, /No enabled object mapping targets MURAL's SCIM User or Group/);
   });
 });
