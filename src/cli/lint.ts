@@ -1,7 +1,7 @@
 // scim-workbench lint: the payload validator for CI pipelines of teams that keep SCIM payload fixtures.
 // Expands globs itself (node 20 has no stable fs.glob), prints `file:line:col severity code message` or JSON,
 // exits 1 when any error is found.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type Problem, type Severity } from '../validation';
 import type { MappingTable } from '../scim/mapping';
@@ -43,7 +43,8 @@ scoping filters (docs/entra-expressions.md).
 
 Arguments:
   A file, a directory (all ${DIRECTORY_PATTERN} beneath it) or a glob: * and ? match within a path segment,
-  ** matches any number of directories, {a,b} alternatives. Quote globs so the shell does not expand them:
+  ** matches any number of directories, {a,b} alternatives, [a-z] classes. Symbolic links to files and
+  folders are followed (a link back to a folder being walked is not). Quote globs so the shell does not expand them:
     scim-workbench lint 'fixtures/**/*.json'
 
 Options:
@@ -63,66 +64,156 @@ function hasMagic(segment: string): boolean {
   return /[*?[{]/.test(segment);
 }
 
-/** A glob as a regular expression over '/'-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inClass = false;
-  let braces = 0;
+type GlobToken =
+  | { kind: 'char'; c: string }
+  | { kind: 'any' } // ?
+  | { kind: 'class'; negated: boolean; ranges: [string, string][] }
+  | { kind: 'star' } // * within a segment
+  | { kind: 'dirs' } // **/ : zero or more directories
+  | { kind: 'rest' }; // a trailing **: everything below
+
+/** Most alternatives a glob's {a,b} groups may expand to. */
+const MAX_ALTERNATIVES = 1024;
+
+/** `glob` with its {a,b} groups expanded (nested groups too); throws a usage error past MAX_ALTERNATIVES. */
+function expandBraces(glob: string): string[] {
+  let depth = 0;
+  let open = -1;
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (inClass) {
-      if (c === ']') inClass = false;
-      re += c === '\\' ? '\\\\' : c;
-      continue;
-    }
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
-        if (atStart && atEnd) {
-          // "**/" matches zero or more directories; a trailing "**" matches everything below.
-          re += i + 2 === glob.length ? '.*' : '(?:[^/]*/)*';
-          i += i + 2 === glob.length ? 1 : 2;
-          continue;
+    if (glob[i] === '{') { if (depth++ === 0) open = i; } else if (glob[i] === '}' && depth > 0 && --depth === 0) {
+      const parts: string[] = [];
+      let level = 0;
+      let from = open + 1;
+      for (let j = open + 1; j < i; j++) {
+        if (glob[j] === '{') level++;
+        else if (glob[j] === '}') level--;
+        else if (glob[j] === ',' && level === 0) { parts.push(glob.slice(from, j)); from = j + 1; }
+      }
+      parts.push(glob.slice(from, i));
+      const out: string[] = [];
+      for (const part of parts) {
+        for (const x of expandBraces(`${glob.slice(0, open)}${part}${glob.slice(i + 1)}`)) {
+          out.push(x);
+          if (out.length > MAX_ALTERNATIVES) throw new CliError(`The glob ${JSON.stringify(glob)} has more than ${MAX_ALTERNATIVES} {…} alternatives; split it into several.`);
         }
       }
-      re += '[^/]*';
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '[') {
-      inClass = true;
-      re += glob[i + 1] === '!' ? (i++, '[^') : '[';
-    } else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) {
-      re += '|';
-    } else {
-      re += c.replace(/[.+^$()|\\]/g, '\\$&');
+      return out;
     }
   }
-  return new RegExp(`^${re}$`);
+  return [glob];
 }
 
-/** Files under `dir` (relative paths with '/'), pruned to `maxDepth` levels (Infinity for "**"). */
-async function walk(dir: string, maxDepth: number, out: string[], prefix = ''): Promise<void> {
+function tokenize(glob: string, whole: string): GlobToken[] {
+  const out: GlobToken[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') {
+      if (glob[i + 1] === '*' && (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/')) {
+        out.push(i + 2 === glob.length ? { kind: 'rest' } : { kind: 'dirs' });
+        i += i + 2 === glob.length ? 1 : 2;
+      } else if (out[out.length - 1]?.kind !== 'star') {
+        out.push({ kind: 'star' });
+      }
+    } else if (c === '?') {
+      out.push({ kind: 'any' });
+    } else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) throw new CliError(`The glob ${JSON.stringify(whole)} has a "[" without its "]"; quote a literal bracket as [[].`);
+      let body = glob.slice(i + 1, close);
+      const negated = body.startsWith('!') || body.startsWith('^');
+      if (negated) body = body.slice(1);
+      const ranges: [string, string][] = [];
+      const chars = [...body];
+      for (let k = 0; k < chars.length; k++) {
+        const from = chars[k] as string;
+        if (chars[k + 1] === '-' && k + 2 < chars.length) {
+          const to = chars[k + 2] as string;
+          if (to < from) throw new CliError(`The glob ${JSON.stringify(whole)} has the range "${from}-${to}", which runs backwards; write it as "${to}-${from}".`);
+          ranges.push([from, to]);
+          k += 2;
+        } else {
+          ranges.push([from, from]);
+        }
+      }
+      out.push({ kind: 'class', negated, ranges });
+      i = close;
+    } else {
+      out.push({ kind: 'char', c });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether `path` matches the tokens: dynamic programming over (token, position), so the cost is tokens × path
+ * length whatever the glob (a regular expression with several stars backtracks for seconds on a long name).
+ */
+function matches(tokens: readonly GlobToken[], path: string): boolean {
+  const n = path.length;
+  let prev = new Uint8Array(n + 1);
+  let next = new Uint8Array(n + 1);
+  prev[0] = 1;
+  for (const t of tokens) {
+    next.fill(0);
+    let seen = 0;
+    for (let j = 0; j <= n; j++) {
+      const c = path[j - 1];
+      switch (t.kind) {
+        case 'char': next[j] = j > 0 && prev[j - 1] && c === t.c ? 1 : 0; break;
+        case 'any': next[j] = j > 0 && prev[j - 1] && c !== '/' ? 1 : 0; break;
+        case 'class': {
+          const inside = j > 0 && c !== '/' && t.ranges.some(([a, b]) => (c as string) >= a && (c as string) <= b);
+          next[j] = j > 0 && prev[j - 1] && c !== '/' && inside !== t.negated ? 1 : 0;
+          break;
+        }
+        case 'star': next[j] = prev[j] || (j > 0 && next[j - 1] && c !== '/') ? 1 : 0; break;
+        // Any text that is empty or ends with "/" is zero or more directories.
+        case 'dirs': next[j] = prev[j] || (j > 0 && c === '/' && seen) ? 1 : 0; break;
+        case 'rest': next[j] = prev[j] || seen ? 1 : 0; break;
+      }
+      if (prev[j]) seen = 1;
+    }
+    [prev, next] = [next, prev];
+  }
+  return prev[n] === 1;
+}
+
+/**
+ * A glob over '/'-separated paths: * and ? within a segment, [classes] ([!…] negated), ** for any number of
+ * directories, {a,b} alternatives. Throws a CliError (usage, exit 2) for a malformed one.
+ */
+export function compileGlob(glob: string): { test(path: string): boolean } {
+  const alternatives = expandBraces(glob).map((g) => tokenize(g, glob));
+  return { test: (path) => alternatives.some((tokens) => matches(tokens, path)) };
+}
+
+/**
+ * Files under `dir` (relative paths with '/'), pruned to `maxDepth` levels (Infinity for "**"). Symbolic links
+ * are followed, to files and to folders; a folder already being walked (a link loop) is not entered again.
+ */
+async function walk(dir: string, maxDepth: number, out: string[], prefix = '', walking = new Set<string>()): Promise<void> {
+  const real = await realpath(dir).catch(() => undefined);
+  if (real === undefined || walking.has(real)) return;
+  walking.add(real);
   let names: import('node:fs').Dirent[];
   try {
     names = await readdir(dir, { withFileTypes: true });
   } catch {
+    walking.delete(real);
     return;
   }
   for (const d of names) {
     const rel = prefix ? `${prefix}/${d.name}` : d.name;
-    if (d.isDirectory()) {
-      if (maxDepth > 1 && !SKIPPED_DIRS.has(d.name)) await walk(join(dir, d.name), maxDepth - 1, out, rel);
-    } else if (d.isFile()) {
+    const full = join(dir, d.name);
+    const target = d.isSymbolicLink() ? await stat(full).catch(() => undefined) : d;
+    if (!target) continue;
+    if (target.isDirectory()) {
+      if (maxDepth > 1 && !SKIPPED_DIRS.has(d.name)) await walk(full, maxDepth - 1, out, rel, walking);
+    } else if (target.isFile()) {
       out.push(rel);
     }
   }
+  walking.delete(real);
 }
 
 /** The files a pattern names: a file, a directory's payload files, or a glob's matches. Absolute paths. */
@@ -145,8 +236,8 @@ export async function expandPattern(pattern: string, cwd: string): Promise<strin
   const maxDepth = rest.includes('**') ? Infinity : rest.length;
   const found: string[] = [];
   await walk(base, maxDepth, found);
-  const re = globToRegExp(rest.join('/'));
-  return found.filter((f) => re.test(f)).map((f) => join(base, f));
+  const glob = compileGlob(rest.join('/'));
+  return found.filter((f) => glob.test(f)).map((f) => join(base, f));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -217,7 +308,8 @@ export function createLintCommand(io: LintIo): CliCommand {
         });
         const { problems } = isProvisioningConfiguration(file, text) ? validateProvisioningConfiguration(text) : validatePayload(text, mapping ? { mapping } : {});
         const shown = problems.filter((p) => SEVERITIES.indexOf(p.severity) <= minimum);
-        records.push(...toRecords(displayPath(io.cwd, file), text, shown));
+        // One by one: a spread of 130,000 records into push() overflows the call stack.
+        for (const r of toRecords(displayPath(io.cwd, file), text, shown)) records.push(r);
       }
 
       if (format === 'json') {

@@ -162,7 +162,10 @@ function coalesce(rt: ResourceTypeName, ops: Operation[]): Operation[] {
     const prev = out[out.length - 1];
     if (key !== undefined && key === runOf && prev) {
       if (key.startsWith('add ')) {
-        (prev.value as unknown[]).push(...(Array.isArray(op.value) ? op.value : [op.value]));
+        const values = prev.value as unknown[];
+        // One by one: spreading a 100,000-value list into push() would overflow the call stack.
+        if (Array.isArray(op.value)) for (const v of op.value) values.push(v);
+        else values.push(op.value);
       } else {
         const f = op.path?.filter as Extract<FilterNode, { kind: 'compare' }>;
         (prev.listed as unknown[]).push(f.value);

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLintCommand, globToRegExp, type LintRecord } from '../../../src/cli/lint';
+import { compileGlob, createLintCommand, type LintRecord } from '../../../src/cli/lint';
 import { CliError } from '../../../src/cli/command';
 import { URNS } from './helpers';
 
@@ -54,7 +54,7 @@ describe('lint command', () => {
       ['d/**', 'd/e/f', true], ['?.json', 'ab.json', false], ['{a,b}.json', 'b.json', true], ['[ab].json', 'c.json', false],
       ['[!ab].json', 'c.json', true], ['a.b', 'axb', false], ['d/**/x.json', 'd/x.json', true],
     ];
-    for (const [glob, path, expected] of cases) assert.equal(globToRegExp(glob).test(path), expected, `${glob} ~ ${path}`);
+    for (const [glob, path, expected] of cases) assert.equal(compileGlob(glob).test(path), expected, `${glob} ~ ${path}`);
   });
 
   it('text output: file:line:col severity code message, exit 1 on errors', async () => {
@@ -118,5 +118,48 @@ describe('lint command', () => {
     assert.match((await usageError(dir, '--bogus', '.')).message, /lint --help/);
     assert.match((await usageError(dir, '--mapping', 'missing.json', '.')).message, /does not exist/);
     assert.match((await usageError(dir, '--mapping', 'bad-mapping.json', '.')).message, /bad-mapping\.json:1:\d+ "resource" must be "User" or "Group"/);
+  });
+
+  describe('hostile input', () => {
+    let hostile: string;
+    before(() => {
+      hostile = mkdtempSync(join(tmpdir(), 'scim-lint-hostile-'));
+      writeFileSync(join(hostile, `${'a'.repeat(200)}.json`), CLEAN);
+    });
+    after(() => rmSync(hostile, { recursive: true, force: true }));
+
+    it('reports a file with 130,000 duplicate keys instead of overflowing the stack', async () => {
+      writeFileSync(join(hostile, 'dups.scim.json'), `{"schemas":["${URNS.Group}"],"displayName":"x"${',"displayName":"x"'.repeat(130_000)}}`);
+      const { code, out, err } = await lint(hostile, '--format', 'json', 'dups.scim.json');
+      assert.equal(code, 0);
+      assert.ok((JSON.parse(out) as LintRecord[]).filter((r) => r.code === 'SCIM002').length >= 130_000);
+      assert.equal(err, '');
+    });
+
+    it('matches a glob with many stars against a long name without backtracking', async () => {
+      assert.equal(compileGlob('*a*a*a*a*a*a*a*a*a*a*a*a*b').test('a'.repeat(5000)), false);
+      const { code, err } = await lint(hostile, '*a*a*a*a*a*a*a*a*a*a*a*a*.json');
+      assert.equal(code, 0);
+      assert.match(err, /1 file checked/);
+    });
+
+    it('refuses a backwards class, an unclosed one and too many alternatives as usage errors (exit 2)', async () => {
+      assert.match((await usageError(hostile, '[z-a]*.json')).message, /range "z-a", which runs backwards/);
+      assert.match((await usageError(hostile, '[ab*.json')).message, /"\[" without its "\]"/);
+      assert.match((await usageError(hostile, `${'{a,b}'.repeat(11)}.json`)).message, /more than 1024/);
+    });
+
+    it('follows symbolic links to files and folders, and not round a loop', async () => {
+      mkdirSync(join(hostile, 'real'));
+      writeFileSync(join(hostile, 'real', 'u.scim.json'), BAD_USER);
+      mkdirSync(join(hostile, 'tree'));
+      symlinkSync(join(hostile, 'real'), join(hostile, 'tree', 'linked-folder'));
+      symlinkSync(join(hostile, 'real', 'u.scim.json'), join(hostile, 'tree', 'linked.scim.json'));
+      symlinkSync(join(hostile, 'tree'), join(hostile, 'tree', 'loop'));
+      const { code, out } = await lint(hostile, 'tree');
+      assert.equal(code, 1);
+      const files = [...new Set((out.trimEnd().split('\n')).map((l) => l.split(':')[0]))].sort();
+      assert.deepEqual(files, ['tree/linked-folder/u.scim.json', 'tree/linked.scim.json']);
+    });
   });
 });
