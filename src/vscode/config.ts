@@ -87,6 +87,16 @@ export function directoryPageSize(): number {
   return Math.max(10, read('directory.pageSize', isNumber));
 }
 
+/** Whether deactivating a mock user from the Directory asks first (MURAL's workspaces are lost for good). */
+export function confirmDeactivate(): boolean {
+  return read('directory.confirmDeactivate', isBoolean);
+}
+
+/** Stops asking before deactivating a mock user, for every workspace (the "don't ask again" answer). */
+export async function stopConfirmingDeactivate(): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('directory.confirmDeactivate', false, vscode.ConfigurationTarget.Global);
+}
+
 /** How long a request to an endpoint may take. */
 export function requestTimeoutMs(): number {
   return Math.max(1, read('requests.timeoutSeconds', isNumber)) * 1000;

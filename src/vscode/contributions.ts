@@ -93,6 +93,7 @@ export const SETTING_KEYS = [
   'mock.faultStatus',
   'mock.faultBurst',
   'directory.pageSize',
+  'directory.confirmDeactivate',
   'requests.timeoutSeconds',
   'requests.historySize',
   'requests.codeLens',

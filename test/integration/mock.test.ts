@@ -97,9 +97,17 @@ describe('mock server in the extension host', function () {
     assert.equal(members[0]?.type, 'member');
   });
 
-  it('deactivates from the tree: icon changes, workspaces are lost and shown, reactivation does not restore them', async () => {
+  it('deactivates from the tree after a confirmation naming the workspaces lost: icon changes, workspaces are lost and shown, reactivation does not restore them', async () => {
     const a = await api();
     const user = await userNode('grace.hopper@contoso.com');
+    const asked = answer('showWarningMessage', undefined, 'Deactivate');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', user), false);
+    assert.equal((await userNode('grace.hopper@contoso.com')).resource.active, true, 'dismissed: still active');
+    const [message, options] = asked.calls[0] as [string, vscode.MessageOptions];
+    assert.equal(message, 'Deactivate Grace Hopper?');
+    assert.equal(options.modal, true);
+    assert.match(String(options.detail), /^MURAL removes it from its workspace \("[^"]+"\) for good: reactivating the user does not give workspaces back/);
+    assert.deepEqual(asked.calls[0]?.slice(2), ['Deactivate', 'Deactivate, Don\'t Ask Again']);
     await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', user);
     const after = await userNode('grace.hopper@contoso.com');
     assert.equal(after.resource.active, false);
@@ -140,7 +148,10 @@ describe('mock server in the extension host', function () {
     assert.match(String(adminItem.tooltip), /last admin of a workspace \(409\)/);
 
     const errors = answer('showErrorMessage', undefined);
+    const asked = answer('showWarningMessage', 'Deactivate, Don\'t Ask Again');
     await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', await userNode('dorothy.vaughan@contoso.com'));
+    assert.equal(asked.calls.length, 1);
+    assert.equal(vscode.workspace.getConfiguration('scimWorkbench').get('directory.confirmDeactivate'), false, 'not asked again');
     assert.match(String(errors.calls[0]?.[0]), /^Deactivate User failed: 409: Dorothy Vaughan is the last admin of the workspace "Computing"/);
     const refused = await scim('PATCH', `/Users/${uid}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
@@ -154,7 +165,9 @@ describe('mock server in the extension host', function () {
     await vscode.commands.executeCommand('scimWorkbench.directory.removeAdmin', await memberOf());
     assert.deepEqual(a.mock.service?.workspaceAdmins(group.json.id), []);
     await vscode.commands.executeCommand('scimWorkbench.directory.deactivateUser', await userNode('dorothy.vaughan@contoso.com'));
+    assert.equal(asked.calls.length, 1, 'the second deactivation did not ask');
     assert.equal(a.mock.service?.getUser(uid).active, false);
+    await vscode.workspace.getConfiguration('scimWorkbench').update('directory.confirmDeactivate', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('adds to and removes from a group, creates users and groups from the palette, deletes with confirmation', async () => {

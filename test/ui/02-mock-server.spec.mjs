@@ -1,5 +1,8 @@
 // The whole loop a user does: start the mock from the palette, provision a user over HTTP as Entra would,
 // see it in the Directory, deactivate it from the context menu, and find the requests in the log.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export default async function (ui, step) {
   const { page } = ui;
   let port;
@@ -50,7 +53,16 @@ export default async function (ui, step) {
     await ui.sidebarRow('Ada Lovelace').waitFor({ state: 'visible' });
     await ui.sidebarRow('ada.lovelace@contoso.com').waitFor({ state: 'visible' });
   });
-  await step('context menu: Deactivate User → the icon changes and the lost workspace shows', async () => {
+  await step('context menu: Deactivate User (confirmation off) → the icon changes and the lost workspace shows', async () => {
+    // The smoke-test workbench refuses modal dialogs ("refused to show dialog in tests"): the confirmation and its
+    // words are tested in the extension host (test/integration/mock.test.ts); here its setting is turned off.
+    const settings = join(ui.folder, '.vscode', 'settings.json');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace(/\}\s*$/, ',\n  "scimWorkbench.directory.confirmDeactivate": false\n}\n'));
+    await ui.until('the setting read', async () => {
+      await ui.command('Preferences: Open Workspace Settings (JSON)');
+      return page.locator('.editor-group-container .monaco-editor', { hasText: 'confirmDeactivate' }).first().isVisible();
+    });
+    await ui.command('View: Close All Editors');
     const row = ui.sidebarRow('Ada Lovelace');
     if (!(await row.locator('.codicon-account').count())) throw new Error('an active user shows the account icon');
     await ui.contextMenu(row, 'Deactivate User');

@@ -1,8 +1,10 @@
 // The Directory's writes on the mock server: made in process (like an admin in MURAL's UI), so they show in the
-// tree but not in the provisioning log, which holds what clients sent. Only a hard delete asks for confirmation.
+// tree but not in the provisioning log, which holds what clients sent. A hard delete asks for confirmation, and so
+// does a deactivation (the user's workspaces are lost for good) unless the user said not to ask again.
 import * as vscode from 'vscode';
 import type { ScimService } from '../../mock/service';
 import type { Resource } from '../../scim/resource';
+import { confirmDeactivate, stopConfirmingDeactivate } from '../config';
 import { whenStarted } from '../mock/commands';
 import type { MockServerController } from '../mock/controller';
 import { userLabel, type CollectionKind, type DirectoryWrites, type GroupMember } from './source';
@@ -24,6 +26,7 @@ export class MockDirectoryWrites implements DirectoryWrites {
     const id = user.id as string;
     if (!active) {
       const groups = Array.isArray(user.groups) ? user.groups.length : 0;
+      if (!(await this.confirmDeactivation(user))) return false;
       await svc.deactivateUser(id);
       vscode.window.setStatusBarMessage(`$(circle-slash) ${userLabel(user)} deactivated${groups ? ` and removed from ${groups} workspace${groups === 1 ? '' : 's'}` : ''}`, 5000);
       return true;
@@ -34,6 +37,24 @@ export class MockDirectoryWrites implements DirectoryWrites {
       void vscode.window.showInformationMessage(`${userLabel(user)} is active again but, as in MURAL, does not get back ${lost.map((w) => `"${w.displayName}"`).join(', ')}: reactivation must be requested and approved by a workspace admin.`);
     }
     return true;
+  }
+
+  /** Asks before a deactivation, naming the workspaces the user loses, unless told not to ask again. */
+  private async confirmDeactivation(user: Resource): Promise<boolean> {
+    if (!confirmDeactivate()) return true;
+    const workspaces = (Array.isArray(user.groups) ? user.groups as { value?: unknown; display?: unknown }[] : [])
+      .map((g) => `"${String(g.display ?? g.value)}"`);
+    const lost = workspaces.length === 0
+      ? 'It is in no workspace now, so nothing is lost, but'
+      : `MURAL removes it from ${workspaces.length === 1 ? 'its workspace' : `its ${workspaces.length} workspaces`} (${workspaces.join(', ')}) for good:`;
+    const deactivate = 'Deactivate';
+    const always = 'Deactivate, Don\'t Ask Again';
+    const choice = await vscode.window.showWarningMessage(`Deactivate ${userLabel(user)}?`, {
+      modal: true,
+      detail: `${lost} reactivating the user does not give workspaces back — a workspace admin must approve each reactivation request. Entra deactivates a user this way (active=false) when it leaves the app's scope.`,
+    }, deactivate, always);
+    if (choice === always) await stopConfirmingDeactivate();
+    return choice === deactivate || choice === always;
   }
 
   async addToGroup(user: Resource): Promise<boolean> {
