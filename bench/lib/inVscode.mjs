@@ -97,14 +97,28 @@ export function coresBetween(before, after, ms) {
     .map(([k, c]) => `${k} ${c.toFixed(2)}`).join(', ');
 }
 
-export async function headlessBurst({ warmup, count }) {
+/**
+ * `runs` bursts of `count` after a warm-up: the median run's requests per second, every run's, and the CPU by
+ * role over all runs. The same for both servers, so their ratio compares like with like.
+ */
+export async function bursts(url, token, { warmup, count, runs }) {
+  await postBurst(url, token, warmup);
+  const cpu0 = cpuByRole();
+  const all = [];
+  let ms = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await postBurst(url, token, count);
+    all.push(r.rps);
+    ms += r.ms;
+  }
+  const sorted = [...all].sort((a, b) => a - b);
+  return { rps: sorted[Math.floor((sorted.length - 1) / 2)], all, cores: coresBetween(cpu0, cpuByRole(), ms) };
+}
+
+export async function headlessBursts(settings) {
   const server = await startServer('mock');
   try {
-    const url = `${server.origin}${server.basePath}`;
-    await postBurst(url, TOKEN, warmup);
-    const cpu0 = cpuByRole();
-    const r = await postBurst(url, TOKEN, count);
-    return { ...r, cores: coresBetween(cpu0, cpuByRole(), r.ms) };
+    return await bursts(`${server.origin}${server.basePath}`, TOKEN, settings);
   } finally {
     await stopServer(server);
   }
