@@ -90,6 +90,20 @@ export function muralFilterRefusal(table: MappingTable, rt: ResourceTypeName | u
   return { reason, detail };
 }
 
+/**
+ * Whether MURAL can find `rt` resources by `attribute` (a path such as `externalId`, `name.givenName`), and what Entra
+ * does when it is the matching attribute: one sentence for hovers.
+ */
+export function matchingNote(table: MappingTable, rt: ResourceTypeName, attribute: string): string {
+  const key = attributeKey(rt, attribute);
+  const noun = rt === 'User' ? 'user' : 'group';
+  if (key !== undefined && filterableTargets(table, rt).some((t) => attributeKey(rt, t) === key)) {
+    return `MURAL filters ${RESOURCE_TYPES[rt].endpoint} by it (\`${attribute} eq "…"\`), so it can be Entra's matching attribute.`;
+  }
+  return `MURAL cannot filter on it: as Entra's matching attribute, Entra will fail to match every ${noun} and retry each cycle ` +
+    `(keep ${filterableTargets(table, rt).join(' or ') || 'a filterable attribute'}).`;
+}
+
 /** What MURAL does with sortBy, for explanations. */
 export const MURAL_SORTING = 'MURAL does not sort ("List sorting and other filters are not currently supported"): it ignores sortBy and ' +
   'sortOrder, as RFC 7644 §3.4.2 has a service provider do with query parameters it does not support.';

@@ -3,6 +3,7 @@
 // cursor is. The VS Code glue turns them into providers.
 import { findNodeAtOffset, getLocation, getNodePath, parseTree, type JSONPath, type Node } from 'jsonc-parser';
 import { formatFilter } from '../scim/filter';
+import { matchingNote } from '../scim/muralQuery';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
 import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, URN, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
 import type { ScimType } from '../scim/errors';
@@ -187,8 +188,9 @@ const RULE_WORDS: Readonly<Record<string, string>> = {
 function muralNote(view: MappingView, ref: AttrRef): string {
   const entries = view.forAttr(ref.rt, ref.attr).filter((m) => !ref.sub || !m.target.sub || m.target.sub === ref.sub);
   const table = view.table.name;
+  const matching = `**As a matching attribute:** ${matchingNote(view.table, ref.rt, `${ref.extension ? `${ref.extension}:` : ''}${ref.attr.name}${ref.sub ? `.${ref.sub.name}` : ''}`)}`;
   if (entries.length === 0) {
-    return `**MURAL** (${table}): not mapped. Entra may send it, but MURAL ignores it.`;
+    return `**MURAL** (${table}): not mapped. Entra may send it, but MURAL ignores it.\n\n${matching}`;
   }
   const lines = entries.map((m) => {
     const e = m.entry;
@@ -200,7 +202,7 @@ function muralNote(view: MappingView, ref: AttrRef): string {
     ];
     return `- \`${e.target}\` (${e.type}): ${facts.join('; ')}`;
   });
-  return `**MURAL** (${table}) maps:\n${lines.join('\n')}`;
+  return `**MURAL** (${table}) maps:\n${lines.join('\n')}\n\n${matching}`;
 }
 
 function describeRef(view: MappingView, ref: AttrRef): string {

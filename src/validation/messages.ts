@@ -3,6 +3,7 @@
 import type { Node } from 'jsonc-parser';
 import { isScimError, type ScimType } from '../scim/errors';
 import { formatAttrPath, parseFilter, type AttrPath, type FilterNode } from '../scim/filter';
+import { MURAL_SORTING, muralFilterRefusal } from '../scim/muralQuery';
 import { resolveAttribute, type ResourceTypeName } from '../scim/schemas';
 import { entries, jsonType, keyRange, nodeRange, prop, rangeInString, replaceEdit, skip, startRange, valueRange, type Prop, type Reporter } from './json';
 import { checkSchemas } from './kinds';
@@ -155,10 +156,9 @@ function checkFilter(r: Reporter, view: MappingView, node: Node): void {
   }
   if (unknown) return;
   const supported = filter.kind === 'compare' && filter.op === 'eq' ? supportedCompare(view, filter.attr) : undefined;
-  if (!supported) {
-    const filterable = TYPES.flatMap((rt) => view.filterable(rt).map((m) => `${m.entry.target} eq "…" on /${rt}s`));
-    r.report('SCIM072', valueRange(node),
-      `MURAL answers only ${filterable.join(' and ') || 'no filters'} (its filterable attributes); Entra sends only such eq filters. A server following RFC 7644 answers this filter, MURAL does not.`);
+  const refusal = muralFilterRefusal(view.table, undefined, filter);
+  if (!supported || refusal) {
+    r.report('SCIM072', valueRange(node), `${refusal?.detail ?? 'MURAL does not answer this filter.'} A server following RFC 7644 answers it; MURAL answers 400 invalidFilter.`);
     return;
   }
   if (filter.kind !== 'compare' || typeof filter.value !== 'string') return;
@@ -223,7 +223,7 @@ export function checkSearch(r: Reporter, view: MappingView, props: readonly Prop
     } else if (!resolveAny(sortBy.value as string)) {
       r.report('SCIM031', valueRange(sortBy), `"${sortBy.value as string}" is neither a User nor a Group attribute.`);
     } else {
-      r.report('SCIM072', valueRange(sortBy), 'MURAL does not sort ("sorting and other filters are not supported"); it ignores sortBy. Entra never sorts.');
+      r.report('SCIM072', valueRange(sortBy), `${MURAL_SORTING} Entra never sorts.`);
     }
   }
   const sortOrder = prop(props, 'sortOrder')?.value;

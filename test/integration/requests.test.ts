@@ -106,6 +106,24 @@ describe('requests', function () {
     assert.ok(a.connections.tree.getChildren().some((n) => n.type === 'history'), 'the history shows in the Connections view');
   });
 
+  it('hovers a request\'s filter with what MURAL does with it, across a continuation line', async () => {
+    const text = [
+      'GET {{tenantUrl}}/Users?filter=externalId eq "alice"', // 0
+      '', //                                                  1
+      '###', //                                               2
+      'GET {{tenantUrl}}/Groups', //                          3
+      '    ?filter=displayName eq "Eng"', //                  4
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'http', content: text });
+    const hoverText = async (line: number, character: number) => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character));
+      return hovers.flatMap((h) => h.contents.map((c) => (c instanceof vscode.MarkdownString ? c.value : String(c)))).join('\n');
+    };
+    assert.match(await hoverText(0, 36), /MURAL refuses this filter\*\* \(400 invalidFilter\).*If externalId is Entra's matching attribute, Entra will fail to match every user and retry each cycle/s);
+    assert.match(await hoverText(4, 20), /MURAL answers this filter: it is how Entra matches \(`displayName eq "…"`\)/);
+    assert.doesNotMatch(await hoverText(0, 2), /MURAL/);
+  });
+
   it('reports a file\'s problems as diagnostics with exact ranges and refuses to send a request that has one', async () => {
     const text = [
       'GET {{tenantUrl}}/Users/{{missing}}', // 0

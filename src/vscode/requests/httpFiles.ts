@@ -2,10 +2,11 @@
 // file's connection beside it, and the file's problems as diagnostics — syntax, variables that cannot be filled
 // in, credentials written into the file, and the payload rules' errors on JSON bodies sent to /Users or
 // /Groups (the workspace's mapping table, as for *.scim.json files) — with exact ranges, linted 300 ms after
-// the last change. Each file parse is cached per document version. The connection chosen for a file is
-// remembered per workspace.
+// the last change — and a hover on a request's filter saying what MURAL does with it. Each file parse is cached
+// per document version. The connection chosen for a file is remembered per workspace.
 import * as vscode from 'vscode';
-import { parseHttpFile, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest } from '../../client/httpFile';
+import { parseHttpFile, resolveRequest, type HttpFile, type HttpFileProblem, type HttpFileRequest, type TextPart } from '../../client/httpFile';
+import { describeQueryAt } from '../../validation';
 import { codeLensEnabled, settingId } from '../config';
 import { rangeOf } from '../ranges';
 import type { ConnectionService } from '../connections/service';
@@ -68,7 +69,7 @@ export function fileProblems(file: HttpFile): HttpFileProblem[] {
   return out;
 }
 
-export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable {
+export class RequestFiles implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('scim-requests');
   private readonly parsed = new Map<string, { version: number; file: HttpFile }>();
   private readonly dirty = new Set<vscode.TextDocument>();
@@ -176,6 +177,27 @@ export class RequestFiles implements vscode.CodeLensProvider, vscode.Disposable 
       }));
     }
     return lenses;
+  }
+
+  /** On a request line's `filter` or `sortBy`: what MURAL does with it (src/validation/queryHover.ts). */
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const offset = doc.offsetAt(position);
+    const request = this.parse(doc).requests.find((r) => position.line >= r.startLine && position.line <= r.endLine);
+    if (!request) return undefined;
+    // Offsets in the joined URL ↔ offsets in the document, part by part (continuation lines).
+    let before = 0;
+    const starts = request.urlParts.map((p) => { const at = before; before += p.text.length; return at; });
+    const i = request.urlParts.findIndex((p) => offset >= p.offset && offset < p.offset + p.text.length);
+    if (i < 0) return undefined;
+    const part = request.urlParts[i] as TextPart;
+    const info = describeQueryAt(request.url, (starts[i] as number) + offset - part.offset, this.payloads.mappings.infoFor(doc.uri).table);
+    if (!info) return undefined;
+    let j = starts.length - 1;
+    while (j > 0 && (starts[j] as number) > info.offset) j--;
+    const host = request.urlParts[j] as TextPart;
+    const start = host.offset + info.offset - (starts[j] as number);
+    const end = Math.min(start + info.length, host.offset + host.text.length);
+    return new vscode.Hover(new vscode.MarkdownString(info.contents), rangeOf(doc, start, end - start));
   }
 
   dispose(): void {

@@ -24,7 +24,7 @@ export function registerRequests(context: vscode.ExtensionContext, commands: Com
   const files = new RequestFiles(context.workspaceState, service, payloads);
   const requests = new RequestController(service, files, sender, history);
   connections.tree.attachHistory(history);
-  context.subscriptions.push(history, sender, files, vscode.languages.registerCodeLensProvider(HTTP_FILES, files));
+  context.subscriptions.push(history, sender, files, vscode.languages.registerCodeLensProvider(HTTP_FILES, files), vscode.languages.registerHoverProvider(HTTP_FILES, files));
   const uriOf = (arg: unknown) => (arg instanceof vscode.Uri ? arg : undefined);
   commands.register('scimWorkbench.requests.send', (uri?: unknown, line?: unknown) => requests.sendRequest(uriOf(uri), typeof line === 'number' ? line : undefined));
   commands.register('scimWorkbench.requests.sendPayload', (uri?: unknown) => requests.sendPayload(uriOf(uri)));

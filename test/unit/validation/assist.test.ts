@@ -45,6 +45,12 @@ describe('assist: hover', () => {
     assert.match(hoverAt(list, '"displayName"')?.contents ?? '', /\*\*displayName\*\*[\s\S]*required/);
   });
 
+  it('says on a PATCH path whether MURAL can filter on the attribute, and what Entra does when it cannot', () => {
+    const text = patch('{"op": "Replace", "path": "externalId", "value": "x"}, {"op": "Replace", "path": "userName", "value": "a@contoso.com"}');
+    assert.match(hoverAt(text, '"externalId"')?.contents ?? '', /As a matching attribute:\*\* MURAL cannot filter on it: as Entra's matching attribute, Entra will fail to match every user and retry each cycle \(keep userName\)/);
+    assert.match(hoverAt(text, '"userName"')?.contents ?? '', /As a matching attribute:\*\* MURAL filters \/Users by it \(`userName eq "…"`\)/);
+  });
+
   it('describes PATCH paths, path-less keys, ops and schema URNs', () => {
     const text = patch('{"op": "Replace", "path": "emails[type eq \\"work\\"].value", "value": "a@contoso.com"}, {"op": "replace", "value": {"name.familyName": "Smith"}}');
     assert.match(hoverAt(text, 'emails[')?.contents ?? '', /\*\*emails\[type eq "work"\]\.value\*\*[\s\S]*`emails\[type eq "work"\]\.value` \(String\): \*\*required\*\*/);
