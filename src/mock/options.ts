@@ -4,6 +4,8 @@
 export interface MockOptions {
   /** MURAL's query support: only `userName eq` on /Users and `displayName eq` on /Groups, no sorting. Off: full RFC 7644. */
   muralFilters: boolean;
+  /** Accept PUT /Groups/{id} (RFC 7644); MURAL documents only GET, PATCH and DELETE on a group. */
+  groupPut: boolean;
   /** Accept Entra's string booleans ("True", "False", "false") for boolean attributes. */
   coerceBooleanStrings: boolean;
   /** Accept several members in one PATCH operation's value array (Entra batches them). */
@@ -48,6 +50,8 @@ export interface OptionSpec<K extends keyof MockOptions = keyof MockOptions> {
 export const MOCK_OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'muralFilters', flag: 'mural-filters', kind: 'boolean', default: true,
     description: 'MURAL\'s queries: /Users filters only with userName eq, /Groups only with displayName eq (other filters answer 400 invalidFilter) and sortBy is ignored. Off: every RFC 7644 filter and sorting.' },
+  { key: 'groupPut', flag: 'group-put', kind: 'boolean', default: false,
+    description: 'Accept PUT /Groups/{id} (RFC 7644). MURAL documents only GET, PATCH and DELETE on a group, so by default a PUT answers 405.' },
   { key: 'coerceBooleanStrings', flag: 'coerce-boolean-strings', kind: 'boolean', default: true,
     description: 'Accept Entra\'s string booleans ("True", "False") for boolean attributes such as active.' },
   { key: 'multipleMembersPerOp', flag: 'multiple-members-per-op', kind: 'boolean', default: true,

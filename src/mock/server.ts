@@ -537,6 +537,11 @@ export class MockServer extends EventEmitter<ServerEvents> {
               return undefined;
             }
             case 'PUT':
+              if (rt === 'Group' && !svc.options.groupPut) {
+                throw new HttpError(405, 'MURAL has no PUT on /Groups/{id}: change a group (workspace) with PATCH, as Entra does. ' +
+                  'Turn the mock\'s groupPut switch on (setting scimWorkbench.mock.groupPut, flag --group-put) to test a client that replaces groups.',
+                { Allow: 'GET, PATCH, DELETE' });
+              }
               return svc.replace(rt, id, body, { ifMatch }).then((view) => this.sendResource(ctx, 200, view, query));
             case 'PATCH':
               return svc.patch(rt, id, body, { ifMatch }).then((view) => {

@@ -239,6 +239,17 @@ function readsComputed(node: FilterNode): boolean {
   }
 }
 
+/**
+ * MURAL provisions members only, not guests (MURAL's SCIM documentation). A user whose userType says "Guest" is
+ * refused with 400 invalidValue — the status is our choice: MURAL does not document how it answers.
+ */
+function checkNotGuest(res: Resource): void {
+  if (typeof res.userType !== 'string' || res.userType.trim().toLowerCase() !== 'guest') return;
+  throw new ScimError(400, 'invalidValue', `userType is ${JSON.stringify(res.userType)}: MURAL provisions only members, not guests. ` +
+    'Entra records the user as failed and retries it each cycle: keep guests out of scope (a scoping filter userType EQUALS "Member", ' +
+    'or assign only members), or do not map userType.');
+}
+
 export class ScimService extends EventEmitter<ServiceEvents> {
   readonly store = new DirectoryStore();
   readonly rules: MuralRules;
@@ -603,6 +614,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   private validated(rt: ResourceTypeName, body: unknown): Resource {
     const res = normalizeResource(rt, body, { coerceBooleanStrings: this.opts.coerceBooleanStrings });
     checkRequired(rt, res);
+    if (rt === 'User') checkNotGuest(res);
     return this.rules.apply(rt, res);
   }
 
@@ -651,6 +663,7 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       strictMemberRemoval: this.opts.strictMemberRemoval,
     });
     if (!changed) return new ResourceView(this, rt, e);
+    if (rt === 'User') checkNotGuest(resource);
     const res = this.rules.apply(rt, resource);
     const data = this.storedData(rt, e.id, res);
     if (rt === 'User') return this.updateUser(e as UserEntry, data);

@@ -81,6 +81,7 @@ export const SETTING_KEYS = [
   'mock.requestLogSize',
   'mock.startOnOpen',
   'mock.muralFilters',
+  'mock.groupPut',
   'mock.coerceBooleanStrings',
   'mock.multipleMembersPerOp',
   'mock.strictMemberRemoval',

@@ -86,6 +86,27 @@ describe('mock server over HTTP', () => {
       assert.equal((await h.call('DELETE', `${BASE}/Users/${alan}`)).status, 204);
     });
 
+    it('has no PUT on /Groups/{id}, as MURAL documents (405 with Allow), unless the groupPut switch is on', async () => {
+      const g = (await h.call('POST', `${BASE}/Groups`, entraGroup('Design'))).json.id;
+      const put = await h.call('PUT', `${BASE}/Groups/${g}`, { schemas: [URN.Group], displayName: 'Design Team' });
+      assertScimError(put, 405);
+      assert.equal(put.headers.allow, 'GET, PATCH, DELETE');
+      assert.match(put.json.detail, /MURAL has no PUT on \/Groups\/\{id\}: change a group \(workspace\) with PATCH/);
+      assert.equal((await h.call('GET', `${BASE}/Groups/${g}`)).json.displayName, 'Design');
+      h.service.configure({ groupPut: true });
+      assert.equal((await h.call('PUT', `${BASE}/Groups/${g}`, { schemas: [URN.Group], displayName: 'Design Team' })).json.displayName, 'Design Team');
+    });
+
+    it('provisions members only: a user whose userType is Guest is refused by POST, PUT and PATCH', async () => {
+      const guest = await h.call('POST', `${BASE}/Users`, { ...entraUser('guest@partner.com', 'Gus', 'Guest'), userType: 'Guest' });
+      assertScimError(guest, 400, 'invalidValue');
+      assert.match(guest.json.detail, /MURAL provisions only members, not guests.*scoping filter userType EQUALS "Member"/);
+      const id = (await h.call('POST', `${BASE}/Users`, { ...entraUser('member@example.com', 'Mia', 'Member'), userType: 'Member' })).json.id;
+      assertScimError(await h.call('PUT', `${BASE}/Users/${id}`, { ...entraUser('member@example.com', 'Mia', 'Member'), userType: 'guest' }), 400, 'invalidValue');
+      assertScimError(await h.call('PATCH', `${BASE}/Users/${id}`, patchOp({ op: 'Replace', path: 'userType', value: 'Guest' })), 400, 'invalidValue');
+      assert.equal((await h.call('GET', `${BASE}/Users/${id}`)).json.userType, 'Member');
+    });
+
     it('requires a work email and does not derive it from an email-shaped userName', async () => {
       const body = entraUser('ada@example.com', 'Ada', 'Lovelace');
       delete body.emails;
@@ -442,7 +463,8 @@ describe('mock server over HTTP', () => {
       assert.deepEqual(r.json.members.map((m: { value: string }) => m.value), [ids[0], ids[1]]);
     });
 
-    it('replaces with PUT, including a group\'s members', async () => {
+    it('replaces with PUT, including a group\'s members (groupPut on)', async () => {
+      h.service.configure({ groupPut: true });
       const g = (await h.call('GET', `${BASE}/Groups?${filterQuery('displayName eq "Research"')}`)).json.Resources[0].id;
       const put = await h.call('PUT', `${BASE}/Groups/${g}`, { schemas: [URN.Group], displayName: 'Research Lab', members: [{ value: ids[2] }] });
       assert.equal(put.status, 200);
