@@ -1,13 +1,12 @@
 // A workspace's own attribute-mapping table (.vscode/scim-mapping.json, schema in
 // schemas/scim-mapping.schema.json), the way an admin edits Entra's attribute mappings: checked by the core's
 // parseMappingTable, with each problem placed in the file.
-import { getNodeValue } from 'jsonc-parser';
 import { normalizeTarget, parseMappingTable, type MappingTable } from '../scim/mapping';
 import { rangeAtPath as rangeAt, Reporter } from './json';
 import { syntaxProblems } from './syntax';
 import type { Problem } from './rules';
 import { mappingView } from './targets';
-import { readTree } from './tree';
+import { readTree, treeValue } from './tree';
 import { isSynchronizationSchema } from '../entra';
 import { provisioningMappingTable } from './provisioning';
 
@@ -24,14 +23,12 @@ export function loadMappingTable(text: string): LoadedMapping {
   syntaxProblems(r, errors, 'Until the mapping file is valid JSON the workbench uses MURAL\'s default table.');
   if (tooDeep) r.report('SCIM080', { offset: 0, length: 0 }, 'The mapping file nests too deeply to be read; it is a list of flat entries.');
   if (!root || errors.length > 0) return { problems: r.problems };
-  let value: unknown;
-  try {
-    value = getNodeValue(root);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
+  const read = treeValue(root);
+  if (!read) {
     r.report('SCIM080', { offset: 0, length: 0 }, 'The mapping file nests too deeply to be read; it is a list of flat entries.');
     return { problems: r.problems };
   }
+  const value = read.value;
   // A provisioning configuration (Entra's synchronizationSchema) serves as a mapping table too.
   if (isSynchronizationSchema(value)) return provisioningMappingTable(text, value);
   const parsed = parseMappingTable(value);

@@ -1,7 +1,7 @@
 // Diagnostics of a provisioning configuration file (Entra's synchronizationSchema): the loader's and the
 // linter's problems (src/entra) placed in the text — at the JSON value of their path, or inside an
 // expression string at the exact characters (escapes counted). Shared by the editor and `scim-workbench lint`.
-import { findNodeAtLocation, findNodeAtOffset, getNodePath, getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, type JSONPath, type Node } from 'jsonc-parser';
 import {
   FUNCTIONS, KEYWORDS, findFunction, findObject, findOperator, isSynchronizationSchema, loadConfiguration, loadConfigurationText, parseExpression,
   type AttributeDefinition, type AttributeMappingDefinition, type Expr, type FunctionSpec, type JsonPath, type ObjectDefinition, type ProvisioningConfiguration,
@@ -12,7 +12,7 @@ import type { LoadedMapping } from './mappingFile';
 import { rangeAtPath as rangeAt, rangeInString, Reporter, valueRange } from './json';
 import type { Problem } from './rules';
 import { syntaxProblems } from './syntax';
-import { readTree } from './tree';
+import { readTree, treeValue } from './tree';
 
 /** File names that are provisioning configuration files whatever their content. */
 export const PROVISIONING_FILE = /\.provisioning\.json$/i;
@@ -32,14 +32,12 @@ export function validateProvisioningConfiguration(text: string): { problems: Pro
   syntaxProblems(r, errors, 'Until the file is valid JSON its mappings are not checked.');
   if (tooDeep) r.report('SCIM090', { offset: 0, length: 0 }, 'The file nests too deeply to be read.');
   if (!root || errors.length > 0 || tooDeep) return { problems: r.problems };
-  let value: unknown;
-  try {
-    value = getNodeValue(root);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
+  const read = treeValue(root);
+  if (!read) {
     r.report('SCIM090', { offset: 0, length: 0 }, 'The file nests too deeply to be read.');
     return { problems: r.problems };
   }
+  const value = read.value;
   if (!isSynchronizationSchema(value) && !(typeof value === 'object' && value !== null && !Array.isArray(value))) {
     r.report('SCIM090', valueRange(root), 'A provisioning configuration is a JSON object with "directories" and "synchronizationRules" (Entra\'s synchronizationSchema).');
     return { problems: r.problems };
@@ -90,12 +88,8 @@ function locate(text: string, offset: number): Located | undefined {
   if (!root || errors.length > 0) return undefined;
   const node = findNodeAtOffset(root, offset);
   if (!node || node.type !== 'string') return undefined;
-  let config: ProvisioningConfiguration | undefined;
-  try {
-    config = loadConfiguration(getNodeValue(root)).config;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-  }
+  const read = treeValue(root);
+  const config = read ? loadConfiguration(read.value).config : undefined;
   return { root, node, path: getNodePath(node), config };
 }
 
@@ -236,12 +230,8 @@ export interface MappingLocation {
 export function mappingLocations(text: string): MappingLocation[] {
   const { root, errors } = readTree(text, { allowTrailingComma: true });
   if (!root || errors.length > 0) return [];
-  let config: ProvisioningConfiguration | undefined;
-  try {
-    config = loadConfiguration(getNodeValue(root)).config;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-  }
+  const read = treeValue(root);
+  const config = read ? loadConfiguration(read.value).config : undefined;
   const out: MappingLocation[] = [];
   for (const rule of config?.rules ?? []) {
     for (const om of rule.objectMappings) {

@@ -3,7 +3,7 @@
 // case — are read by this single-pass scanner instead, which builds the very same nodes (type, offset, length,
 // value, children, parent, colonOffset; a unit test compares both on generated documents). Anything it does
 // not accept exactly as JSON with comments returns undefined, and the caller falls back to jsonc-parser.
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { decodeJsonEscape } from '../scim/text';
 
 interface MutableNode {
@@ -261,5 +261,15 @@ export function readTree(text: string, options: { allowTrailingComma: boolean })
   } catch (e) {
     if (e instanceof RangeError) return { errors: [], tooDeep: true };
     throw e;
+  }
+}
+
+/** The JSON value of a tree, or undefined when it nests beyond the stack (jsonc-parser's getNodeValue recurses). */
+export function treeValue(root: Node): { value: unknown } | undefined {
+  try {
+    return { value: getNodeValue(root) };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return undefined;
   }
 }

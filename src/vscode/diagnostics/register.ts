@@ -38,18 +38,18 @@ export function registerPayloadDiagnostics(context: vscode.ExtensionContext, com
 }
 
 /** The folder a command acts on: the active editor's, the only one, or the one the user picks. */
-async function targetFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+export async function targetFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const own = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
   if (own) return own;
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the attribute mapping file' });
+  return vscode.window.showWorkspaceFolderPick({ placeHolder });
 }
 
 /** Writes MURAL's table as the folder's starting mapping file unless one exists, then opens it. */
 export async function createMappingFile(mappings: WorkspaceMappings): Promise<vscode.Uri | undefined> {
-  const folder = await targetFolder();
+  const folder = await targetFolder('Workspace folder for the attribute mapping file');
   if (!folder) {
     if (!vscode.workspace.workspaceFolders?.length) {
       void vscode.window.showWarningMessage('An attribute mapping file belongs to a workspace folder: open a folder first (File: Open Folder…).');

@@ -11,6 +11,7 @@ import {
 import { mappingAt, mappingLocations, provisioningCompletionsAt, provisioningHoverAt, type Fix } from '../../validation';
 import type { Commands } from '../commands';
 import type { PayloadLinter } from '../diagnostics/linter';
+import { targetFolder } from '../diagnostics/register';
 import { rangeOf } from '../ranges';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
@@ -109,19 +110,9 @@ class MappingLenses implements vscode.CodeLensProvider {
 
 }
 
-/** The folder a new configuration goes into: the active editor's, the only one, or the one the user picks. */
-async function targetFolder(): Promise<vscode.WorkspaceFolder | undefined> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const own = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
-  if (own) return own;
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the provisioning configuration' });
-}
-
 /** Writes MURAL Identity's default configuration into the workspace (never over an existing file) and opens it. */
 export async function newConfiguration(): Promise<vscode.Uri | undefined> {
-  const folder = await targetFolder();
+  const folder = await targetFolder('Workspace folder for the provisioning configuration');
   if (!folder) {
     void vscode.window.showWarningMessage('A provisioning configuration belongs to a workspace folder: open a folder first (File: Open Folder…).');
     return undefined;
