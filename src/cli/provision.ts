@@ -1,7 +1,8 @@
 // scim-workbench provision: Entra's provisioning engine, offline — the cycles Entra would run for a directory
 // file against a SCIM endpoint, with provisioning logs shaped like Entra's. The state (links, last values,
 // escrows) lives in a --state file, so a second run is an incremental cycle.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HttpClient } from '../client/http';
 import { MURAL_TENANT_URL } from '../client/tenantUrl';
@@ -9,7 +10,7 @@ import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
 import { loadConfigurationText } from '../entra';
 import { ConfigurationError, fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
 import { DEFAULT_CONCURRENCY, DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
-import { cycleLine, formatRun, LOG_FORMATS, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
+import { cycleLine, formatJson, LOG_FORMATS, LogWriter, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
 import { onDemandSubject, OnDemandError } from '../entra/engine/onDemand';
@@ -177,6 +178,14 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const target = httpTarget(client, connection, { signal: abort.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
       const summaries: CycleSummary[] = [];
       const entries: ProvisioningLogEntry[] = [];
+      // Text and CSV are written as entries come (a large cycle's log is never held); JSON at the end.
+      const out = outFile ? createWriteStream(outFile, 'utf8') : undefined;
+      const opened = out ? new Promise<void>((ok, failed) => out.once('open', () => ok()).once('error', failed)) : undefined;
+      await opened?.catch((e: Error) => {
+        throw new CliError(`Cannot write the log to ${values.output}: ${e.message}`);
+      });
+      const writer = format === 'json' ? undefined : new LogWriter(format, (s) => (out ? out.write(s) : io.stdout.write(s)));
+      let count = 0;
       try {
         for (let i = 0; i < cycles && !abort.signal.aborted; i++) {
           let directory;
@@ -196,10 +205,16 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
           const result = await runCycle({
             ...(subject ? { onDemand: subject } : {}),
             directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, signal: abort.signal,
+            retainEntries: writer === undefined,
+            onEntry: (e) => {
+              count++;
+              writer?.entry(e);
+            },
             ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
           });
           summaries.push(result.cycle);
           entries.push(...result.entries);
+          writer?.cycle(result.cycle);
           if (stateFile && !dryRun) await saveState(state, stateFile);
           io.stderr.write(`${cycleLine(result.cycle)}\n${nextLine(result.cycle)}\n`);
           if (result.cycle.stopped || state.disabled) break;
@@ -207,18 +222,13 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       } finally {
         release?.();
         await client.close();
+        if (!writer) (out ?? io.stdout).write(formatJson({ cycles: summaries, entries }));
+        if (out) await new Promise<void>((ok, failed) => out.end(() => ok()).once('error', failed));
       }
-      const run = { cycles: summaries, entries };
-      const text = formatRun(run, format);
       if (outFile) {
-        await writeFile(outFile, text, 'utf8').catch((e: Error) => {
-          throw new CliError(`Cannot write the log to ${values.output}: ${e.message}`);
-        });
-        io.stdout.write(`${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} written to ${values.output}.${stateFile && !dryRun ? ` Next cycle at ${state.clock} (simulated).` : ''}\n`);
-      } else {
-        io.stdout.write(text);
+        io.stdout.write(`${count} log entr${count === 1 ? 'y' : 'ies'} written to ${values.output}.${stateFile && !dryRun ? ` Next cycle at ${state.clock} (simulated).` : ''}\n`);
       }
-      return runFailed(run) ? 1 : 0;
+      return runFailed(summaries) ? 1 : 0;
     },
   };
 }

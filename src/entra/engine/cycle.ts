@@ -71,6 +71,10 @@ export interface CycleOptions {
    * memberships); the job's cycles, clock and quarantine are left alone.
    */
   readonly onDemand?: { readonly userIds: ReadonlySet<string>; readonly groupIds: ReadonlySet<string> };
+  /** Called with each log entry as it is made. */
+  readonly onEntry?: (entry: ProvisioningLogEntry) => void;
+  /** false: entries go only to onEntry, not into the result (large directories). Default true. */
+  readonly retainEntries?: boolean;
   /**
    * Prevent accidental deletions: a cycle that would disable or delete more objects than this stages them
    * (StagedDelete) and quarantines the job until they are allowed. Off when undefined.
@@ -293,7 +297,7 @@ class Cycle {
       }
     }
     const identityType = run.kind;
-    this.entries.push({
+    const entry: ProvisioningLogEntry = {
       id: randomUUID(),
       activityDateTime: this.simTime(run.started),
       jobId: this.o.state.jobId,
@@ -311,7 +315,9 @@ class Cycle {
       provisioningStatusInfo: { status: run.status, ...(run.error ? { errorInformation: run.error } : {}) },
       exchanges,
       ...(this.o.dryRun ? { dryRun: true as const } : {}),
-    });
+    };
+    this.o.onEntry?.(entry);
+    if (this.o.retainEntries !== false) this.entries.push(entry);
   }
 }
 

@@ -61,14 +61,22 @@ function entryLine(e: ProvisioningLogEntry): string {
   return `${head}${target}${why}${changes}${requests}`;
 }
 
-export function formatText(run: ProvisioningRun): string {
-  const out: string[] = [];
-  for (const c of run.cycles) {
-    out.push(cycleLine(c));
-    for (const e of run.entries) if (e.cycleId === c.id) out.push(`  ${entryLine(e).replace(/\n/g, '\n  ')}`);
-    out.push(nextLine(c));
+/**
+ * Writes a run's log in text or CSV as its entries come, so a large cycle's entries need not be held: in text,
+ * each cycle's entries, then its summary line and what happens next; in CSV, a header and a row per entry.
+ */
+export class LogWriter {
+  constructor(private readonly format: 'text' | 'csv', private readonly write: (s: string) => void) {
+    if (format === 'csv') write(`${CSV_COLUMNS.join(',')}\r\n`);
   }
-  return `${out.join('\n')}\n`;
+
+  entry(e: ProvisioningLogEntry): void {
+    this.write(this.format === 'csv' ? `${csvRow(e)}\r\n` : `${entryLine(e)}\n`);
+  }
+
+  cycle(c: CycleSummary): void {
+    if (this.format === 'text') this.write(`${cycleLine(c)}\n${nextLine(c)}\n`);
+  }
 }
 
 export function formatJson(run: ProvisioningRun): string {
@@ -84,22 +92,19 @@ const CSV_COLUMNS = [
   'Target ID', 'Error code', 'Reason', 'Modified properties', 'Duration (ms)',
 ] as const;
 
-export function formatCsv(run: ProvisioningRun): string {
-  const rows = run.entries.map((e) => [
+function csvRow(e: ProvisioningLogEntry): string {
+  return [
     e.activityDateTime, e.cycleId, e.changeId, e.jobId, ACTION[e.provisioningAction], STATUS[e.provisioningStatusInfo.status],
     e.sourceIdentity.identityType, e.sourceIdentity.id, e.sourceIdentity.displayName, e.targetIdentity.id,
     e.provisioningStatusInfo.errorInformation?.errorCode ?? '', e.provisioningStatusInfo.errorInformation?.reason ?? '',
     e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? ''} -> ${p.newValue ?? ''}`).join('; '),
     String(e.durationInMilliseconds),
-  ].map(csvCell).join(','));
-  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+  ].map(csvCell).join(',');
 }
 
-export function formatRun(run: ProvisioningRun, format: LogFormat): string {
-  return format === 'json' ? formatJson(run) : format === 'csv' ? formatCsv(run) : formatText(run);
-}
+
 
 /** An entry failed, a cycle stopped early or the job is quarantined: the run's exit code is 1. */
-export function runFailed(run: ProvisioningRun): boolean {
-  return run.cycles.some((c) => c.stopped !== undefined || c.quarantine !== undefined) || run.entries.some((e) => e.provisioningStatusInfo.status === 'failure');
+export function runFailed(cycles: readonly CycleSummary[]): boolean {
+  return cycles.some((c) => c.stopped !== undefined || c.quarantine !== undefined || c.stats.users.failed + c.stats.groups.failed + c.stats.memberships.failed > 0);
 }
