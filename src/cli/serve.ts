@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { CliError, parseOptions, type CliCommand } from './command';
 import { JournalError } from '../mock/journal';
 import { MOCK_OPTION_TABLE, parseOptionText, type MockOptions } from '../mock/options';
-import { DEFAULT_PORT, MockServer } from '../mock/server';
+import { DEFAULT_PORT, MockServer, tokenProblem } from '../mock/server';
 import { ScimService } from '../mock/service';
 
 const TOKEN_ENV = 'SCIM_WORKBENCH_TOKEN';
@@ -48,8 +48,9 @@ Runs a mock MURAL SCIM server that Microsoft Entra ID (or curl) can provision, u
 Options:
   --host HOST                    Interface to bind (default 127.0.0.1: only this machine)
   -p, --port N                   Port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --token T                      Secret token clients send as "Bearer T" or "apikey T"
-                                 (default: $${TOKEN_ENV}, else a new random token, printed)
+  --token T                      Secret token clients send as "Bearer T" or "apikey T": printable
+                                 ASCII, no spaces (default: $${TOKEN_ENV}, else a new random token,
+                                 printed; a token you give is not printed)
   --data FILE                    Keep the directory in FILE (JSON lines, created if missing);
                                  without it the directory lives in memory only
   --seed N                       Add N generated users and some workspaces before serving
@@ -100,8 +101,13 @@ export const serveCommand: CliCommand = {
     const seed = values.seed === undefined ? 0 : parseWhole('seed', values.seed, 0, 10_000_000);
     const switches = readSwitches(values as Record<string, string | boolean | undefined>);
     const envToken = process.env[TOKEN_ENV];
-    const token = values.token ?? (envToken && envToken.trim() !== '' ? envToken.trim() : randomBytes(24).toString('base64url'));
-    if (/\s/.test(token)) throw new CliError('The token must not contain spaces: clients send it as "Authorization: Bearer <token>".');
+    if (values.token !== undefined && values.token.trim() === '') {
+      throw new CliError(`--token is empty: give the secret clients must send (or leave --token out to use $${TOKEN_ENV} or a generated one).`);
+    }
+    const source = values.token !== undefined ? '--token' : envToken && envToken.trim() !== '' ? TOKEN_ENV : undefined;
+    const token = values.token ?? (source ? (envToken as string).trim() : randomBytes(24).toString('base64url'));
+    const problem = tokenProblem(token);
+    if (problem) throw new CliError(`The token ${source === TOKEN_ENV ? `in $${TOKEN_ENV} ` : ''}${problem}`);
 
     const out = process.stdout;
     let service: ScimService;
@@ -150,7 +156,8 @@ export const serveCommand: CliCommand = {
     out.write([
       'SCIM Workbench: mock MURAL SCIM server',
       `  Tenant URL    ${url}`,
-      `  Secret Token  ${token}`,
+      // A token the operator gave is not printed: it would end up in CI logs. Only a generated one is shown.
+      `  Secret Token  ${source ? `the one given with ${source === '--token' ? '--token' : `$${TOKEN_ENV}`}` : token}`,
       `  Directory     ${stats.users} users, ${stats.groups} workspaces, ${values.data ? `kept in ${values.data}` : 'in memory (use --data FILE to keep it)'}`,
       'Entra: Enterprise app > Provisioning > Admin Credentials: paste the Tenant URL and Secret Token, then Test Connection.',
       `Entra's cloud cannot reach ${host}: forward the port through a public tunnel and use its https address with ${new URL(url).pathname}.`,

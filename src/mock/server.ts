@@ -76,6 +76,18 @@ class HttpError extends ScimError {
 }
 
 const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
+
+/**
+ * What is wrong with a token ("is empty", …), or undefined. Clients send it in an Authorization header, which
+ * carries printable ASCII (RFC 9110 §5.5): a token with spaces or other characters could never be sent back.
+ */
+export function tokenProblem(token: unknown): string | undefined {
+  if (typeof token !== 'string' || token.trim() === '') return 'is empty: clients send it as "Authorization: Bearer <token>".';
+  if (/\s/.test(token)) return 'contains spaces: clients send it as "Authorization: Bearer <token>", so it must be one word.';
+  const bad = /[^\x21-\x7e]/.exec(token);
+  if (bad) return `contains ${JSON.stringify(bad[0])}: a token travels in an HTTP header, so use printable ASCII letters, digits and punctuation only.`;
+  return undefined;
+}
 const NO_QUERY = new URLSearchParams();
 
 /** Whether objects/arrays in JSON text nest deeper than `limit`, scanning strings correctly; stops early past `limit`. */
@@ -157,9 +169,8 @@ export class MockServer extends EventEmitter<ServerEvents> {
   }
 
   private static checkToken(token: string): Buffer {
-    if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token)) {
-      throw new RangeError('The server needs a token without spaces: clients send it as "Authorization: Bearer <token>".');
-    }
+    const problem = tokenProblem(token);
+    if (problem) throw new RangeError(`The server's token ${problem}`);
     return digest(token);
   }
 

@@ -56,7 +56,9 @@ describe('scim-workbench serve', function () {
     const r = run(['serve', '--port', '0', '--seed', '20', '--token', 'cli-token']);
     const { url, token } = await started(r);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/enterprise\/v1\/scim$/);
-    assert.equal(token, 'cli-token');
+    assert.equal(token, 'the');
+    assert.match(r.stdout(), /Secret Token {2}the one given with --token\n/);
+    assert.ok(!r.stdout().includes('cli-token'), 'a given token is not printed');
     assert.match(r.stdout(), /Seeded 20 users and 1 workspaces/);
     assert.match(r.stdout(), /Entra: .*Tenant URL and Secret Token/);
     const res = await request(`${url}/Users?count=0`, { headers: { authorization: 'Bearer cli-token' }, dispatcher: agent });
@@ -71,7 +73,12 @@ describe('scim-workbench serve', function () {
 
   it('takes the token from SCIM_WORKBENCH_TOKEN, or generates and prints one', async () => {
     const fromEnv = run(['serve', '--port', '0', '--quiet'], { SCIM_WORKBENCH_TOKEN: 'env-token' });
-    assert.equal((await started(fromEnv)).token, 'env-token');
+    const envStarted = await started(fromEnv);
+    assert.match(fromEnv.stdout(), /Secret Token {2}the one given with \$SCIM_WORKBENCH_TOKEN\n/);
+    assert.ok(!fromEnv.stdout().includes('env-token'), 'a given token is not printed');
+    const withEnvToken = await request(`${envStarted.url}/ServiceProviderConfig`, { headers: { authorization: 'Bearer env-token' }, dispatcher: agent });
+    assert.equal(withEnvToken.statusCode, 200);
+    await withEnvToken.body.dump();
     fromEnv.child.kill('SIGINT');
     assert.equal((await fromEnv.exited).code, 0);
     const generated = run(['serve', '--port', '0', '--quiet']);
@@ -82,6 +89,21 @@ describe('scim-workbench serve', function () {
     await res.body.dump();
     generated.child.kill('SIGTERM');
     assert.equal((await generated.exited).code, 0);
+  });
+
+  it('refuses an empty, spaced or non-ASCII token with a usage error (exit 2), not a stack trace', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--token', ''], {}, /--token is empty/],
+      [['--token', 'two words'], {}, /contains spaces/],
+      [['--token', 'clé'], {}, /contains "é".*printable ASCII/],
+      [[], { SCIM_WORKBENCH_TOKEN: 'tökén' }, /The token in \$SCIM_WORKBENCH_TOKEN contains "ö"/],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = run(['serve', '--port', '0', ...args], env);
+      assert.equal((await r.exited).code, 2, r.stderr());
+      assert.match(r.stderr(), message);
+      assert.ok(!/\n\s+at /.test(r.stderr()), `a stack trace: ${r.stderr()}`);
+    }
   });
 
   it('names the busy port and suggests --port 0 on EADDRINUSE', async () => {
