@@ -160,6 +160,11 @@ export function readDiagnosticsConfig(scope?: vscode.Uri): DiagnosticsConfig {
   };
 }
 
+/** Whether VS Code's own JSON language service reports syntax errors (its json.validate.enable, on by default). */
+export function vscodeValidatesJson(scope?: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('json', scope).get<boolean>('validate.enable') !== false;
+}
+
 /** The mapping file's path as set for a workspace folder (relative to it, or absolute). */
 export function readMappingFileSetting(folder: vscode.WorkspaceFolder): string {
   return read('mappingFile', isText, folder.uri).trim();

@@ -164,6 +164,21 @@ describe('payload diagnostics', function () {
     await diagnosticsWhen(uri, (ds) => ds.length === 0, 'the diagnostics to go with the closed file');
   });
 
+  it('leaves JSON syntax errors to VS Code\'s JSON service, keeping a trailing comma\'s fix as a hint', async () => {
+    const editor = await open('syntax.scim.json', '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"] "displayName": "Ops",}\n');
+    const doc = editor.document;
+    assert.ok(validatePayload(doc.getText()).problems.filter((p) => p.code === 'SCIM001').length >= 2, 'the validator reports both');
+    const json = await waitFor('VS Code\'s own JSON errors', () => {
+      const theirs = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source !== SOURCE);
+      return theirs.length > 0 ? theirs : undefined;
+    });
+    assert.ok(json.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'VS Code reports the syntax error');
+    assert.deepEqual(ours(doc.uri).filter((d) => codeOf(d) === 'SCIM001').map((d) => [vscode.DiagnosticSeverity[d.severity], doc.getText(d.range)]), [['Hint', ',']]);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, ours(doc.uri).find((d) => codeOf(d) === 'SCIM001')?.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some((a) => a.title === 'Remove the trailing comma'));
+    await closeAll();
+  });
+
   it('checks a JSON file whose top-level schemas names a SCIM URN, and leaves other JSON alone', async () => {
     const detected = await open('captured-response.json', fixture('bad', 'SCIM022-digits-in-name.scim.json'));
     assert.deepEqual(ours(detected.document.uri).map(codeOf), ['SCIM022']);

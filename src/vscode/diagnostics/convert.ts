@@ -2,6 +2,7 @@
 // tags and related information.
 import * as vscode from 'vscode';
 import { RULES, type Problem, type RuleCode, type Severity } from '../../validation';
+import { vscodeValidatesJson } from '../config';
 import { rangeOf, type Positions } from '../ranges';
 import type { MappingInfo } from './mappings';
 import type { RuleDocs } from './ruleDocs';
@@ -20,6 +21,24 @@ const UNNECESSARY: ReadonlySet<RuleCode> = new Set<RuleCode>(['SCIM024', 'SCIM02
 
 /** Rules that come from the mapping table: with a workspace mapping, they point to it. */
 export const MAPPING_RULES: ReadonlySet<RuleCode> = new Set<RuleCode>(['SCIM020', 'SCIM022', 'SCIM023', 'SCIM024', 'SCIM072']);
+
+/**
+ * What an open document shows: VS Code's JSON language service already reports a json/jsonc document's syntax
+ * errors (unless json.validate.enable is off), so ours (SCIM001 from the parser) are left out there, except one with a fix (a trailing comma), which
+ * stays as a hint so its quick fix is offered without a second error in the Problems view.
+ */
+export function editorDiagnostics(problems: readonly Problem[], doc: vscode.TextDocument, docs: RuleDocs, mapping?: MappingInfo): vscode.Diagnostic[] {
+  const json = (doc.languageId === 'json' || doc.languageId === 'jsonc') && vscodeValidatesJson(doc.uri);
+  const out: vscode.Diagnostic[] = [];
+  for (const p of problems) {
+    const syntax = json && p.code === 'SCIM001' && p.length > 0;
+    if (syntax && !p.fixes?.length) continue;
+    const d = toDiagnostic(p, doc, docs, mapping);
+    if (syntax) d.severity = vscode.DiagnosticSeverity.Hint;
+    out.push(d);
+  }
+  return out;
+}
 
 export function toDiagnostic(p: Problem, text: Positions, docs: RuleDocs, mapping?: MappingInfo): vscode.Diagnostic {
   const d = new vscode.Diagnostic(rangeOf(text, p.offset, p.length), p.message, SEVERITY[p.severity]);

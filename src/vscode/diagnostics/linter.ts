@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { MappingTable } from '../../scim/mapping';
 import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type PayloadKind, type Problem } from '../../validation';
 import { positionsOf } from '../ranges';
-import { SOURCE, toDiagnostic } from './convert';
+import { SOURCE, editorDiagnostics, toDiagnostic } from './convert';
 import type { MappingInfo, WorkspaceMappings } from './mappings';
 import type { RuleDocs } from './ruleDocs';
 import { DIAGNOSTICS_SETTINGS, readDiagnosticsConfig } from '../config';
@@ -177,7 +177,7 @@ export class PayloadLinter implements vscode.Disposable {
   private lintProvisioning(doc: vscode.TextDocument, mapping: MappingInfo): LintState {
     if (this.tooLarge(doc)) return { version: doc.version, payload: false, provisioning: true, problems: [], mapping };
     const { problems } = validateProvisioningConfiguration(doc.getText());
-    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(p, doc, this.docs)));
+    this.collection.set(doc.uri, editorDiagnostics(problems, doc, this.docs));
     return { version: doc.version, payload: false, provisioning: true, problems, mapping };
   }
 
@@ -185,7 +185,7 @@ export class PayloadLinter implements vscode.Disposable {
     if (this.tooLarge(doc)) return { version: doc.version, payload: false, problems: [], mapping };
     const result = validatePayload(doc.getText(), { mapping: mapping.table });
     const payload = role === 'payload' || isPayload(result.kind, result.problems);
-    this.collection.set(doc.uri, payload ? result.problems.map((p) => toDiagnostic(p, doc, this.docs, mapping)) : []);
+    this.collection.set(doc.uri, payload ? editorDiagnostics(result.problems, doc, this.docs, mapping) : []);
     return { version: doc.version, payload, kind: result.kind, problems: payload ? result.problems : [], mapping };
   }
 
@@ -195,7 +195,7 @@ export class PayloadLinter implements vscode.Disposable {
       return;
     }
     const { problems } = loadMappingTable(doc.getText());
-    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(p, doc, this.docs)));
+    this.collection.set(doc.uri, editorDiagnostics(problems, doc, this.docs));
   }
 
   /** Problems of mapping files as read from disk, for the ones no editor has open. */
