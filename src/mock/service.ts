@@ -851,17 +851,6 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     return g.admins ? [...g.admins] : [];
   }
 
-  /** The workspaces a user administers. */
-  adminOf(idOrEmail: string): { id: string; displayName: string }[] {
-    const u = this.entry('User', idOrEmail) as UserEntry;
-    const out: { id: string; displayName: string }[] = [];
-    for (const gid of u.groups ?? []) {
-      const g = this.store.groups.get(gid);
-      if (g?.admins?.has(u.id)) out.push({ id: gid, displayName: String(g.data.displayName ?? '') });
-    }
-    return out;
-  }
-
   /**
    * Makes a member an admin of the workspace, or no longer one (what a MURAL admin does in MURAL's app, outside
    * SCIM). Throws ScimError 400 when the user is not a member.
