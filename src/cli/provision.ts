@@ -48,6 +48,8 @@ Options:
                          the state file is not changed
   --deletion-threshold N Prevent accidental deletions: a cycle that would disable or delete more than N objects
                          stages them (StagedDelete) and quarantines the job until they are allowed
+  --skip-out-of-scope-deletions
+                         Entra's SkipOutOfScopeDeletions job secret: users leaving scope are not disabled
   --allow-deletes        Allow the staged deletions: the next cycle sends them (Entra's "Allow deletes")
   --restart              Restart provisioning first: an initial cycle, escrows and quarantine cleared, links kept
   --member-batch N       Members per group PATCH (default ${DEFAULT_MEMBER_BATCH}; Entra does not document its own)
@@ -141,6 +143,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         'deletion-threshold': { type: 'string' },
         'allow-deletes': { type: 'boolean', default: false },
         restart: { type: 'boolean', default: false },
+        'skip-out-of-scope-deletions': { type: 'boolean', default: false },
         'on-demand': { type: 'string' },
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
@@ -206,6 +209,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
             ...(subject ? { onDemand: subject } : {}),
             directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, signal: abort.signal,
             retainEntries: writer === undefined,
+            skipOutOfScopeDeletions: values['skip-out-of-scope-deletions'] === true,
             onEntry: (e) => {
               count++;
               writer?.entry(e);

@@ -71,6 +71,11 @@ export interface CycleOptions {
    * memberships); the job's cycles, clock and quarantine are left alone.
    */
   readonly onDemand?: { readonly userIds: ReadonlySet<string>; readonly groupIds: ReadonlySet<string> };
+  /**
+   * The job secret SkipOutOfScopeDeletions (skip-out-of-scope-deletions): users that leave scope are not disabled
+   * (hard deletes still go out).
+   */
+  readonly skipOutOfScopeDeletions?: boolean;
   /** Called with each log entry as it is made. */
   readonly onEntry?: (entry: ProvisioningLogEntry) => void;
   /** false: entries go only to onEntry, not into the result (large directories). Default true. */
@@ -547,6 +552,10 @@ async function outOfScope(c: Cycle, run: ObjectRun, mapping: ObjectMapping, sour
     await deleteLinked(c, run, mapping, link, `the group left the provisioning scope (${reasons.join(' ')})`);
     return;
   }
+  if (c.o.skipOutOfScopeDeletions) {
+    run.skip(NOT_EFFECTIVELY_ENTITLED, `${notEntitledText(run.kind, run.sourceId, reasons)} SkipOutOfScopeDeletions is set, so Entra does not disable the user in ${c.app}.`, 'EntrySynchronizationScoping', 'scoping');
+    return;
+  }
   const soft = softDeleteMapping(mapping);
   if (!soft) {
     run.skip(NOT_EFFECTIVELY_ENTITLED, `${notEntitledText(run.kind, run.sourceId, reasons)} IsSoftDeleted is not mapped, so Entra does not disable the user in ${c.app}.`, 'EntrySynchronizationScoping', 'scoping');
@@ -758,7 +767,7 @@ async function memberships(c: Cycle, group: SourceGroup, link: ObjectLink): Prom
 function countDeletions(c: Cycle, changed: (link: ObjectLink | undefined, fp: string) => boolean): number {
   const { directory, configuration, state } = c.o;
   let n = 0;
-  const disables = softDeleteMapping(configuration.users) !== undefined;
+  const disables = softDeleteMapping(configuration.users) !== undefined && !c.o.skipOutOfScopeDeletions;
   for (const user of directory.users) {
     const link = state.users[user.id];
     if (!link?.targetId || link.disabled || !disables || !changed(link, userFingerprint(directory, user))) continue;

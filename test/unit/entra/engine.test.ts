@@ -234,6 +234,25 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.deepEqual(opsOf(enabled, 'PATCH'), [{ op: 'Replace', path: 'active', value: 'True' }]);
   });
 
+  it('SkipOutOfScopeDeletions: a user leaving scope is not disabled; a hard delete still goes out', async () => {
+    await cycle();
+    const [, , , , , regular, other] = dir.users;
+    regular.accountEnabled = false;
+    dir.users = dir.users.filter((u) => u !== other);
+    for (const group of dir.groups) group.members = group.members.filter((id: string) => id !== other.id);
+    dir.appRoleAssignedTo = dir.appRoleAssignedTo.filter((a) => a.principalId !== other.id);
+    const r = await runCycle({
+      directory: readDirectory(structuredClone(dir), 'dir.json'), configuration: muralDefaultEngineConfiguration(), state,
+      target: httpTarget(client, { tenantUrl: h.url, token: TOKEN, authScheme: 'Bearer' }), skipOutOfScopeDeletions: true,
+    });
+    const kept = entryFor(r, regular.userPrincipalName)!;
+    assert.equal(kept.provisioningStatusInfo.status, 'skipped');
+    assert.match(kept.provisioningStatusInfo.errorInformation!.reason, /SkipOutOfScopeDeletions is set/);
+    assert.equal(kept.exchanges.length, 0);
+    assert.equal((await find(regular.userPrincipalName))[0].active, true);
+    assert.equal(entryFor(r, other.userPrincipalName)!.provisioningAction, 'delete');
+  });
+
   it('the state survives serialisation, and Restart makes the next cycle initial without breaking links', async () => {
     await cycle();
     state = parseState(JSON.stringify(state), 'state.json');
