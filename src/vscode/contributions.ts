@@ -18,6 +18,7 @@ export const COMMAND_IDS = [
   'scimWorkbench.directory.filter',
   'scimWorkbench.directory.clearFilter',
   'scimWorkbench.directory.openResource',
+  'scimWorkbench.directory.saveToServer',
   'scimWorkbench.directory.copyId',
   'scimWorkbench.directory.copyUserName',
   'scimWorkbench.directory.deactivateUser',

@@ -306,6 +306,63 @@ describe('mock server in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('Open as JSON is checked like a payload file, asks before sending errors, says what the server dropped, and auto-save sends nothing', async () => {
+    const a = await api();
+    const created = await scim('POST', '/Users', entraUser('annie.easley@contoso.com', 'Annie', 'Easley'));
+    const id = created.json.id as string;
+    a.directory.setFilter('userName eq "annie.easley@contoso.com"');
+    const user = await userNode('annie.easley@contoso.com');
+    a.directory.setFilter(undefined);
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', user);
+    const editor = await waitFor('the JSON editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-mock' ? vscode.window.activeTextEditor : undefined);
+    const doc = editor.document;
+    const replace = async (change: (json: any) => void) => {
+      const json = JSON.parse(doc.getText());
+      change(json);
+      await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), JSON.stringify(json, null, 2)));
+    };
+    await replace((j) => { j.name.familyName = 'Easley2'; });
+    const digit = await waitFor('the name rule on the document', () => vscode.languages.getDiagnostics(doc.uri).find((d) => typeof d.code === 'object' && d.code.value === 'SCIM022'));
+    assert.equal(doc.getText(digit.range), 'Easley2');
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => typeof d.code === 'object' && d.code.value === 'SCIM025'), [], 'id, meta and groups are the server\'s own here');
+
+    const refused = answer('showWarningMessage', undefined);
+    assert.equal(await doc.save(), false, 'not sent while the error stands and the user said no');
+    assert.match(String(refused.calls[0]?.[0]), new RegExp(`^Send PUT /Users/${id} with an error\\?$`));
+    assert.equal((a.mock.service?.getUser(id).name as { familyName: string }).familyName, 'Easley');
+    restoreAll();
+
+    answer('showWarningMessage', 'Send Anyway');
+    assert.equal(await doc.save(), false, 'sent anyway, and MURAL\'s 400 fails the save');
+    const puts = () => a.log.entries().filter((e) => e.method === 'PUT' && e.path.endsWith(`/Users/${id}`));
+    assert.deepEqual(puts().map((e) => e.status), [400], 'one PUT for one save');
+    restoreAll();
+
+    const told = answer('showWarningMessage', undefined);
+    await replace((j) => { j.name.familyName = 'Easley'; j.userName = 'Annie.Easley@Contoso.com'; });
+    await waitFor('no error left', () => (vscode.languages.getDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? undefined : true));
+    assert.ok(await doc.save(), 'sent without asking');
+    assert.match(String(told.calls[0]?.[0]), new RegExp(`^PUT /Users/${id} → 200 OK \\(\\d+ ms\\): the server changed userName; the editor now shows what it kept\\.$`));
+    restoreAll();
+
+    await setSetting('files.autoSaveDelay', 100);
+    await setSetting('files.autoSave', 'afterDelay');
+    try {
+      await waitFor('the document to reload', () => (!doc.isDirty ? doc : undefined));
+      await replace((j) => { j.title = 'Mathematician'; });
+      await waitFor('auto-save', () => (!doc.isDirty ? doc : undefined));
+      assert.equal(puts().length, 2, 'auto-save sent nothing');
+      assert.equal(a.mock.service?.getUser(id).title, undefined);
+      assert.equal(JSON.parse(doc.getText()).title, 'Mathematician', 'the edit is kept as a draft');
+    } finally {
+      await setSetting('files.autoSave', undefined);
+      await setSetting('files.autoSaveDelay', undefined);
+    }
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.directory.saveToServer', doc.uri), true);
+    assert.equal(a.mock.service?.getUser(id).title, 'Mathematician');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('logs every request newest first with the token redacted, opens one, filters and clears', async () => {
     const a = await api();
     const token = await a.mock.token();

@@ -19,8 +19,10 @@ export const DEBOUNCE_MS = 300;
 const SNIFF_CHARS = 4096;
 const SCIM_URN = /urn:ietf:params:scim:/i;
 const LANGUAGES: ReadonlySet<string> = new Set(['json', 'jsonc']);
-/** Documents a user edits; not git's or the directory's (`scim-mock:` resources are the server's answers). */
-const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote']);
+/** Documents a user edits, the mock's resources opened as JSON (`scim-mock:`) included; not git's. */
+const SCHEMES: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote', 'scim-mock']);
+/** In a resource the server sent, its read-only attributes (id, meta, groups) are its own: a PUT may carry them. */
+const SERVER_DOCUMENT_SKIPS: ReadonlySet<string> = new Set(['SCIM025']);
 
 /** What a document is to this feature. */
 type Role = 'none' | 'mapping' | 'payload' | 'candidate' | 'provisioning';
@@ -183,7 +185,8 @@ export class PayloadLinter implements vscode.Disposable {
 
   private lintPayload(doc: vscode.TextDocument, role: 'payload' | 'candidate', mapping: MappingInfo): LintState {
     if (this.tooLarge(doc)) return { version: doc.version, payload: false, problems: [], mapping };
-    const result = validatePayload(doc.getText(), { mapping: mapping.table });
+    const validated = validatePayload(doc.getText(), { mapping: mapping.table });
+    const result = doc.uri.scheme === 'scim-mock' ? { ...validated, problems: validated.problems.filter((p) => !SERVER_DOCUMENT_SKIPS.has(p.code)) } : validated;
     const payload = role === 'payload' || isPayload(result.kind, result.problems);
     this.collection.set(doc.uri, payload ? editorDiagnostics(result.problems, doc, this.docs, mapping) : []);
     return { version: doc.version, payload, kind: result.kind, problems: payload ? result.problems : [], mapping };

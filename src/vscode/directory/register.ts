@@ -38,5 +38,13 @@ export function registerDirectory(context: vscode.ExtensionContext, commands: Co
     }),
   );
   registerDirectoryCommands(commands, mock, mockSource, tree, view);
+  commands.register('scimWorkbench.directory.saveToServer', async (uri?: vscode.Uri) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString());
+    if (doc?.uri.scheme !== RESOURCE_SCHEME) {
+      void vscode.window.showInformationMessage('Open a user or group of the mock server as JSON (Directory → Open as JSON) to save it to the server.');
+      return false;
+    }
+    return fs.send(doc.uri, doc.getText());
+  });
   return { tree, resources: fs };
 }

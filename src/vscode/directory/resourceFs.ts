@@ -1,9 +1,11 @@
 // Users and groups of the mock server as JSON documents (`scim-mock:/Users/<id>.json`). Opening reads the
-// resource; saving sends a real PUT to the running server — with If-Match, so a change made meanwhile (by
-// Entra, say) is not overwritten — and reports the server's answer. Open editors follow changes on the server
+// resource; an explicit save (Ctrl+S) or "Save to Server" sends a real PUT to the running server — with If-Match,
+// so a change made meanwhile (by Entra, say) is not overwritten — after asking when the payload rules find errors
+// in it, and says what the server changed or dropped. Auto-save sends nothing: it keeps the edits as a draft. Open editors follow changes on the server
 // (batched, and only for open documents: see ResourceFileSystem).
 import * as vscode from 'vscode';
 import { HttpClient } from '../../client/http';
+import { resourceChanges } from '../../client/resourceChanges';
 import { scimErrorInfo } from '../../client/scim';
 import type { ChangeEvent } from '../../mock/service';
 import type { MockServerController } from '../mock/controller';
@@ -51,6 +53,10 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
   /** Changes of open documents not yet sent, by URI text. */
   private readonly pending = new Map<string, vscode.FileChangeEvent>();
   private timer: NodeJS.Timeout | undefined;
+  /** Why each resource document is being saved (set just before writeFile). */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
+  /** Edits kept by auto-save and not sent, by URI text: what readFile returns until they are sent. */
+  private readonly drafts = new Map<string, string>();
 
   constructor(private readonly mock: MockServerController) {
     const track = (doc: vscode.TextDocument, opened: boolean) => {
@@ -63,6 +69,10 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
       vscode.workspace.onDidOpenTextDocument((d) => track(d, true)),
       vscode.workspace.onDidCloseTextDocument((d) => track(d, false)),
       mock.onDidChangeDirectory((e) => this.changed(e)),
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.document.uri.scheme === RESOURCE_SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.drafts.delete(d.uri.toString())),
     ];
   }
 
@@ -112,20 +122,44 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   readFile(uri: vscode.Uri): Uint8Array {
+    const draft = this.drafts.get(uri.toString());
+    if (draft !== undefined) return Buffer.from(draft, 'utf8');
     const view = this.read(uri);
     this.versions.set(uri.toString(), view.version);
     return Buffer.from(JSON.stringify(view.resource(), null, 2) + '\n', 'utf8');
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const key = uri.toString();
+    const reason = this.saveReasons.get(key);
+    this.saveReasons.delete(key);
+    const text = Buffer.from(content).toString('utf8');
+    if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual) {
+      this.drafts.set(key, text);
+      vscode.window.setStatusBarMessage('$(info) Auto-save does not send to the mock server: use "Save to Server" (or Ctrl+S while editing) to send the PUT.', 8000);
+      return;
+    }
+    await this.send(uri, text);
+  }
+
+  /** Sends the document's text as a PUT (after asking, when the payload rules find errors) and reports the answer. */
+  async send(uri: vscode.Uri, text: string): Promise<boolean> {
     const { kind, id } = parse(uri);
     const state = this.mock.state;
     if (state.status !== 'running') throw vscode.FileSystemError.Unavailable('The mock SCIM server is not running: start it, then save again.');
-    const text = Buffer.from(content).toString('utf8');
     try {
       JSON.parse(text);
     } catch (e) {
       throw new Error(`Not sent: the document is not valid JSON (${(e as Error).message}).`);
+    }
+    const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    if (errors.length > 0) {
+      const send = 'Send Anyway';
+      const choice = await vscode.window.showWarningMessage(`Send PUT /${kind}/${id} with ${errors.length === 1 ? 'an error' : `${errors.length} errors`}?`, {
+        modal: true,
+        detail: `Line ${(errors[0] as vscode.Diagnostic).range.start.line + 1}: ${(errors[0] as vscode.Diagnostic).message}${errors.length > 1 ? ` (and ${errors.length - 1} more, in Problems)` : ''}`,
+      }, send);
+      if (choice !== send) throw new Error(`Not sent: PUT /${kind}/${id} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`} (see Problems).`);
     }
     const version = this.versions.get(uri.toString());
     const response = await this.http.send(
@@ -141,7 +175,16 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
     }
     const etag = response.headers.etag;
     if (etag) this.versions.set(uri.toString(), etag);
-    vscode.window.setStatusBarMessage(`$(check) PUT /${kind}/${id} → ${response.status} ${response.statusText} (${Math.round(response.durationMs)} ms)`, 5000);
+    this.drafts.delete(uri.toString());
+    const done = `PUT /${kind}/${id} → ${response.status} ${response.statusText} (${Math.round(response.durationMs)} ms)`;
+    const { dropped, changed } = resourceChanges(JSON.parse(text), response.json);
+    if (dropped.length || changed.length) {
+      const parts = [...(dropped.length ? [`dropped ${dropped.join(', ')}`] : []), ...(changed.length ? [`changed ${changed.join(', ')}`] : [])];
+      void vscode.window.showWarningMessage(`${done}: the server ${parts.join(' and ')}; the editor now shows what it kept.`);
+    } else {
+      vscode.window.setStatusBarMessage(`$(check) ${done}`, 5000);
+    }
+    return true;
   }
 
   watch(): vscode.Disposable {
