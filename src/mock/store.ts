@@ -4,7 +4,7 @@
 // Every change is a record (see DirectoryRecord) applied by apply(): the service applies a record when it
 // handles a request, and the journal replays the same records on load, so the two cannot drift apart.
 // Records set values (they never increment), so the state after replay is the state that was acknowledged.
-import type { Resource } from '../scim/resource';
+import { normalizeResource, type Resource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schemas';
 import type { Snapshot } from './journal';
 
@@ -422,12 +422,43 @@ export class DirectoryStore {
 
 const RECORD_TYPES = new Set(['U', 'G', 'D', 'R', 'SU', 'SG']);
 
-/** Checks the shape of a record read from a data file; throws an Error that says what is wrong. */
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * Checks a record read from a data file — its fields' types, and its resource data against the schemas (the
+ * types the server itself stores) — and throws an Error that says what is wrong. A hand-edited file with a
+ * wrongly typed value is refused with its line number instead of loading and then failing requests.
+ */
 export function checkRecord(rec: Record<string, unknown>): DirectoryRecord {
-  if (!RECORD_TYPES.has(rec.t as string)) throw new Error(`unknown record type ${JSON.stringify(rec.t)}`);
-  if (typeof rec.seq !== 'number' || typeof rec.at !== 'string') throw new Error('a record needs "seq" and "at"');
-  if (rec.t !== 'R' && typeof rec.id !== 'string') throw new Error('a record needs an "id"');
-  if ((rec.t === 'U' || rec.t === 'SU' || rec.t === 'SG') && (typeof rec.data !== 'object' || rec.data === null)) throw new Error('a record needs "data"');
-  if (rec.t === 'D' && rec.rt !== 'User' && rec.rt !== 'Group') throw new Error('a delete record needs "rt"');
+  const t = rec.t;
+  if (typeof t !== 'string' || !RECORD_TYPES.has(t)) throw new Error(`unknown record type ${JSON.stringify(t)}`);
+  if (typeof rec.seq !== 'number' || !Number.isSafeInteger(rec.seq) || rec.seq < 0) throw new Error(`"seq" must be a whole number, not ${JSON.stringify(rec.seq)}`);
+  if (typeof rec.at !== 'string') throw new Error('a record needs "at", an ISO time string');
+  if (t === 'R') return rec as unknown as DirectoryRecord;
+  if (typeof rec.id !== 'string' || rec.id === '') throw new Error('a record needs an "id" string');
+  if (t === 'D') {
+    if (rec.rt !== 'User' && rec.rt !== 'Group') throw new Error('a delete record needs "rt": "User" or "Group"');
+    return rec as unknown as DirectoryRecord;
+  }
+  const rt: ResourceTypeName = t === 'U' || t === 'SU' ? 'User' : 'Group';
+  if (rec.data !== undefined || t !== 'G') {
+    const data = rec.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('a record needs "data", a JSON object');
+    if ((data as Resource).id !== rec.id) throw new Error(`"data.id" must be the record's id ${JSON.stringify(rec.id)}`);
+    try {
+      normalizeResource(rt, data, { coerceBooleanStrings: false });
+    } catch (e) {
+      throw new Error(`its ${rt} data is not valid: ${(e as Error & { detail?: string }).detail ?? (e as Error).message}`);
+    }
+  }
+  if (typeof rec.created !== 'string') throw new Error('a record needs "created", an ISO time string');
+  for (const key of ['members', 'add', 'remove', 'groups'] as const) {
+    if (rec[key] !== undefined && !isStringArray(rec[key])) throw new Error(`"${key}" must be an array of id strings`);
+  }
+  if (t === 'SG' && rec.members === undefined) throw new Error('a group snapshot needs "members"');
+  if (rec.lost !== undefined && !(Array.isArray(rec.lost) && rec.lost.every((l) =>
+    typeof l === 'object' && l !== null && typeof l.id === 'string' && typeof l.displayName === 'string' && typeof l.at === 'string'))) {
+    throw new Error('"lost" must be an array of {"id", "displayName", "at"} strings');
+  }
   return rec as unknown as DirectoryRecord;
 }

@@ -185,4 +185,29 @@ describe('persistence', () => {
     assert.deepEqual(again.getUser(u.id as string)[URN.EnterpriseUser], { department: 'Research', manager: { value: 'u1' } });
     await again.close();
   });
+
+  it('refuses a well-formed but wrongly typed record, naming its line, instead of loading it', async () => {
+    const svc = await ScimService.open({ dataFile: file });
+    await svc.createUser(entraUser('ada@example.com', 'Ada', 'Lovelace'));
+    await svc.createGroup(entraGroup('Engineering'));
+    await svc.close();
+    const good = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const edits: [number, (rec: any) => void, RegExp][] = [
+      [1, (r) => { r.data.userName = 42; }, /line 2 cannot be applied: its User data is not valid: "userName" must be a string/],
+      [1, (r) => { r.data.active = 'yes'; }, /line 2 .*"active" must be a boolean/],
+      [1, (r) => { r.data.emails = { value: 'x@example.com' }; }, /line 2 .*"emails" must be an array/],
+      [1, (r) => { r.data.id = 'someone-else'; }, /line 2 .*"data\.id" must be the record's id/],
+      [1, (r) => { r.seq = '2'; }, /line 2 .*"seq" must be a whole number/],
+      [2, (r) => { r.members = [7]; }, /line 3 .*"members" must be an array of id strings/],
+      [2, (r) => { r.data = ['Engineering']; }, /line 3 .*"data", a JSON object/],
+    ];
+    for (const [line, edit, message] of edits) {
+      const lines = good.slice();
+      const rec = JSON.parse(lines[line] as string);
+      edit(rec);
+      lines[line] = JSON.stringify(rec);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      await assert.rejects(ScimService.open({ dataFile: file }), (e: unknown) => e instanceof JournalError && message.test(e.message), String(message));
+    }
+  });
 });
