@@ -3,6 +3,7 @@
 // MURAL cannot filter on, scoping clauses Entra would reject. Each problem has a JSON path and, inside an
 // expression, the offset in the string; codes are documented in docs/diagnostics.md.
 import { MURAL_MAPPING, findEntry } from '../scim/mapping';
+import { filterableTargets } from '../scim/muralQuery';
 import type { ResourceTypeName } from '../scim/schemas';
 import { findObject, type ConfigProblem, type ConfigProblemCode, type JsonPath, type LoadedConfiguration, type ObjectDefinition } from './config';
 import { arityMessage } from './evaluate';
@@ -134,8 +135,9 @@ export function lintConfiguration(loaded: LoadedConfiguration): ConfigProblem[] 
           priorities.set(m.matchingPriority, m.targetAttributeName);
           const entry = mural ? findEntry(MURAL_MAPPING, mural, m.targetAttributeName) : undefined;
           if (mural && entry && !entry.filterable) {
-            const filterable = MURAL_MAPPING.entries.filter((e) => e.resource === mural && e.filterable).map((e) => e.target);
-            push('SCIM095', 'error', [...m.path, 'matchingPriority'], `MURAL cannot filter ${mural}s on ${m.targetAttributeName}, so Entra's matching query would fail; match on ${filterable.join(' or ')} instead.`);
+            push('SCIM095', 'error', [...m.path, 'matchingPriority'], `MURAL cannot filter ${mural}s on ${m.targetAttributeName}, so Entra's matching ` +
+              `query would fail (400 invalidFilter): Entra will fail to match every ${mural === 'User' ? 'user' : 'group'} and retry each cycle; ` +
+              `match on ${filterableTargets(MURAL_MAPPING, mural).join(' or ')} instead.`);
           }
           if (m.source?.expr?.kind === 'call' && findFunction(m.source.expr.name)?.name === 'SelectUniqueValue') {
             push('SCIM092', 'error', [...m.path, 'matchingPriority'], 'SelectUniqueValue cannot feed a matching attribute.');
