@@ -7,6 +7,7 @@ import { registerConnections, type ConnectionsFeature } from './vscode/connectio
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
 import { registerProvisioningConfigurations } from './vscode/entra/register';
+import { registerSampleDirectory } from './vscode/entra/sampleDirectory';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
 import type { ResourceFileSystem } from './vscode/directory/resourceFs';
 import { registerProvisioningLog, type ProvisioningLogProvider } from './vscode/log/logView';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   registerEntraCheck(context, commands, connections.service);
   const diagnostics = registerPayloadDiagnostics(context, commands, output);
   registerProvisioningConfigurations(context, commands, diagnostics.linter);
+  registerSampleDirectory(commands);
   const requests = registerRequests(context, commands, connections, diagnostics, output);
   return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
 }

@@ -66,6 +66,7 @@ export const COMMAND_IDS = [
   'scimWorkbench.diagnostics.openRuleDocs',
   'scimWorkbench.entra.newConfiguration',
   'scimWorkbench.entra.evaluateExpression',
+  'scimWorkbench.provisioning.newSampleDirectory',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
