@@ -59,8 +59,8 @@ export async function postBurst(tenantUrl, token, count) {
 }
 
 /**
- * CPU time (ms) used so far by this process's descendants, by role, and by every other process of the
- * machine (Linux /proc; other engineers' work lands in "other processes").
+ * CPU time (ms) used so far by each process of the machine, with its role: this process's descendants by what
+ * they are, everything else "other processes" (Linux /proc). Compare two with coresBetween().
  */
 export function cpuByRole() {
   const tick = 1000 / 100; // USER_HZ
@@ -78,7 +78,7 @@ export function cpuByRole() {
   }
   const parent = new Map(rows.map((r) => [r.pid, r.ppid]));
   const mine = (pid) => { for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === process.pid) return true; return false; };
-  const roles = { 'extension host': 0, 'VS Code server': 0, Chromium: 0, 'headless mock': 0, 'load driver (this process)': 0, 'other processes': 0 };
+  const byPid = new Map();
   for (const r of rows) {
     const role = r.pid === process.pid ? 'load driver (this process)'
       : !mine(r.pid) ? 'other processes'
@@ -86,14 +86,19 @@ export function cpuByRole() {
           : /server-main\.js|bootstrap-fork|ptyHost|fileWatcher/.test(r.cmd) ? 'VS Code server'
             : /chrom/i.test(r.cmd) ? 'Chromium'
               : /cli\.js serve/.test(r.cmd) ? 'headless mock' : 'other processes';
-    roles[role] += r.ms;
+    byPid.set(r.pid, { role, ms: r.ms });
   }
-  return roles;
+  return byPid;
 }
 
-/** Cores used by each role between two cpuByRole() snapshots `ms` apart, as text. */
+/**
+ * Cores used by each role between two cpuByRole() snapshots `ms` apart, as text: per process, so that one that
+ * ended meanwhile takes nothing away and one that started counts whole.
+ */
 export function coresBetween(before, after, ms) {
-  return Object.keys(after).map((k) => [k, (after[k] - (before[k] ?? 0)) / ms]).filter(([, c]) => c >= 0.005)
+  const roles = new Map();
+  for (const [pid, { role, ms: used }] of after) roles.set(role, (roles.get(role) ?? 0) + used - (before.get(pid)?.ms ?? 0));
+  return [...roles].map(([k, v]) => [k, v / ms]).filter(([, c]) => c >= 0.005)
     .map(([k, c]) => `${k} ${c.toFixed(2)}`).join(', ');
 }
 
