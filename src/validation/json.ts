@@ -21,10 +21,12 @@ export class Reporter {
 
   constructor(readonly text: string, readonly hasSyntaxErrors: boolean) {}
 
+  /** Records a problem; its range is kept inside the text (jsonc-parser's node of an array left open by a comment at the end runs past it). */
   report(code: RuleCode, range: Range, message: string, fixes?: Fix[]): void {
+    const offset = Math.min(Math.max(range.offset, 0), this.text.length);
     this.problems.push({
-      offset: range.offset,
-      length: range.length,
+      offset,
+      length: Math.min(Math.max(range.length, 0), this.text.length - offset),
       code,
       severity: RULES[code].defaultSeverity,
       message,

@@ -2,6 +2,7 @@
 // a ListResponse, a PATCH value): types against the schema, unknown and read-only attributes, MURAL's rules
 // from the mapping table (required, lowercase, noDigits), attributes MURAL does not map.
 import { getNodeValue, type Node } from 'jsonc-parser';
+import { closest } from '../entra/functions';
 import type { FilterNode } from '../scim/filter';
 import type { MappingEntry } from '../scim/mapping';
 import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
@@ -164,7 +165,7 @@ function checkComplex(s: Scope, loc: Loc, node: Node): void {
 function sendableSub(s: Scope, attr: AttributeDef, p: Prop, value: Node): AttributeDef | undefined {
   const sub = findSub(attr, p.key);
   if (!sub) {
-    s.r.report('SCIM031', keyRange(p), `${attr.name} has no sub-attribute "${p.key}"; it has ${(attr.subAttributes ?? []).map((a) => a.name).join(', ')}. A server ignores or rejects it.`);
+    reportUnknown(s.r, p, attr.name, (attr.subAttributes ?? []).map((a) => a.name));
     skip(s.r, value);
     return undefined;
   }
@@ -261,8 +262,22 @@ function applyRules(s: Scope, loc: Loc, node: Node, value: string): void {
 }
 
 /** The attributes allowed at the top level of a resource (common + core schema), by lower-case name. */
-function topLevelNames(rt: ResourceTypeName): string {
-  return [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((a) => a.name).join(', ');
+function topLevelNames(rt: ResourceTypeName): string[] {
+  return [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((a) => a.name);
+}
+
+/**
+ * SCIM031 on a key `owner` does not have, in one sentence: "did you mean" when one of `names` is close (with a
+ * fix that renames the key), else what a server does with it; removing the key is always offered. The names it
+ * does have are offered by completion, not listed in the message.
+ */
+function reportUnknown(r: Reporter, p: Prop, owner: string, names: readonly string[]): void {
+  const near = closest(p.key, names, 1)[0];
+  const fixes: Fix[] = [
+    ...(near ? [{ title: `Change to "${near}"`, kind: 'quickfix' as const, edits: [replaceEdit(p.keyNode, JSON.stringify(near))] }] : []),
+    { title: `Remove "${p.key}"`, kind: 'quickfix', edits: removePropertyEdits(p) },
+  ];
+  r.report('SCIM031', keyRange(p), `${owner} has no attribute "${p.key}"${near ? `: did you mean "${near}"?` : '; a server ignores or rejects it.'}`, fixes);
 }
 
 /** Attributes of an extension object (`"urn:…:enterprise:2.0:User": {…}`). */
@@ -278,7 +293,7 @@ export function checkExtension(s: Scope, extension: string, node: Node): void {
     if (!p.value) continue;
     const def = extensionAttribute(extension, p.key);
     if (!def) {
-      s.r.report('SCIM031', keyRange(p), `The ${schema.name} extension has no attribute "${p.key}"; it has ${schema.attributes.map((a) => a.name).join(', ')}.`);
+      reportUnknown(s.r, p, `The ${schema.name} extension`, schema.attributes.map((a) => a.name));
       skip(s.r, p.value);
       continue;
     }
@@ -339,9 +354,11 @@ export function checkResource(s: Scope, obj: Node, props: readonly Prop[], decla
     }
     const def = topAttribute(s.rt, p.key);
     if (!def) {
-      s.r.report('SCIM031', keyRange(p), p.key.includes('.') && resolveAttribute(s.rt, p.key)
-        ? `"${p.key}" is a path, not an attribute name: in a resource write nested objects ({"${p.key.split('.')[0]}": {"${p.key.split('.')[1]}": …}}). Dotted keys belong in PATCH path-less values.`
-        : `${s.rt} has no attribute "${p.key}" in the core or enterprise schema (it has ${topLevelNames(s.rt)}). A server ignores or rejects it.`);
+      if (p.key.includes('.') && resolveAttribute(s.rt, p.key)) {
+        s.r.report('SCIM031', keyRange(p), `"${p.key}" is a path, not an attribute name: in a resource write nested objects ({"${p.key.split('.')[0]}": {"${p.key.split('.')[1]}": …}}). Dotted keys belong in PATCH path-less values.`);
+      } else {
+        reportUnknown(s.r, p, s.rt, topLevelNames(s.rt));
+      }
       skip(s.r, p.value);
       continue;
     }

@@ -100,6 +100,13 @@ function exactDuplicates(root: Node | undefined): { offset: number; length: numb
 }
 
 describe('validation: property-based', () => {
+  it('keeps ranges inside the text when a comment left open at the end makes jsonc-parser\'s node run past it', () => {
+    const text = '{"Operations": [/*';
+    const { problems } = validatePayload(text);
+    assert.ok(problems.some((p) => p.code === 'SCIM040'));
+    for (const p of problems) assert.ok(p.offset + p.length <= text.length, `${p.code} range ${p.offset}+${p.length} in ${text.length}`);
+  });
+
   it('10,000 generated payloads: no throw, ranges and fix edits inside the text, duplicates all found', function () {
     this.timeout(120_000);
     fc.assert(

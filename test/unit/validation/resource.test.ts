@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { validatePayload } from '../../../src/validation';
+import { applyFix, validatePayload, type Fix } from '../../../src/validation';
 import { MURAL_MAPPING, type MappingTable } from '../../../src/scim/mapping';
 import { codes, expectOne, fixed, rangeOf, URNS, user, withCode } from './helpers';
 
@@ -275,6 +275,24 @@ describe('validation: schema types and attributes', () => {
       ['"owner"', '"firstName"', '"name.givenName"', `"${URNS.Enterprise}:department"`, '"urn:example:ext"']);
     assert.match(found[2].message, /Dotted keys belong in PATCH/);
     assert.match(found[3].message, /extension object/);
+  });
+
+  it('SCIM031: one short sentence, "did you mean" with a rename fix when a name is close, and a removal fix', () => {
+    const text = user('"displayNme": "Ada", "owner": "x", "name": {"givenNam": "A"}');
+    const found = withCode(text, 'SCIM031');
+    assert.deepEqual(found.map((p) => p.message), [
+      'User has no attribute "displayNme": did you mean "displayName"?',
+      'User has no attribute "owner"; a server ignores or rejects it.',
+      'name has no attribute "givenNam": did you mean "givenName"?',
+    ]);
+    assert.deepEqual(found.map((p) => (p.fixes ?? []).map((f) => f.title)), [
+      ['Change to "displayName"', 'Remove "displayNme"'], ['Remove "owner"'], ['Change to "givenName"', 'Remove "givenNam"'],
+    ]);
+    const renamed = applyFix(text, found[0]?.fixes?.[0] as Fix);
+    assert.ok(renamed.includes('"displayName": "Ada"') && !renamed.includes('displayNme'));
+    const removed = applyFix(text, found[1]?.fixes?.[0] as Fix);
+    assert.deepEqual(JSON.parse(removed).owner, undefined);
+    assert.deepEqual(codes(removed).filter((c) => c === 'SCIM031').length, 2);
   });
 
   it('SCIM032: malformed emails', () => {
