@@ -36,6 +36,12 @@ export interface ServerOptions {
   logBodyLimit?: number;
   /** Where a client gets the right token, ending the advice of a 401 (default: what the CLI prints). */
   tokenAdvice?: string;
+  /** Time a client has to send a request's headers (default 30 s); then 408. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, body included (default 60 s); then 408. */
+  requestTimeoutMs?: number;
+  /** Connections open at once (default 512); more are closed as they arrive, so stalled clients cannot exhaust memory. */
+  maxConnections?: number;
 }
 
 /** The 401 advice of `scim-workbench serve`, where the token is printed at start or given on the command line. */
@@ -153,6 +159,9 @@ export class MockServer extends EventEmitter<ServerEvents> {
   private windowCount = 0;
   private faultsLeft = 0;
   private readonly routes: Record<string, Route>;
+  private readonly limits: { headersTimeout: number; requestTimeout: number; maxConnections: number };
+  /** The newest response of each connection: a pipelined request's error waits for the answers before it. */
+  private lastResponse = new WeakMap<Socket, ServerResponse>();
 
   constructor(readonly service: ScimService, options: ServerOptions) {
     super();
@@ -166,6 +175,11 @@ export class MockServer extends EventEmitter<ServerEvents> {
     // Entry ids stay unique in a log that outlives a server.
     this.nextId = (this.log.newest()?.id ?? 0) + 1;
     this.routes = this.buildRoutes();
+    this.limits = {
+      headersTimeout: options.headersTimeoutMs ?? 30_000,
+      requestTimeout: options.requestTimeoutMs ?? 60_000,
+      maxConnections: options.maxConnections ?? 512,
+    };
   }
 
   private static checkToken(token: string): Buffer {
@@ -205,22 +219,24 @@ export class MockServer extends EventEmitter<ServerEvents> {
   start(): Promise<{ port: number; url: string }> {
     if (this.server) return Promise.reject(new Error('The server is already started.'));
     // Long filters travel in the URL: allow the longest filter the parser accepts, percent-encoded.
-    const server = createServer({ keepAlive: true, maxHeaderSize: 128 * 1024 }, (req, res) => { this.onRequest(req, res); });
+    const { headersTimeout, requestTimeout, maxConnections } = this.limits;
+    const server = createServer({
+      keepAlive: true,
+      maxHeaderSize: 128 * 1024,
+      headersTimeout,
+      requestTimeout: Math.max(requestTimeout, headersTimeout),
+      // How often node checks those timeouts (its default, 30 s, would let a 1 s limit last 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+    }, (req, res) => { this.onRequest(req, res); });
     server.keepAliveTimeout = 30_000;
+    server.maxConnections = maxConnections;
     this.server = server;
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => { this.server = undefined; reject(e); };
       server.once('error', onError);
       server.listen(this.port, this.host, () => {
         server.off('error', onError);
-        server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
-          if (!socket.writable) { socket.destroy(); return; }
-          const overflow = e.code === 'HPE_HEADER_OVERFLOW';
-          const body = JSON.stringify(new ScimError(overflow ? 431 : 400, overflow ? undefined : 'invalidSyntax', overflow
-            ? 'The request line or headers are larger than 128 KiB: send long filters in a POST /.search body.'
-            : `The request is not valid HTTP (${e.code ?? e.message}).`).toJSON());
-          socket.end(`HTTP/1.1 ${overflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-        });
+        server.on('clientError', (e: NodeJS.ErrnoException, socket) => this.onClientError(e, socket as Socket));
         this.actualPort = (server.address() as AddressInfo).port;
         const url = this.url as string;
         this.service.baseUrl = url;
@@ -251,10 +267,41 @@ export class MockServer extends EventEmitter<ServerEvents> {
     server.closeAllConnections();
   }
 
+  /**
+   * A request node could not parse, or that came too slowly: 408 for a timeout, 431 for oversized headers,
+   * 400 otherwise — written after the answers to the requests before it on the connection (pipelining).
+   */
+  private onClientError(e: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable) { socket.destroy(); return; }
+    const timeout = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' || e.code === 'HPE_HEADER_TIMEOUT';
+    const overflow = e.code === 'HPE_HEADER_OVERFLOW';
+    const [status, reason, scimType, detail] = timeout
+      ? [408, 'Request Timeout', undefined, `The request did not arrive in time (headers within ${this.limits.headersTimeout / 1000} s, the whole request within ${Math.max(this.limits.requestTimeout, this.limits.headersTimeout) / 1000} s).`]
+      : overflow
+        ? [431, 'Request Header Fields Too Large', undefined, 'The request line or headers are larger than 128 KiB: send long filters in a POST /.search body.']
+        : [400, 'Bad Request', 'invalidSyntax' as const, `The request is not valid HTTP (${e.code ?? e.message}).`];
+    const body = JSON.stringify(new ScimError(status, scimType, detail).toJSON());
+    const write = () => {
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      else socket.destroy();
+    };
+    const last = this.lastResponse.get(socket);
+    if (timeout && last && !last.headersSent) {
+      // The request that timed out is the one being answered (its body stopped coming): answer it.
+      last.writeHead(status, { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+      last.end(body);
+    } else if (last && !last.writableFinished) {
+      last.once('close', write);
+    } else {
+      write();
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------
   // Request handling
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.lastResponse.set(req.socket, res);
     const ctx: Ctx = { req, res, started: performance.now(), time: isoTime(), requestBody: '' };
     try {
       const pending = this.handle(ctx);
@@ -365,7 +412,6 @@ export class MockServer extends EventEmitter<ServerEvents> {
     if (type !== undefined) {
       const media = type.split(';', 1)[0]?.trim().toLowerCase();
       if (media !== 'application/scim+json' && media !== 'application/json') {
-        req.resume();
         throw new HttpError(415, `Content-Type ${type} is not accepted: send the body as application/scim+json (or application/json).`);
       }
     }
@@ -454,7 +500,10 @@ export class MockServer extends EventEmitter<ServerEvents> {
   private send(ctx: Ctx, status: number, body: string, headers: Record<string, string | number> = {}): void {
     const { req, res } = ctx;
     if (res.headersSent) return;
-    const responseHeaders = { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), ...headers };
+    // An answer given before the request's body was read (401, 415, 413…) closes the connection rather than
+    // reading a body that may be huge only to drop it.
+    const unread = !req.complete && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    const responseHeaders = { 'Content-Type': SCIM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), ...headers, ...(unread ? { Connection: 'close' } : {}) };
     res.writeHead(status, responseHeaders);
     res.end(body);
     const auth = req.headers.authorization;
