@@ -1,6 +1,7 @@
 // The payloads Entra sends (the examples of
 // https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups)
-// validate with exactly the problems a careful MURAL/Entra engineer would point out; each bad fixture shows its rule; every fix removes what it fixes.
+// validate with exactly the problems a careful MURAL/Entra engineer would point out; each bad fixture shows its
+// rule; every fix removes what it fixes.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
