@@ -1,6 +1,7 @@
 // Secrets never leave the client: every string, URL and header map a caller can see, log or store goes
 // through these helpers first. A secret is replaced wherever it occurs: raw, JSON-escaped (PHP's `\/`, `\u`
-// escapes), URL-encoded or base64-encoded.
+// escapes), URL-encoded or base64-encoded. A short one (a test token such as `t`) only where it stands alone,
+// since inside words it would mangle every body it touches (`"schemas"`).
 
 /** What a secret is replaced with. */
 export const REDACTED = '***';
@@ -66,9 +67,24 @@ function secretPattern(secret: string): RegExp {
   return new RegExp(source, 'g');
 }
 
+/**
+ * Secrets shorter than this are replaced only as whole tokens, not next to a letter or digit: a real
+ * credential is longer, and a short test token (`t`, `abc`) occurs inside ordinary words.
+ */
+export const SHORT_SECRET = 8;
+
+/** The pattern of `secret`, whole-token only when it is short. */
+function patternOf(secret: string): RegExp {
+  const re = secretPattern(secret);
+  return secret.length < SHORT_SECRET ? new RegExp(`(?<![A-Za-z0-9])${re.source}(?![A-Za-z0-9])`, 'g') : re;
+}
+
 const patterns = new Map<string, RegExp>();
 
-/** `text` with every occurrence of every secret — raw, JSON-escaped or URL-encoded — replaced by `***`. */
+/**
+ * `text` with every occurrence of every secret — raw, JSON-escaped or URL-encoded — replaced by `***`;
+ * secrets shorter than SHORT_SECRET only where they stand alone.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
@@ -76,7 +92,7 @@ export function redact(text: string, secrets: readonly string[]): string {
     let re = patterns.get(s);
     if (!re) {
       if (patterns.size > 256) patterns.clear();
-      patterns.set(s, (re = secretPattern(s)));
+      patterns.set(s, (re = patternOf(s)));
     }
     re.lastIndex = 0;
     if (re.test(out)) {

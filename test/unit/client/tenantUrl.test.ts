@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { isLoopbackHost, parseTenantUrl, resourceUrl, TenantUrlError, validateTenantUrl } from '../../../src/client/tenantUrl';
-import { credentialOf, redact, redactHeaders, redactUrl, secretsOf } from '../../../src/client/redact';
+import { credentialOf, redact, redactHeaders, redactUrl, secretsOf, SHORT_SECRET } from '../../../src/client/redact';
 
 function message(input: string): string {
   try {
@@ -80,6 +80,18 @@ describe('client/redact', () => {
     assert.deepEqual(headers, { Authorization: 'Bearer ***', 'proxy-authorization': 'Basic ***', Cookie: '***', 'X-Note': 'token ***' });
     assert.equal(credentialOf('Bearer  abc '), 'abc');
     assert.equal(credentialOf('abc'), 'abc');
+  });
+
+  it('replaces a short secret only where it stands alone, so bodies stay readable', () => {
+    const body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"t","note":"token t, key=t&x"}';
+    assert.equal(redact(body, secretsOf(['t'])), '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"***","note":"token ***, key=***&x"}');
+    assert.equal(redact('Bearer abc; abcd; xabc', secretsOf(['abc'])), 'Bearer ***; abcd; xabc');
+    assert.equal(redact('"\\u0074" t2', secretsOf(['t'])), '"***" t2');
+  });
+
+  it('replaces a secret of SHORT_SECRET characters or more wherever it occurs, even inside a word', () => {
+    const secret = 'k'.repeat(SHORT_SECRET - 1) + '9';
+    assert.equal(redact(`x${secret}y ${secret}`, secretsOf([secret])), 'x***y ***');
   });
 
   it('hides URL passwords and secrets in URLs', () => {
