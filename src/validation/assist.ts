@@ -220,16 +220,17 @@ function describeRef(view: MappingView, ref: AttrRef): string {
     ...(def.canonicalValues && def.canonicalValues.length > 0 ? [['Canonical values', def.canonicalValues.join(', ')] as [string, string]] : []),
     ...(def.subAttributes ? [['Sub-attributes', def.subAttributes.map((a) => a.name).join(', ')] as [string, string]] : []),
   ];
+  // MURAL's rule first: it decides what happens to the value; the RFC's characteristics follow as reference.
   return [
     `**${refName(ref)}** — ${def.type}${def.multiValued ? '[]' : ''} · ${schema}`,
     '',
     def.description,
     '',
+    muralNote(view, ref),
+    '',
     '| | |',
     '|---|---|',
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    '',
-    muralNote(view, ref),
   ].join('\n');
 }
 

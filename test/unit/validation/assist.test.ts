@@ -31,6 +31,7 @@ describe('assist: hover', () => {
     assert.match(h.contents, /\*\*required\*\*/);
     assert.match(h.contents, /stored lower case/);
     assert.match(h.contents, /Entra source: `userPrincipalName`/);
+    assert.ok(h.contents.indexOf('stored lower case') < h.contents.indexOf('| Uniqueness |'), 'MURAL\'s rule comes before the RFC table');
     const given = hoverAt(text, '"givenName"');
     assert.match(given?.contents ?? '', /\*\*name\.givenName\*\*/);
     assert.match(given?.contents ?? '', /no digits allowed/);
