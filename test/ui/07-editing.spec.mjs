@@ -1,0 +1,54 @@
+// Editing what goes to the server: a request file's JSON body and a mock user opened as JSON are checked with
+// the payload rules as a *.scim.json file is, and the user's document offers "Save to Server".
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default async function (ui, step) {
+  const { page } = ui;
+  await step('a .http body sent to /Users: the digit in givenName is underlined before anything is sent', async () => {
+    writeFileSync(join(ui.folder, 'requests', 'new-hire.http'), [
+      '### Create a user as Entra does',
+      'POST {{tenantUrl}}/Users',
+      'Content-Type: application/scim+json',
+      '',
+      '{',
+      '  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],',
+      '  "userName": "alan.turing@contoso.com",',
+      '  "emails": [{ "type": "work", "primary": true, "value": "alan.turing@contoso.com" }],',
+      '  "name": { "givenName": "Alan2", "familyName": "Turing" }',
+      '}',
+      '',
+    ].join('\n'));
+    // Quick Open finds a file written behind the workbench's back once its file watcher has seen it.
+    await ui.until('new-hire.http in Quick Open', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('new-hire.http');
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'new-hire.http' }).first();
+      await row.waitFor({ state: 'visible', timeout: 2000 });
+      await row.click();
+      return true;
+    }, 40_000);
+    await page.locator('.editor-group-container .squiggly-error').first().waitFor({ state: 'visible' });
+    const rows = await ui.problems();
+    await rows.filter({ hasText: 'Alan2' }).first().waitFor({ state: 'visible' });
+  });
+  await step('a mock user opened as JSON: MURAL\'s rule underlined, Save to Server in the title bar', async () => {
+    await ui.command('View: Close All Editors');
+    await ui.openContainer();
+    await ui.contextMenu(ui.sidebarRow('Ada Lovelace'), 'Open as JSON');
+    const editor = page.locator('.editor-group-container .monaco-editor').first();
+    await editor.locator('.view-line', { hasText: '"familyName"' }).first().waitFor({ state: 'visible' });
+    await editor.locator('.view-line', { hasText: '"familyName"' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('2');
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'visible' });
+    await page.locator('.editor-actions .action-label[aria-label*="Save to Server"]').first().waitFor({ state: 'visible' });
+    const rows = await ui.problems();
+    await rows.filter({ hasText: 'familyName' }).first().waitFor({ state: 'visible' });
+    await page.locator('.editor-group-container .monaco-editor').first().click();
+  });
+  await ui.command('View: Revert and Close Editor');
+}
