@@ -171,6 +171,8 @@ export class HttpClient {
   private readonly proxyUrl?: URL;
   private readonly proxySecrets: string[];
   private readonly connectTimeoutMs: number;
+  private lastSecrets?: { readonly key: readonly string[]; readonly secrets: string[] };
+  private lastTenant?: { readonly url: string; readonly tenant: TenantUrl };
 
   /** Throws HttpError 'invalidUrl' when `network.proxy` is not a usable URL. */
   constructor(private readonly network: NetworkOptions = {}) {
@@ -203,17 +205,10 @@ export class HttpClient {
     const headers = new HeaderSet();
     headers.set('Accept', SCIM_ACCEPT);
     for (const [name, value] of Object.entries(req.headers ?? {})) headers.set(name, value);
-    const secrets = secretsOf([
-      token,
-      ...['authorization', 'proxy-authorization'].map((h) => {
-        const v = headers.get(h);
-        return v === undefined ? undefined : credentialOf(v);
-      }),
-      ...this.proxySecrets,
-    ]);
+    const secrets = this.secretsFor(token, headers.get('authorization'), headers.get('proxy-authorization'));
     const clean = (s: string) => redact(s, secrets);
 
-    const tenant = options.connection ? tenantOf(options.connection, clean) : undefined;
+    const tenant = options.connection ? this.tenantFor(options.connection, clean) : undefined;
     let url = this.resolve(req.url, tenant, clean);
     if (token && tenant && url.origin === tenant.origin && !headers.has('authorization')) {
       headers.set('Authorization', `${options.connection!.authScheme} ${token}`);
@@ -248,11 +243,12 @@ export class HttpClient {
     try {
       for (;;) {
         const proxy = this.usesProxy(url) ? this.proxyUrl : undefined;
+        const sentHeaders = headers.toRecord();
         let res: Dispatcher.ResponseData;
         try {
           res = await undici().request(url, {
             method: method as Dispatcher.HttpMethod,
-            headers: headers.toRecord(),
+            headers: sentHeaders,
             body,
             dispatcher: this.dispatcherFor(url),
             signal: controller.signal,
@@ -299,27 +295,31 @@ export class HttpClient {
           throw this.failure(e, url, proxy, { timedOut, cancelled, timeoutMs, redact: clean });
         }
         const responseHeaders = flattenHeaders(res.headers);
-        const text = clean(read.text);
         const retryAfterSeconds = parseRetryAfter(responseHeaders['retry-after']);
-        return {
-          request: {
-            method,
-            url: redactUrl(url.toString(), secrets),
-            headers: redactHeaders(headers.toRecord(), secrets),
-            ...(body !== undefined ? { body: clean(body) } : {}),
-          },
+        // What a caller sees is redacted when first read: a caller that keeps only the status and the JSON
+        // (the provisioning engine without recorded exchanges) pays for no header, URL or request-body redaction.
+        const finalUrl = url.toString();
+        const request = { method } as SentRequest;
+        lazily(request, 'url', () => redactUrl(finalUrl, secrets));
+        lazily(request, 'headers', () => redactHeaders(sentHeaders, secrets));
+        const sentBody = body;
+        if (sentBody !== undefined) lazily(request, 'body', () => clean(sentBody));
+        const response = {
+          request,
           status: res.statusCode,
           statusText: res.statusText || STATUS_CODES[res.statusCode] || '',
-          headers: redactHeaders(responseHeaders, secrets),
-          body: text,
           bodyTruncated: read.truncated,
           bodyBytes: read.bytes,
-          json: read.truncated ? undefined : parseJson(text),
           durationMs: performance.now() - started,
-          url: redactUrl(url.toString(), secrets),
           redirects,
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-        };
+        } as Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'> as HttpResponse;
+        lazily(response, 'headers', () => redactHeaders(responseHeaders, secrets));
+        lazily(response, 'body', () => clean(read.text));
+        // Parsed from the redacted text, so an echoed token never reaches the caller's objects either.
+        lazily(response, 'json', () => (read.truncated ? undefined : parseJson(response.body)));
+        lazily(response, 'url', () => request.url);
+        return response;
       }
     } finally {
       clearTimeout(timer);
@@ -330,6 +330,29 @@ export class HttpClient {
   /** Closes the connection pools; pending requests fail. */
   async close(): Promise<void> {
     await Promise.all([this.direct?.close(), this.proxied?.close()]);
+  }
+
+  /**
+   * The secrets of a request, from the token and credential headers; the last set is kept, since a client
+   * usually sends many requests with the same token and building the encoded forms costs more than the send.
+   */
+  private secretsFor(token: string | undefined, authorization: string | undefined, proxyAuthorization: string | undefined): string[] {
+    const key = [token ?? '', authorization ?? '', proxyAuthorization ?? ''];
+    const last = this.lastSecrets;
+    if (last && last.key.every((k, i) => k === key[i])) return last.secrets;
+    const secrets = secretsOf([
+      token,
+      ...[authorization, proxyAuthorization].map((v) => (v === undefined ? undefined : credentialOf(v))),
+      ...this.proxySecrets,
+    ]);
+    this.lastSecrets = { key, secrets };
+    return secrets;
+  }
+
+  /** The connection's tenant URL parsed; the last one is kept (a client sends to one tenant at a time). */
+  private tenantFor(connection: Connection, clean: (s: string) => string): TenantUrl {
+    if (this.lastTenant?.url !== connection.tenantUrl) this.lastTenant = { url: connection.tenantUrl, tenant: tenantOf(connection, clean) };
+    return this.lastTenant.tenant;
   }
 
   private resolve(target: string, tenant: TenantUrl | undefined, clean: (s: string) => string): URL {
@@ -384,6 +407,24 @@ export class HttpClient {
     }
     return classifyError(e, { url, proxy: shownProxy, connectTimeoutMs: this.connectTimeoutMs, ...state });
   }
+}
+
+/**
+ * Defines `key` on `target` as an enumerable property computed on first read and then kept, so it reads,
+ * spreads and serialises like a plain one.
+ */
+function lazily(target: object, key: string, compute: () => unknown): void {
+  const settle = (value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }
 
 /** `text` parsed as JSON; undefined when empty or not JSON. */

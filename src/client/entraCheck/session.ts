@@ -52,8 +52,9 @@ export interface SendOptions {
 
 /** Sends to the tenant URL and records each exchange of the current step. */
 export class Session {
-  private recorded: Exchange[] = [];
-  private readonly secrets: string[];
+  /** Built when taken: an exchange nobody takes costs no redaction. */
+  private recorded: (() => Exchange)[] = [];
+  private secretList?: string[];
 
   constructor(
     readonly client: HttpClient,
@@ -62,18 +63,26 @@ export class Session {
     private readonly timeoutMs: number | undefined,
     readonly signal: AbortSignal | undefined,
   ) {
-    this.secrets = secretsOf([connection.token]);
+  }
+
+  private get secrets(): string[] {
+    return (this.secretList ??= secretsOf([this.connection.token]));
   }
 
   /** The exchanges recorded since the last call, which starts a new step. */
   take(): Exchange[] {
-    const out = this.recorded;
+    const out = this.recorded.map((build) => build());
     this.recorded = [];
     return out;
   }
 
+  /** Forgets the exchanges recorded since the last take() without building them. */
+  drop(): void {
+    this.recorded = [];
+  }
+
   record(exchange: Exchange): void {
-    this.recorded.push(exchange);
+    this.recorded.push(() => exchange);
   }
 
   /** Sends `method path` (path under the tenant URL). Any HTTP status resolves; no answer rejects with HttpError, recorded too. */
@@ -85,11 +94,12 @@ export class Session {
         ...(signal ? { signal } : {}),
         ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}),
       });
-      this.recorded.push(exchangeOf(res));
+      this.recorded.push(() => exchangeOf(res));
       return res;
     } catch (e) {
       if (e instanceof HttpError) {
-        this.recorded.push({ request: this.planned(method, path, body), error: { kind: e.kind, message: e.message } });
+        const error = { kind: e.kind, message: e.message };
+        this.recorded.push(() => ({ request: this.planned(method, path, body), error }));
       }
       throw e;
     }

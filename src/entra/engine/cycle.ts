@@ -279,9 +279,10 @@ class Cycle {
 
   finish(run: ObjectRun, link: ObjectLink | undefined): void {
     const end = this.clock();
-    const taken: Exchange[] = run.session.take();
     const keep = this.o.keepExchanges ?? 'all';
-    const exchanges = keep === 'all' || (keep === 'failures' && run.status === 'failure') ? taken : [];
+    let exchanges: Exchange[] = [];
+    if (keep === 'all' || (keep === 'failures' && run.status === 'failure')) exchanges = run.session.take();
+    else run.session.drop();
     if (run.membership) {
       if (run.status === 'failure') this.stats.memberships.failed++;
       else this.stats.memberships.updated++;

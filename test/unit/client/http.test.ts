@@ -107,6 +107,26 @@ describe('client/http', () => {
     assert.equal((missing.json as { detail: string }).detail, 'Resource nope not found');
   });
 
+  it('redacts what a caller reads, spreads or serialises, for each token and tenant a shared client is given', async () => {
+    const s = await server((req, res) => json(res, 400, { detail: `${req.headers.authorization} sent ${req.body}` }, { 'X-Echo': String(req.headers.authorization) }));
+    const other = 'an0ther-T0ken-entirely';
+    for (const [token, path] of [[TOKEN, '/scim'], [other, '/v2'], [TOKEN, '/scim']] as const) {
+      const res = await client.send({ method: 'POST', url: `/Users?key=${encodeURIComponent(token)}`, body: { note: token } }, { connection: { ...conn(s, path), token } });
+      const copy = { ...res, request: { ...res.request } };
+      assert.deepEqual(Object.keys(copy).sort(), ['body', 'bodyBytes', 'bodyTruncated', 'durationMs', 'headers', 'json', 'redirects', 'request', 'status', 'statusText', 'url']);
+      assert.deepEqual(Object.keys(copy.request).sort(), ['body', 'headers', 'method', 'url']);
+      const text = JSON.stringify(copy);
+      assert.ok(!text.includes(token) && !text.includes(encodeURIComponent(token)), text);
+      assert.equal(res.url, `${s.origin}${path}/Users?key=***`);
+      assert.equal(res.request.url, res.url);
+      assert.equal(res.request.body, '{"note":"***"}');
+      assert.equal((res.json as { detail: string }).detail, 'Bearer *** sent {"note":"***"}');
+      assert.equal(res.headers['x-echo'], 'Bearer ***');
+    }
+    const get = await client.send({ method: 'GET', url: '/Users' }, { connection: conn(s) });
+    assert.equal('body' in get.request, false);
+  });
+
   it('returns a 429 with retryAfterSeconds and does not retry it', async () => {
     const s = await server((_req, res) => json(res, 429, { detail: 'slow down' }, { 'Retry-After': '7' }));
     const res = await client.send({ method: 'GET', url: '/Users' }, { connection: conn(s) });
