@@ -5,6 +5,9 @@ import { join } from 'node:path';
 
 export default async function (ui, step) {
   const { page } = ui;
+  // Written now, so that the workbench has read it long before the deactivation below.
+  const settings = join(ui.folder, '.vscode', 'settings.json');
+  writeFileSync(settings, readFileSync(settings, 'utf8').replace(/\}\s*$/, ',\n  "scimWorkbench.directory.confirmDeactivate": false\n}\n'));
   let port;
   let token;
   await step('palette: SCIM: Start Mock SCIM Server → status bar shows the port', async () => {
@@ -55,14 +58,7 @@ export default async function (ui, step) {
   });
   await step('context menu: Deactivate User (confirmation off) → the icon changes and the lost workspace shows', async () => {
     // The smoke-test workbench refuses modal dialogs ("refused to show dialog in tests"): the confirmation and its
-    // words are tested in the extension host (test/integration/mock.test.ts); here its setting is turned off.
-    const settings = join(ui.folder, '.vscode', 'settings.json');
-    writeFileSync(settings, readFileSync(settings, 'utf8').replace(/\}\s*$/, ',\n  "scimWorkbench.directory.confirmDeactivate": false\n}\n'));
-    await ui.until('the setting read', async () => {
-      await ui.command('Preferences: Open Workspace Settings (JSON)');
-      return page.locator('.editor-group-container .monaco-editor', { hasText: 'confirmDeactivate' }).first().isVisible();
-    });
-    await ui.command('View: Close All Editors');
+    // words are tested in the extension host (test/integration/mock.test.ts); here its setting is off (see above).
     const row = ui.sidebarRow('Ada Lovelace');
     if (!(await row.locator('.codicon-account').count())) throw new Error('an active user shows the account icon');
     await ui.contextMenu(row, 'Deactivate User');

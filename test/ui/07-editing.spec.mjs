@@ -33,6 +33,14 @@ export default async function (ui, step) {
     const rows = await ui.problems();
     await rows.filter({ hasText: 'Alan2' }).first().waitFor({ state: 'visible' });
   });
+  await step('Ctrl+Alt+R in the request (REST Client\'s keys) sends it: MURAL\'s 400 opens beside', async () => {
+    await page.locator('.editor-group-container .view-line', { hasText: 'POST {{tenantUrl}}/Users' }).first().click();
+    await page.keyboard.press('Control+Alt+R');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Mock MURAL server' }).first().waitFor({ state: 'visible' });
+    await ui.pick('Mock MURAL server');
+    await page.locator('.editor-group-container .monaco-editor', { hasText: '400' }).last().waitFor({ state: 'visible' });
+    await page.locator('.editor-group-container .monaco-editor', { hasText: 'givenName' }).last().waitFor({ state: 'visible' });
+  });
   await step('a mock user opened as JSON: MURAL\'s rule underlined, Save to Server in the title bar', async () => {
     await ui.command('View: Close All Editors');
     await ui.openContainer();

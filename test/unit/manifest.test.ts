@@ -115,4 +115,11 @@ describe('package.json', () => {
     if (!fs.existsSync(path.join(root, manifest.main))) needed.delete(path.posix.normalize(manifest.main));
     assert.deepEqual([...listed].sort(), [...needed].sort());
   });
+
+  it('binds Send Request to REST Client\'s keys in request files only, and leaves them to REST Client when it is installed', () => {
+    const [binding] = manifest.contributes.keybindings;
+    assert.deepEqual([binding.command, binding.key, binding.mac], ['scimWorkbench.requests.send', 'ctrl+alt+r', 'cmd+alt+r']);
+    assert.ok(manifest.contributes.commands.some((c: { command: string }) => c.command === binding.command));
+    for (const clause of ['editorLangId == http', 'resourceScheme != scim-response', '!scimWorkbench.restClientInstalled']) assert.ok(binding.when.includes(clause), clause);
+  });
 });

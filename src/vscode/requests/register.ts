@@ -24,6 +24,11 @@ export function registerRequests(context: vscode.ExtensionContext, commands: Com
   const files = new RequestFiles(context.workspaceState, service, payloads);
   const requests = new RequestController(service, files, sender, history);
   connections.tree.attachHistory(history);
+  // Ctrl+Alt+R (Cmd+Alt+R) sends the request at the cursor, as in REST Client — unless REST Client is installed,
+  // whose own binding for the same keys and files then stays in charge (package.json "keybindings").
+  const restClient = () => void vscode.commands.executeCommand('setContext', 'scimWorkbench.restClientInstalled', vscode.extensions.getExtension('humao.rest-client') !== undefined);
+  restClient();
+  context.subscriptions.push(vscode.extensions.onDidChange(restClient));
   context.subscriptions.push(history, sender, files, vscode.languages.registerCodeLensProvider(HTTP_FILES, files), vscode.languages.registerHoverProvider(HTTP_FILES, files));
   const uriOf = (arg: unknown) => (arg instanceof vscode.Uri ? arg : undefined);
   commands.register('scimWorkbench.requests.send', (uri?: unknown, line?: unknown) => requests.sendRequest(uriOf(uri), typeof line === 'number' ? line : undefined));
