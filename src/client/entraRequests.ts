@@ -1,6 +1,7 @@
 // The requests Microsoft Entra's provisioning service sends to a SCIM app, built in one place for everything
 // that speaks as Entra: the Entra provisioning check (src/client/entraCheck) and the provisioning engine
-// (src/entra/engine). Shapes are those of scim-entra-mural.md section 2 and entra-provisioning-engine.md §4.6:
+// (src/entra/engine). Shapes are those of Microsoft's SCIM guide for Entra, its request and response examples
+// (https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups):
 // the default ("legacy") PATCH with capitalised ops, one per attribute and booleans as "True"/"False" strings,
 // and the RFC-compliant shapes Entra sends when the tenant URL carries ?aadOptscim062020.
 import { parsePath } from '../scim/path';

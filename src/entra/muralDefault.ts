@@ -3,7 +3,7 @@
 // mapping table (src/scim/mapping.ts, the one source of truth: targets, types, required, filterable and
 // Entra's default sources), so the mock server, the payload validator and this file cannot disagree.
 // Inferred (no real MURAL download is public): the target directory's name, the user mapping's
-// targetObjectName and the rule name follow the SCIM templates described in entra-schema-format.md §2–4.
+// targetObjectName and the rule name follow the SCIM templates of Graph's synchronizationSchema (https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationschema).
 import { MURAL_MAPPING, type MappingEntry, type MappingTable } from '../scim/mapping';
 import type { ResourceTypeName } from '../scim/schemas';
 import { parseExpression } from './parser';

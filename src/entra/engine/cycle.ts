@@ -1,4 +1,4 @@
-// One provisioning cycle, as Entra's provisioning service runs it (entra-provisioning-engine.md §4): users,
+// One provisioning cycle, as Entra's provisioning service runs it (https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works): users,
 // then groups, then group memberships; per object Import → Determine if in scope → Match → Perform action,
 // each decision logged as a provisioningObjectSummary. The initial cycle looks at every object; incremental
 // cycles only at objects whose source changed since the last cycle, plus the escrowed failures. Every request
@@ -27,11 +27,11 @@ import { DISABLE_AFTER_MS, ENTRA_THRESHOLDS, judge, nextAttempt, type Quarantine
 import { baseSoftDeleted, groupFingerprint, groupSource, userFingerprint, userSource, type SourceObjectKind } from './source';
 import type { EngineState, ObjectLink } from './state';
 
-/** Entra's cycles start about every 40 minutes (§4.1). */
+/** Entra's cycles start about every 40 minutes. */
 export const CYCLE_INTERVAL_MS = 40 * 60 * 1000;
-/** Members per PATCH: not documented by Entra (§4.6); configurable. */
+/** Members per PATCH: not documented by Entra; configurable. */
 export const DEFAULT_MEMBER_BATCH = 25;
-/** Objects in flight at once: not documented by Entra (§7.1); configurable. */
+/** Objects in flight at once: not documented by Entra; configurable. */
 export const DEFAULT_CONCURRENCY = 4;
 
 export interface CycleTarget {
@@ -333,7 +333,7 @@ function typed(a: AttributeMapping, value: string | readonly string[]): EntraVal
   return value;
 }
 
-/** Entra compares case-insensitively unless the target attribute is caseExact (§4.5). */
+/** Entra compares case-insensitively unless the target attribute is caseExact. */
 function same(a: AttributeMapping | undefined, computed: EntraValue, current: readonly unknown[]): boolean {
   const norm = (v: unknown) => {
     const s = typeof v === 'string' ? v : typeof v === 'boolean' || typeof v === 'number' ? String(v) : JSON.stringify(v);
@@ -788,7 +788,7 @@ function countDeletions(c: Cycle, changed: (link: ObjectLink | undefined, fp: st
   return n;
 }
 
-/** Enters, continues or lifts the quarantine from what this cycle did (entra-provisioning-engine.md §6). */
+/** Enters, continues or lifts the quarantine from what this cycle did (https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-quarantine-status). */
 function updateQuarantine(c: Cycle, endSim: number): void {
   const { state } = c.o;
   const s = c.stats;

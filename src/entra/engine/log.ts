@@ -1,6 +1,6 @@
-// Provisioning log entries shaped like Microsoft Graph's provisioningObjectSummary (entra-provisioning-engine.md
-// §5.1), with Entra's step names, descriptions, skip reasons and error codes (§5.2–5.4), and the HTTP exchanges
-// each entry caused. Where Entra's wording is not documented the text is ours and says the same plainly.
+// Provisioning log entries shaped like Microsoft Graph's provisioningObjectSummary
+// (https://learn.microsoft.com/graph/api/resources/provisioningobjectsummary), with Entra's step names,
+// descriptions, skip reasons and error codes (docs/provisioning-engine.md), and the HTTP exchanges each entry caused. Where Entra's wording is not documented the text is ours and says the same plainly.
 import type { Exchange } from '../../client/entraCheck/types';
 
 export type ProvisioningAction = 'create' | 'update' | 'delete' | 'disable' | 'stagedDelete' | 'other';
@@ -61,7 +61,7 @@ export interface ProvisioningLogEntry {
 export const SOURCE_SYSTEM = 'Azure Active Directory';
 export const INITIATED_BY = { initiatorType: 'system', displayName: 'Azure AD Provisioning Service' } as const;
 
-/** Skip reasons and their texts (§5.4). */
+/** Skip reasons and their texts. */
 export const REDUNDANT_EXPORT = 'RedundantExport';
 export const NOT_EFFECTIVELY_ENTITLED = 'NotEffectivelyEntitled';
 
@@ -79,7 +79,7 @@ export const FAILED_SCOPING = 'This object did not pass a scoping filter. If you
 export const NOT_ACTIVE = 'This object is disabled in Microsoft Entra ID (accountEnabled is false). Provisioning a user that is disabled in Microsoft Entra ID is not supported: enable it first.';
 export const SOFT_DELETED = 'This object is deleted in Microsoft Entra ID (in the recycle bin). Restore it to provision it.';
 
-/** An HTTP answer (or its absence) turned into Entra's error code, category and retry text (§5.3). */
+/** An HTTP answer (or its absence) turned into Entra's error code, category and retry text. */
 export function errorFor(appName: string, status: number | undefined, networkKind: string | undefined, detail: string | undefined, what: string): ErrorInformation {
   const said = detail ? ` The response was: ${detail}` : '';
   const returned = (code: number) => `Message: ${appName} returned an error response with the HTTP status code ${code}.`;
@@ -111,7 +111,7 @@ export function errorFor(appName: string, status: number | undefined, networkKin
   };
 }
 
-/** A 2xx answer whose body Entra cannot read (§5.3). */
+/** A 2xx answer whose body Entra cannot read. */
 export function incompatible(appName: string, what: string): ErrorInformation {
   return {
     errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',

@@ -1,4 +1,4 @@
-// Provision on demand (entra-provisioning-engine.md §4.9): one user, or one group with up to 5 members, found as
+// Provision on demand (https://learn.microsoft.com/entra/identity/app-provisioning/provision-on-demand): one user, or one group with up to 5 members, found as
 // the portal's search finds them, then run through the same pipeline as a cycle (runCycle's onDemand option).
 import type { EntraDirectory } from '../directory/model';
 

@@ -1,4 +1,4 @@
-// Quarantine, as entra-provisioning-engine.md §6 describes it: refused credentials quarantine at once; escrowed
+// Quarantine, as https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-quarantine-status describes it: refused credentials quarantine at once; escrowed
 // failures are judged against Entra's thresholds (from 5,000 failures: more than 40 % of the events, or more
 // than 40,000, reference failures excluded; 60,000 in all); a cycle over the accidental-deletion threshold
 // quarantines with TooManyDeletes. A quarantined job retries 6 h after the first failure, then 12 h, 24 h and
