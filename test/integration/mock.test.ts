@@ -412,14 +412,17 @@ describe('mock server in the extension host', function () {
 
   it('injects faults from the palette: a rate limit answers 429 with Retry-After, "No faults" lifts it', async () => {
     const a = await api();
+    const told = answer('showInformationMessage', undefined, undefined);
     await vscode.commands.executeCommand('scimWorkbench.mock.injectFaults', 'Rate limit at 25 requests/second');
     assert.equal(vscode.workspace.getConfiguration('scimWorkbench').get('mock.rateLimitPerSecond'), 25);
+    assert.equal(told.calls[0]?.[0], 'Mock server faults: Rate limit at 25 requests/second. Saved in this workspace\'s .vscode/settings.json; "No faults" removes them.');
     await waitFor('the rate limit to apply', () => a.mock.service?.options.rateLimitPerSecond === 25);
     const burst = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));
     const limited = burst.filter((r) => r.status === 429);
     assert.ok(limited.length > 0, 'some of 60 simultaneous requests are over 25/s');
     assert.equal(limited[0]?.headers.get('retry-after'), '1');
     await vscode.commands.executeCommand('scimWorkbench.mock.injectFaults', 'No faults');
+    assert.match(String(told.calls[1]?.[0]), /^Mock server faults off: the fault switches were removed from this workspace's \.vscode\/settings\.json\.$/);
     await waitFor('the rate limit to lift', () => a.mock.service?.options.rateLimitPerSecond === 0);
     assert.equal(vscode.workspace.getConfiguration('scimWorkbench').inspect('mock.rateLimitPerSecond')?.workspaceValue, undefined);
     const after = await Promise.all(Array.from({ length: 60 }, () => scim('GET', '/Users?count=1')));

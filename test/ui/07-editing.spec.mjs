@@ -59,4 +59,16 @@ export default async function (ui, step) {
     await page.locator('.editor-group-container .monaco-editor').first().click();
   });
   await ui.command('View: Revert and Close Editor');
+  await step('Inject Faults… → Outage bursts: the status bar turns to a warning and names the preset', async () => {
+    await ui.command('SCIM: Inject Faults into the Mock Server…');
+    await ui.pick('Outage bursts (503)');
+    const item = page.locator('.part.statusbar .statusbar-item.warning-kind', { hasText: 'SCIM mock :' }).first();
+    await item.waitFor({ state: 'visible' });
+    await ui.notification('Saved in this workspace\'s .vscode/settings.json');
+    await page.keyboard.press('Escape');
+    await item.hover();
+    await page.locator('.monaco-hover', { hasText: 'Faults on: Outage bursts (503)' }).first().waitFor({ state: 'visible' });
+  });
+  await ui.command('SCIM: Inject Faults into the Mock Server…');
+  await ui.pick('No faults');
 }

@@ -4,7 +4,7 @@ import { DEFAULT_OPTIONS, MOCK_OPTION_TABLE } from '../../mock/options';
 import type { Commands } from '../commands';
 import { MOCK_SECTION, RESTART_KEYS, readMockConfig, settingId } from '../config';
 import { MockServerController, type MockState, type StartResult } from './controller';
-import { registerFaultCommand } from './faults';
+import { currentPreset, registerFaultCommand } from './faults';
 import { WALKTHROUGH_ID, WalkthroughProgress } from './walkthrough';
 
 /** Starts the server and tells the user what happened; a taken port offers a free one instead of failing silently. */
@@ -83,8 +83,11 @@ export function registerMock(context: vscode.ExtensionContext, commands: Command
       case 'running': {
         const faults = activeFaults();
         statusBar.text = `$(radio-tower) SCIM mock :${s.port}${faults.length ? ' $(zap)' : ''}`;
+        // Fault mode is obvious: the warning background and the preset's name, not its switches, in the tooltip.
+        if (faults.length) statusBar.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        const preset = faults.length ? currentPreset()?.label ?? `custom faults (${faults.join(', ')})` : undefined;
         const token = mock.tokenStorage;
-        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}${token.kind === 'file' ? `\n\nToken kept in \`${token.file}\`` : ''}${faults.length ? `\n\n$(zap) Fault injection: ${faults.join(', ')}` : ''}\n\nClick for the server menu.`, true);
+        statusBar.tooltip = new vscode.MarkdownString(`**Mock MURAL SCIM server** running\n\nTenant URL: \`${s.url}\`\n\n${s.dataFile ? `Directory saved in \`${s.dataFile}\`` : 'Directory in memory only'}${token.kind === 'file' ? `\n\nToken kept in \`${token.file}\`` : ''}${preset ? `\n\n$(zap) **Faults on: ${preset}** — *Inject Faults…* → *No faults* turns them off` : ''}\n\nClick for the server menu.`, true);
         break;
       }
       case 'starting':

@@ -26,7 +26,7 @@ export const FAULT_PRESETS: readonly FaultPreset[] = [
 ];
 
 /** The preset matching the current settings, if any. */
-function currentPreset(): FaultPreset | undefined {
+export function currentPreset(): FaultPreset | undefined {
   const { options } = readMockConfig();
   return FAULT_PRESETS.find((p) => FAULT_KEYS.every((k) => (options[k] ?? DEFAULT_OPTIONS[k]) === (p.values[k] ?? DEFAULT_OPTIONS[k])));
 }
@@ -55,6 +55,10 @@ export function registerFaultCommand(commands: Commands): void {
       preset = pick.preset;
     }
     await applyFaultPreset(preset);
-    vscode.window.setStatusBarMessage(`$(zap) Mock server: ${preset.label}`, 5000);
+    // The switches are settings: say where they went, since .vscode/settings.json may get committed.
+    const where = vscode.workspace.workspaceFolders ? 'this workspace\'s .vscode/settings.json' : 'your user settings';
+    void vscode.window.showInformationMessage(Object.keys(preset.values).length
+      ? `Mock server faults: ${preset.label}. Saved in ${where}; "No faults" removes them.`
+      : `Mock server faults off: the fault switches were removed from ${where}.`);
   });
 }
