@@ -52,15 +52,7 @@ try {
   await ui.command('SCIM: Start Mock SCIM Server');
   const port = Number(/:(\d+)/.exec(await ui.statusBarItem('SCIM mock :').innerText())[1]);
   await ui.command('SCIM: Copy Secret Token');
-  await ui.command('File: New Untitled Text File');
-  const scratch = page.locator('.editor-group-container .monaco-editor').first();
-  await scratch.click();
-  await page.keyboard.press('Control+V');
-  const token = await ui.until('the pasted token', async () => {
-    const t = (await scratch.locator('.view-lines').innerText()).trim();
-    return t.length >= 32 ? t : undefined;
-  });
-  await ui.command('View: Revert and Close Editor');
+  const token = await ui.pastedToken();
   await ui.command('Notifications: Clear All Notifications');
 
   await ui.openContainer();

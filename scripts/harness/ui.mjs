@@ -70,6 +70,20 @@ export function createUi(page, { server, folder }) {
       await row.waitFor({ state: 'visible' });
       await row.click();
     },
+    /** Pastes the clipboard into a scratch editor and returns it (a copied token: at least 32 characters). */
+    async pastedToken() {
+      await ui.command('File: New Untitled Text File');
+      const editor = page.locator('.editor-group-container .monaco-editor').first();
+      await editor.waitFor({ state: 'visible' });
+      await editor.click();
+      await page.keyboard.press('Control+V');
+      const token = await ui.until('the pasted token', async () => {
+        const text = (await editor.locator('.view-lines').innerText()).trim();
+        return text.length >= 32 ? text : undefined;
+      });
+      await ui.command('View: Revert and Close Editor');
+      return token;
+    },
     /** Polls fn until it returns a truthy value (or throws after 20 s). */
     async until(what, fn, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -41,15 +41,7 @@ export default async function (ui, step) {
   await step('notification → Copy Token: "Copy the URL and token" ticks', async () => {
     await page.locator('.notifications-toasts .notification-list-item .monaco-button', { hasText: 'Copy Token' }).first().click();
     await waitTicked(['start', 'credentials']);
-    await ui.command('File: New Untitled Text File');
-    const editor = page.locator('.editor-group-container .monaco-editor').first();
-    await editor.click();
-    await page.keyboard.press('Control+V');
-    token = await ui.until('the pasted token', async () => {
-      const text = (await editor.locator('.view-lines').innerText()).trim();
-      return text.length >= 32 ? text : undefined;
-    });
-    await ui.command('View: Revert and Close Editor');
+    token = await ui.pastedToken();
   });
   await step('a client with the token, then a user created: every step ticked', async () => {
     const base = `http://127.0.0.1:${port}/enterprise/v1/scim`;

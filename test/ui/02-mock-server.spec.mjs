@@ -19,16 +19,7 @@ export default async function (ui, step) {
   });
   await step('palette: SCIM: Copy Secret Token → paste it into an editor', async () => {
     await ui.command('SCIM: Copy Secret Token');
-    await ui.command('File: New Untitled Text File');
-    const editor = page.locator('.editor-group-container .monaco-editor').first();
-    await editor.waitFor({ state: 'visible' });
-    await editor.click();
-    await page.keyboard.press('Control+V');
-    token = await ui.until('the pasted token', async () => {
-      const text = (await editor.locator('.view-lines').innerText()).trim();
-      return text.length >= 32 ? text : undefined;
-    });
-    await ui.command('View: Revert and Close Editor');
+    token = await ui.pastedToken();
   });
   await step('a user provisioned over HTTP appears in the Directory', async () => {
     const base = `http://127.0.0.1:${port}/enterprise/v1/scim`;
