@@ -25,15 +25,18 @@ const watchTask = tasks.find((t) => t.group?.kind === 'build' && t.group?.isDefa
 /** Runs esbuild.mjs --watch in `dir` until its first build finishes, stops it and waits for its exit; returns what it printed. */
 function firstWatchBuild(dir: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['esbuild.mjs', '--watch'], { cwd: dir });
+    // Its own process group, so that esbuild's service process, which writes the bundles, ends with it.
+    const child = spawn(process.execPath, ['esbuild.mjs', '--watch'], { cwd: dir, detached: true });
+    const stop = () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } };
     let out = '';
     let ended = false;
-    const timer = setTimeout(() => child.kill(), 30_000);
+    const timer = setTimeout(stop, 30_000);
     const onData = (b: Buffer) => {
       out += b.toString();
-      if (!ended && new RegExp(watchTask.problemMatcher.background.endsPattern, 'm').test(out)) {
+      // Both bundles (extension and CLI) build at once: stop when each has ended, not while one is still writing.
+      if (!ended && (out.match(new RegExp(watchTask.problemMatcher.background.endsPattern, 'gm')) ?? []).length >= 2) {
         ended = true;
-        child.kill();
+        stop();
       }
     };
     child.stdout.on('data', onData);
@@ -92,7 +95,6 @@ describe('the development setup in .vscode/', () => {
       assert.deepEqual([where[second.file], where[second.line], where[second.column]], ['src/extension.ts', '2', '23']);
       assert.equal(watchTask.problemMatcher.fileLocation, 'relative', 'esbuild prints paths relative to the folder');
     } finally {
-      // esbuild's own process may still be finishing the second bundle when node exits
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   });
