@@ -21,9 +21,13 @@ export class Reporter {
 
   constructor(readonly text: string, readonly hasSyntaxErrors: boolean) {}
 
-  /** Records a problem; its range is kept inside the text (jsonc-parser's node of an array left open by a comment at the end runs past it). */
+  /**
+   * Records a problem; its range is kept inside the text (jsonc-parser's node of an array left open by a comment at
+   * the end runs past it), and a fix with an edit past the text is dropped, as that text is not what it was made for.
+   */
   report(code: RuleCode, range: Range, message: string, fixes?: Fix[]): void {
     const offset = Math.min(Math.max(range.offset, 0), this.text.length);
+    fixes = fixes?.filter((f) => f.edits.every((e) => e.offset >= 0 && e.length >= 0 && e.offset + e.length <= this.text.length));
     this.problems.push({
       offset,
       length: Math.min(Math.max(range.length, 0), this.text.length - offset),

@@ -107,6 +107,16 @@ describe('validation: property-based', () => {
     for (const p of problems) assert.ok(p.offset + p.length <= text.length, `${p.code} range ${p.offset}+${p.length} in ${text.length}`);
   });
 
+  it('offers no fix whose edit runs past the text (a PATCH with Resources and a comment left open at the end)', () => {
+    // Found by the generated-payload property below; jsonc-parser's Resources node runs past the open comment.
+    const text = "{\n\t\"schemas\": [\n\t\t\"urn:ietf:params:scim:schemas:core:2.0:Group\",\n\t\t\"urn:ietf:params:scim:schemas:core:2.0:User\"\n\t],\n\t\"Operations\": [\n\t\t{\n\t\t\t\"op\": \"Remove\",\n\t\t\t\"path\": \"\",\n\t\t\t\"value\": \"          \"\n\t\t},\n\t\t{\n\t\t\t\"op\": \"update\",\n\t\t\t\"path\": \"       \"\n\t\t},\n\t\t{\n\t\t\t\"op\": \"add\",\n\t\t\t\"path\": \"\",\n\t\t\t\"value\": {\n\t\t\t\t\"     \": null,\n\t\t\t\t\"     \": null,\n\t\t\t\t\"emails[type eq \\\"work\\\"].value\": 100,\n\t\t\t\t\"x\": [\n\t\t\t\t\tnull\n\t\t\t\t]\n\t\t\t}\n\t\t}\n\t],\n\t\"Resources\": [\n\t\t{\n\t\t\t\"schemas\": [\n\t\t\t\t\"urn:ietf:params:scim:schemas:core:2.0:Group\"\n\t\t\t],\n\t\t\t\"nickName\": {\n\t\t\t\t\"schemas\": {\n\t\t\t\t\t\"      \": null\n\t\t\t\t},\n\t\t\t\t\"  \": null,\n\t\t\t\t\"value\": 10\n\t\t\t},\n\t\t\t\"sortOrder\": \"yes\"\n\t\t},\n\t\t{\n\t\t\t\"schemas\": [\n\t\t\t\t\"urn:ietf:params:scim:schemas:core:2.0:User\"\n\t\t\t]\n\t\t/*";
+    for (const p of validatePayload(text).problems) {
+      for (const fix of p.fixes ?? []) {
+        for (const e of fix.edits) assert.ok(e.offset + e.length <= text.length, `${p.code}: edit of "${fix.title}" ends at ${e.offset + e.length} in ${text.length}`);
+      }
+    }
+  });
+
   it('10,000 generated payloads: no throw, ranges and fix edits inside the text, duplicates all found', function () {
     this.timeout(120_000);
     fc.assert(
