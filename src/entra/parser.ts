@@ -9,6 +9,7 @@
 // Inside strings only `\\` and `\"` are escapes; a backslash before anything else is kept (the Workday
 // guide's `"\+(?<isdCode>…)"` works next to the documented `"\\+…"`). Every node and every error carries
 // offsets into the text ([start, end)), so the editor can underline inside the JSON string.
+import { LineIndex } from '../scim/text';
 
 export const MAX_EXPRESSION_LENGTH = 10_000;
 /** Deepest nesting of calls and comparisons read; deeper text is an error, never a stack overflow. */
@@ -59,15 +60,10 @@ export interface ExpressionError {
 
 export type ParseResult = { readonly ok: true; readonly expr: Expr } | { readonly ok: false; readonly error: ExpressionError };
 
-/** "column 7", or "line 2, column 3" once the text has line breaks. */
+/** "column 7", or "line 2, column 3" once the text has line breaks (LF, CRLF or CR, as the editor counts them). */
 export function describePosition(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return line === 1 ? `column ${offset + 1}` : `line ${line}, column ${offset - lineStart + 1}`;
+  const { line, column } = new LineIndex(text).position(offset);
+  return line === 0 ? `column ${column + 1}` : `line ${line + 1}, column ${column + 1}`;
 }
 
 class Fail extends Error {

@@ -5,6 +5,7 @@
 // one JSON.parse and a few linear passes.
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { LineIndex } from '../../scim/text';
 import { isObject, type JsonObject } from '../../scim/values';
 import { DIRECTORY_SCOPES, type DirectoryScope, type EntraDirectory, type SourceGroup, type SourceUser } from './model';
 
@@ -250,17 +251,6 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
   };
 }
 
-/** 1-based line and column of `offset` in `text`. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
-}
-
 /** Parses the text of a directory file (`file` names it in messages). */
 export function parseDirectory(text: string, file: string): EntraDirectory {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -272,9 +262,9 @@ export function parseDirectory(text: string, file: string): EntraDirectory {
     const errors: ParseError[] = [];
     parseJsonc(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
-    const where = first ? lineColumn(body, first.offset) : undefined;
+    const where = first ? new LineIndex(body).position(first.offset) : undefined;
     const what = first ? printParseErrorCode(first.error) : 'not valid JSON';
-    throw new DirectoryFileError(file, [{ path: '', message: `${where ? `line ${where.line}, column ${where.column}: ` : ''}not valid JSON (${what}).` }]);
+    throw new DirectoryFileError(file, [{ path: '', message: `${where ? `line ${where.line + 1}, column ${where.column + 1}: ` : ''}not valid JSON (${what}).` }]);
   }
   return readDirectory(value, file);
 }
