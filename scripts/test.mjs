@@ -19,6 +19,8 @@ const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1
 const only = opt('--only');
 const grep = opt('--grep');
 const timings = [];
+/** What failed, repeated after the summary: CI logs often keep only their tail. */
+const failures = [];
 let failed = false;
 const running = new Set();
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const s of running) s.stop(); process.exit(130); });
@@ -36,6 +38,12 @@ async function phase(name, fn, always = false) {
 }
 
 const sh = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
+
+/** An extension-host suite's result: passed or not, its failing tests noted for the summary. */
+function extensionTests({ code, result }) {
+  for (const f of result?.failures ?? []) failures.push(`${f.title}: ${f.error.split('\n')[0]}`);
+  return code === 0;
+}
 
 function freshWorkspace(fixture = 'workspace') {
   const ws = mkdtempSync(join(tmpdir(), 'scim-workbench-ws-'));
@@ -63,28 +71,26 @@ if (vscodeDir) {
     rmSync(resultFile, { force: true });
     const ws = freshWorkspace();
     const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_WORKSPACE: ws, ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
-    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }));
-    return code === 0;
+    return extensionTests(await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile })));
   });
   await phase('vscode untrusted workspace', async () => {
     const resultFile = join(root, 'test-results', 'extension-tests-untrusted.json');
     rmSync(resultFile, { force: true });
     const ws = freshWorkspace('untrusted-workspace');
     const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_SUITE: 'untrusted', ...(grep ? { SCIM_WORKBENCH_TEST_GREP: grep } : {}) };
-    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }), true);
-    return code === 0;
+    return extensionTests(await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }), true));
   });
   await phase('vscode reload window', async () => {
     const resultFile = join(root, 'test-results', 'extension-tests-reload.json');
     rmSync(resultFile, { force: true });
     const ws = freshWorkspace();
     const env = { SCIM_WORKBENCH_TEST_RESULT: resultFile, SCIM_WORKBENCH_TEST_SUITE: 'reload' };
-    const { code } = await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile }));
-    return code === 0;
+    return extensionTests(await withServer(vscodeDir, env, (server) => runExtensionTests({ server, root, folder: ws, resultFile })));
   });
   await phase('ui end-to-end (chromium)', async () => {
     const ws = freshWorkspace();
-    const { code } = await withServer(vscodeDir, {}, (server) => runUiTests({ server, root, folder: ws, shots: join(root, 'test-results', 'screenshots'), grep }));
+    const { code, failures: steps } = await withServer(vscodeDir, {}, (server) => runUiTests({ server, root, folder: ws, shots: join(root, 'test-results', 'screenshots'), grep }));
+    failures.push(...steps);
     return code === 0;
   });
   await phase('vsix (package, install, activate)', async () => {
@@ -96,4 +102,5 @@ if (vscodeDir) {
 }
 
 console.log(`\n=== summary\n${timings.join('\n')}`);
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ✘ ${f}`).join('\n')}`);
 process.exit(failed ? 1 : 0);

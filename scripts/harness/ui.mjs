@@ -12,6 +12,7 @@ export async function runUiTests({ server, root, folder, shots, grep, log = cons
   const specs = readdirSync(join(root, 'test', 'ui')).filter((f) => f.endsWith('.spec.mjs')).sort();
   const browser = await launchBrowser();
   let passed = 0, failed = 0, shot = 0;
+  const failures = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(20_000);
@@ -37,6 +38,7 @@ export async function runUiTests({ server, root, folder, shots, grep, log = cons
         } catch (e) {
           failed++;
           skipRest = true;
+          failures.push(`${file}: ${name}: ${String(e?.message ?? e).split('\n')[0]}`);
           await page.screenshot({ path: png.replace(/\.png$/, '-FAILED.png') }).catch(() => {});
           log(`  ✘ ${name}: ${String(e?.message ?? e).split('\n').slice(0, 4).join('\n      ')}`);
         }
@@ -48,7 +50,7 @@ export async function runUiTests({ server, root, folder, shots, grep, log = cons
     await browser.close();
   }
   log(`[ui] ${passed} passing, ${failed} failing; screenshots in ${shots}`);
-  return { code: failed === 0 && passed > 0 ? 0 : 1, passed, failed };
+  return { code: failed === 0 && passed > 0 ? 0 : 1, passed, failed, failures };
 }
 
 /** What the specs (and scripts/hero.mjs) use to drive the workbench like a user. */
@@ -69,6 +71,24 @@ export function createUi(page, { server, folder }) {
       const row = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
       await row.waitFor({ state: 'visible' });
       await row.click();
+    },
+    /**
+     * Opens a workspace file with Quick Open (Ctrl+P) as a user does. Tries again until the file is listed: the
+     * workbench's file search finds a file written behind its back only once its watcher has seen it, and a
+     * key press that lands while focus is moving (an editor or webview just closed) opens nothing.
+     */
+    async quickOpen(name) {
+      await ui.until(`${name} in Quick Open`, async () => {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+P');
+        const input = quickInput.locator('input');
+        await input.waitFor({ state: 'visible', timeout: 2000 });
+        await input.fill(name);
+        const row = quickInput.locator('.monaco-list-row', { hasText: name }).first();
+        await row.waitFor({ state: 'visible', timeout: 3000 });
+        await row.click();
+        return true;
+      }, 40_000);
     },
     /** Pastes the clipboard into a scratch editor and returns it (a copied token: at least 32 characters). */
     async pastedToken() {

@@ -36,6 +36,8 @@ export default async function (ui, step) {
   });
   await step('inline Test Connection on the new connection → passed', async () => {
     const row = ui.view('Connections').locator('.monaco-list-row', { hasText: 'Mock over HTTP' }).first();
+    // Selected, the row keeps its inline actions shown even if a tooltip or a refresh takes the hover away.
+    await row.click();
     await row.hover();
     await row.locator('.action-label[aria-label="Test Connection"]').click();
     await ui.view('Connections').locator('.monaco-list-row', { hasText: 'Mock over HTTP' }).filter({ hasText: 'passed' }).waitFor({ state: 'visible' });
@@ -43,11 +45,7 @@ export default async function (ui, step) {
     await ui.notification('Test Connection passed for "Mock over HTTP"');
   });
   await step('Quick Open: provisioning.http shows a Send Request CodeLens above each request', async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('provisioning.http');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'provisioning.http' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
+    await ui.quickOpen('provisioning.http');
     const lenses = page.locator('.editor-group-container .codelens-decoration a', { hasText: 'Send Request' });
     await lenses.first().waitFor({ state: 'visible' });
     await ui.until('three Send Request lenses', async () => (await lenses.count()) === 3);

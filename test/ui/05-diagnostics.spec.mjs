@@ -24,13 +24,7 @@ export default async function (ui, step) {
   };
 
   await step('Quick Open: bad-user.scim.json → the payload opens with squiggles', async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('bad-user.scim.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad-user.scim.json' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
+    await ui.quickOpen('bad-user.scim.json');
     await editor.waitFor({ state: 'visible' });
     await editor.locator('.squiggly-error').first().waitFor({ state: 'visible' });
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'visible' });

@@ -19,16 +19,7 @@ export default async function (ui, step) {
       '}',
       '',
     ].join('\n'));
-    // Quick Open finds a file written behind the workbench's back once its file watcher has seen it.
-    await ui.until('new-hire.http in Quick Open', async () => {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('new-hire.http');
-      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'new-hire.http' }).first();
-      await row.waitFor({ state: 'visible', timeout: 2000 });
-      await row.click();
-      return true;
-    }, 40_000);
+    await ui.quickOpen('new-hire.http');
     await page.locator('.editor-group-container .squiggly-error').first().waitFor({ state: 'visible' });
     const rows = await ui.problems();
     await rows.filter({ hasText: 'Alan2' }).first().waitFor({ state: 'visible' });

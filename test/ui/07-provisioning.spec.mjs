@@ -6,13 +6,7 @@ export default async function (ui, step) {
   const editor = page.locator('.editor-group-container .monaco-editor').first();
 
   await step('Quick Open: broken.provisioning.json → the typo [mial] is underlined', async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('broken.provisioning.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'broken.provisioning.json' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
+    await ui.quickOpen('broken.provisioning.json');
     await editor.waitFor({ state: 'visible' });
     await ui.command('Go to Line/Column...');
     await ui.answer(':852');
