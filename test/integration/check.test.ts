@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckReport } from '../../src/client/entraCheck';
-import { answer, api, freePort, restoreAll, setSetting, stub, waitFor } from './helpers';
+import { answer, api, FIXTURE_PORT, freePort, restoreAll, setSetting, stub, waitFor } from './helpers';
 
 /** Answers the next quick picks with the first item whose label matches, in order; records the items offered. */
 function pick(...labels: RegExp[]): { offered: string[][]; restore: () => void } {
@@ -37,7 +37,7 @@ describe('Entra provisioning check in the extension host', function () {
 
   after(async () => {
     await (await api()).mock.stop();
-    await setSetting('scimWorkbench.mock.port', undefined);
+    await setSetting('scimWorkbench.mock.port', FIXTURE_PORT);
   });
 
   it('runs against the mock server (starting it) and opens a report with every step passed and no token', async () => {

@@ -48,6 +48,9 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
   }
 }
 
+/** The mock's port in the test workspaces' settings: 0, the OS picks (other servers may hold 8319). Tests that set another put this back. */
+export const FIXTURE_PORT = 0;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { DirectoryNode } from '../../src/vscode/directory/tree';
 import type { MockState } from '../../src/vscode/mock/controller';
-import { answer, api, entraUser, freePort, restoreAll, scim, setSetting, waitFor } from './helpers';
+import { answer, api, entraUser, FIXTURE_PORT, freePort, restoreAll, scim, setSetting, waitFor } from './helpers';
 
 async function children(node?: DirectoryNode): Promise<DirectoryNode[]> {
   return (await api()).directory.getChildren(node);
@@ -48,7 +48,7 @@ describe('mock server in the extension host', function () {
   after(async () => {
     const a = await api();
     await a.mock.stop();
-    await setSetting('scimWorkbench.mock.port', undefined);
+    await setSetting('scimWorkbench.mock.port', FIXTURE_PORT);
   });
 
   it('starts from the palette command on the configured port with a token from SecretStorage', async () => {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { ScimService } from '../../src/mock/service';
 import { resourceUri } from '../../src/vscode/directory/resourceFs';
 import { FOLLOW_ROWS } from '../../src/vscode/log/logView';
-import { api, entraUser, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
+import { api, entraUser, FIXTURE_PORT, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
 
 describe('mock server under load in the extension host', function () {
   this.timeout(120_000);
@@ -25,7 +25,7 @@ describe('mock server under load in the extension host', function () {
   after(async () => {
     const a = await api();
     await a.mock.stop();
-    await setSetting('scimWorkbench.mock.port', undefined);
+    await setSetting('scimWorkbench.mock.port', FIXTURE_PORT);
     await setSetting('scimWorkbench.mock.dataFile', undefined);
   });
 

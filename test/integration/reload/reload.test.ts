@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, freePort, outputText, setSetting, waitFor } from '../helpers';
+import { api, FIXTURE_PORT, freePort, outputText, setSetting, waitFor } from '../helpers';
 
 interface BeforeReload { token: string; url: string; storage: string; file?: string }
 
@@ -51,6 +51,6 @@ describe('Reload Window', function () {
     }
     await a.mock.stop();
     await setSetting('scimWorkbench.mock.startOnOpen', undefined);
-    await setSetting('scimWorkbench.mock.port', undefined);
+    await setSetting('scimWorkbench.mock.port', FIXTURE_PORT);
   });
 });
