@@ -3,6 +3,7 @@
 // throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
+import { compareUserKeys, firstInOrder, userOrderKey } from '../scim/displayOrder';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
@@ -420,11 +421,8 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       q.count === undefined ? undefined : String(q.count),
       { defaultCount: this.defaultCount, maxCount: this.maxResults },
     );
-    const types: ResourceTypeName[] = rt ? [rt] : ['User', 'Group'];
-    const node = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(q.filter) : undefined;
-    if (node) for (const t of types) this.refuseNeverReturned(node, t, q.filterInUri === true);
-    if (node && this.opts.muralFilters) this.checkMuralFilter(rt, node);
-    const sources = types.map((t) => ({ rt: t, ...this.matcher(t, node) }));
+    const sources = this.filterSources(rt, q);
+    const types = sources.map((s) => s.rt);
 
     // MURAL does not sort: like a service provider without sorting, it ignores sortBy (RFC 7644 §3.4.2).
     if (q.sortBy && !this.opts.muralFilters) {
@@ -468,6 +466,15 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       }
     }
     return { totalResults: total, startIndex, views };
+  }
+
+  /** The candidates and test per resource type for a list request's filter, refused as MURAL (or RFC 7644) would. */
+  private filterSources(rt: ResourceTypeName | undefined, q: Pick<ListQuery, 'filter' | 'filterInUri'>) {
+    const types: ResourceTypeName[] = rt ? [rt] : ['User', 'Group'];
+    const node = q.filter !== undefined && q.filter.trim() !== '' ? parseFilter(q.filter) : undefined;
+    if (node) for (const t of types) this.refuseNeverReturned(node, t, q.filterInUri === true);
+    if (node && this.opts.muralFilters) this.checkMuralFilter(rt, node);
+    return types.map((t) => ({ rt: t, ...this.matcher(t, node) }));
   }
 
   private refuseNeverReturned(node: FilterNode, rt: ResourceTypeName, inUri: boolean): void {
@@ -782,6 +789,26 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     const r = this.query(rt, q);
     const projected = q.attributes !== undefined || q.excludedAttributes !== undefined;
     return { totalResults: r.totalResults, startIndex: r.startIndex, resources: r.views.map((v) => (projected ? structuredClone(v.project(q)) : v.resource())) };
+  }
+
+  /**
+   * The first `count` users matching `filter` (refused as a list request's would be) in the order the Directory
+   * shows them (src/scim/displayOrder.ts), and how many match: O(n log count) for n users, where MURAL's API
+   * has no order to ask for.
+   */
+  usersInDisplayOrder(count: number, filter?: string): { totalResults: number; resources: Resource[] } {
+    const [users] = this.filterSources('User', filter === undefined ? {} : { filter });
+    const { candidates, test } = users as { candidates: Iterable<Entry>; test: (e: Entry) => boolean };
+    let totalResults = 0;
+    const matching = function* () {
+      for (const e of candidates) {
+        if (!test(e)) continue;
+        totalResults++;
+        yield e;
+      }
+    };
+    const first = firstInOrder(matching(), count, (e) => userOrderKey(e.data), compareUserKeys);
+    return { totalResults, resources: first.map((e) => new ResourceView(this, 'User', e).resource()) };
   }
 
   getUser(idOrEmail: string): Resource {

@@ -71,6 +71,55 @@ describe('mock server in the extension host', function () {
     assert.doesNotMatch(advice, /--token/);
   });
 
+  it('lists users by name then userName, members by name with their userName, offers seeding when empty, and names JSON tabs by userName or displayName', async () => {
+    const a = await api();
+    await a.mock.service?.reset();
+    const empty = await waitFor('the empty Users node', async () => { const c = await collection('Users'); return c[0]?.type === 'message' ? c : undefined; });
+    assert.deepEqual(empty.map((n) => n.type), ['message', 'action']);
+    const seed = await a.directory.getTreeItem(empty[1] as DirectoryNode);
+    assert.equal(seed.label, 'Seed Sample Users…');
+    assert.deepEqual(seed.command, { command: 'scimWorkbench.directory.seedUsers', title: 'Seed Sample Users…' });
+
+    const ids: Record<string, string> = {};
+    for (const [mail, given, family] of [['zoe.adams@contoso.com', 'Zoe', 'Adams'], ['bob.b@contoso.com', 'bob', 'Brown'], ['ann.clark@contoso.com', 'Ann', 'Clark'], ['bob.a@contoso.com', 'Bob', 'Brown']] as const) {
+      ids[mail] = (await scim('POST', '/Users', entraUser(mail, given, family))).json.id as string;
+    }
+    const order = ['ann.clark@contoso.com', 'bob.a@contoso.com', 'bob.b@contoso.com', 'zoe.adams@contoso.com'];
+    await waitFor('the users in order', async () => {
+      const names = (await collection('Users')).map((n) => n.type === 'user' && n.resource.userName);
+      return names.join() === order.join() ? names : undefined;
+    });
+    const group = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Crew / Night' });
+    await scim('PATCH', `/Groups/${group.json.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'members', value: ['zoe.adams@contoso.com', 'bob.b@contoso.com', 'ann.clark@contoso.com'].map((m) => ({ value: ids[m] })) }],
+    });
+    const groupNode = await waitFor('the group', async () => (await collection('Groups')).find((n) => n.type === 'group' && n.memberCount === 3));
+    const members = await Promise.all((await children(groupNode)).map((m) => a.directory.getTreeItem(m)));
+    assert.deepEqual(members.map((m) => [m.label, m.description]), [['Ann Clark', 'ann.clark@contoso.com'], ['bob Brown', 'bob.b@contoso.com'], ['Zoe Adams', 'zoe.adams@contoso.com']]);
+    assert.match(String(members[0]?.tooltip), new RegExp(`id: ${ids['ann.clark@contoso.com']}`), 'the id stays in the tooltip');
+
+    const tabLabel = () => vscode.window.tabGroups.activeTabGroup.activeTab?.label;
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', await userNode('bob.a@contoso.com'));
+    await waitFor('the user tab', () => tabLabel() === 'bob.a@contoso.com.json');
+    const userDoc = vscode.window.activeTextEditor?.document;
+    assert.equal(JSON.parse(userDoc?.getText() ?? '{}').id, ids['bob.a@contoso.com']);
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', (await children(groupNode))[0]);
+    await waitFor('the member tab', () => tabLabel() === 'ann.clark@contoso.com.json');
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', groupNode);
+    await waitFor('the group tab', () => tabLabel() === 'Crew _ Night.json');
+    // Renamed on the server while open: the open document is reused, not opened a second time under the new name.
+    await a.mock.service?.patchUser(ids['bob.a@contoso.com'] as string, [{ op: 'Replace', path: 'userName', value: 'robert.a@contoso.com' }]);
+    await vscode.commands.executeCommand('scimWorkbench.directory.openResource', await userNode('robert.a@contoso.com'));
+    await waitFor('the same document', () => vscode.window.activeTextEditor?.document === userDoc ? true : undefined);
+    await waitFor('its new userName', () => JSON.parse(userDoc?.getText() ?? '{}').userName === 'robert.a@contoso.com' ? true : undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    assert.equal(a.directory.showsSources, true);
+    await a.mock.stop();
+    assert.equal(a.directory.showsSources, false, 'stopped: nothing listed, so the title bar has no Filter or Refresh');
+  });
+
   it('shows users provisioned over HTTP in the directory tree, and groups with their member count', async () => {
     await (await api()).mock.service?.reset();
     const created = await scim('POST', '/Users', entraUser('grace.hopper@contoso.com', 'Grace', 'Hopper'));

@@ -122,4 +122,15 @@ describe('package.json', () => {
     assert.ok(manifest.contributes.commands.some((c: { command: string }) => c.command === binding.command));
     for (const clause of ['editorLangId == http', 'resourceScheme != scim-response', '!scimWorkbench.restClientInstalled']) assert.ok(binding.when.includes(clause), clause);
   });
+
+  it('shows one Start button while the mock is stopped, and no Directory title action that needs something listed', () => {
+    const stopped = manifest.contributes.viewsWelcome.filter((w: { when?: string }) => w.when === '!scimWorkbench.mockRunning && !scimWorkbench.mockStarting');
+    // A link alone on its line is drawn as a button; inside a sentence it is a link.
+    const buttons = stopped.flatMap((w: { contents: string }) => w.contents.split('\n').filter((line) => /^\[[^\]]+\]\(command:[^)]+\)$/.test(line.trim())));
+    assert.deepEqual(buttons, ['[Start Mock SCIM Server](command:scimWorkbench.mock.start)']);
+    const title = manifest.contributes.menus['view/title'].filter((m: { when: string }) => m.when.startsWith('view == scimWorkbench.directory'));
+    for (const command of ['scimWorkbench.directory.filter', 'scimWorkbench.directory.refresh']) {
+      assert.match(title.find((m: { command: string }) => m.command === command).when, /&& scimWorkbench\.directoryShown$/, command);
+    }
+  });
 });

@@ -7,7 +7,7 @@ import type { Connection, HttpClient } from '../../client/http';
 import { isHttpError } from '../../client/httpError';
 import { get, listPage, ScimRequestError, type ResourceKind } from '../../client/scim';
 import { requestTimeoutMs } from '../config';
-import { type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from '../directory/source';
+import { tabName, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from '../directory/source';
 import type { DirectoryTreeProvider } from '../directory/tree';
 import { errorAdvice } from '../../client/responseText';
 import { RemoteDirectoryWrites } from './remoteWrites';
@@ -36,8 +36,8 @@ export function explainFailure(e: unknown, name: string): string {
   return (e as Error).message ?? String(e);
 }
 
-export function remoteResourceUri(connectionId: string, kind: ResourceKind, id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: REMOTE_SCHEME, path: `/${connectionId}/${kind}/${encodeURIComponent(id)}.json` });
+export function remoteResourceUri(connectionId: string, kind: ResourceKind, id: string, name?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: REMOTE_SCHEME, path: `/${connectionId}/${kind}/${encodeURIComponent(id)}/${tabName(name, id)}.json` });
 }
 
 export type Call = { readonly client: HttpClient; readonly timeoutMs: number };
@@ -124,8 +124,8 @@ export class RemoteDirectorySource implements DirectorySource, vscode.Disposable
     return [];
   }
 
-  documentUri(kind: CollectionKind, id: string): vscode.Uri {
-    return remoteResourceUri(this.connectionId, kind, id);
+  documentUri(kind: CollectionKind, id: string, name?: string): vscode.Uri {
+    return remoteResourceUri(this.connectionId, kind, id, name);
   }
 
   dispose(): void {
@@ -133,12 +133,12 @@ export class RemoteDirectorySource implements DirectorySource, vscode.Disposable
   }
 }
 
-/** `scim-remote:/<connection>/Users/<id>.json`: a resource read from the endpoint when opened; read-only. */
+/** `scim-remote:/<connection>/Users/<id>/<userName>.json`: a resource read from the endpoint when opened; read-only. */
 export class RemoteResourceDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly browsing: RemoteBrowsing) {}
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
-    const m = /^\/([^/]+)\/(Users|Groups)\/([^/]+)\.json$/.exec(uri.path);
+    const m = /^\/([^/]+)\/(Users|Groups)\/([^/]+)\/[^/]+\.json$/.exec(uri.path);
     if (!m) throw new Error(`${uri.toString()} is not a resource of a browsed connection.`);
     const [, connectionId, kind, id] = m as unknown as [string, string, ResourceKind, string];
     const source = this.browsing.sourceFor(connectionId);

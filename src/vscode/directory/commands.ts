@@ -13,7 +13,7 @@ import type { Commands } from '../commands';
 import { settingId, writeMockSwitches } from '../config';
 import type { MockServerController } from '../mock/controller';
 import type { MockDirectorySource } from './mockSource';
-import { resourceUri } from './resourceFs';
+import type { ResourceFileSystem } from './resourceFs';
 import type { DirectoryNode, DirectoryTreeProvider } from './tree';
 
 /** Why a filter does not parse, with the column, or undefined when it does (input box validation). */
@@ -126,7 +126,7 @@ async function resetDirectory(svc: ScimService): Promise<boolean> {
   return true;
 }
 
-export function registerDirectoryCommands(commands: Commands, mock: MockServerController, mockSource: MockDirectorySource, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>): void {
+export function registerDirectoryCommands(commands: Commands, mock: MockServerController, mockSource: MockDirectorySource, tree: DirectoryTreeProvider, view: vscode.TreeView<DirectoryNode>, resources: ResourceFileSystem): void {
   /** The node an action applies to: the argument (context menu) or the tree's selection (palette). */
   const target = <T extends DirectoryNode['type']>(node: DirectoryNode | undefined, ...types: T[]): (DirectoryNode & { type: T }) | undefined => {
     const n = node ?? view.selection[0];
@@ -168,9 +168,12 @@ export function registerDirectoryCommands(commands: Commands, mock: MockServerCo
   commands.register('scimWorkbench.directory.openResource', async (node?: DirectoryNode) => {
     const n = target(node, 'user', 'group', 'member');
     if (!n) return;
-    const [kind, id] = n.type === 'member' ? ['Users', n.member.value] as const : [n.type === 'user' ? 'Users' : 'Groups', n.resource.id as string] as const;
+    const [kind, id, name] = n.type === 'member' ? ['Users', n.member.value, n.member.userName ?? n.member.display] as const
+      : n.type === 'user' ? ['Users', n.resource.id as string, n.resource.userName] as const
+        : ['Groups', n.resource.id as string, n.resource.displayName] as const;
+    const tab = typeof name === 'string' ? name : undefined;
     if (!n.source.documentUri && !await mockSource.writes.service()) return;
-    const uri = n.source.documentUri ? n.source.documentUri(kind, id) : resourceUri(kind, id);
+    const uri = n.source.documentUri ? n.source.documentUri(kind, id, tab) : resources.uriFor(kind, id, tab);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'json');
     await vscode.window.showTextDocument(doc, { preview: true });

@@ -21,6 +21,14 @@ export function registerDirectory(context: vscode.ExtensionContext, commands: Co
   tree.addSource(mockSource);
   const view = vscode.window.createTreeView<DirectoryNode>(`${SECTION}.directory`, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: false });
   const fs = new ResourceFileSystem(mock);
+  // The title bar's Filter and Refresh show only when the view lists something to filter or refresh.
+  let shown: boolean | undefined;
+  const updateShown = () => {
+    if (shown === tree.showsSources) return;
+    shown = tree.showsSources;
+    void vscode.commands.executeCommand('setContext', 'scimWorkbench.directoryShown', shown);
+  };
+  updateShown();
   context.subscriptions.push(
     tree,
     mockSource,
@@ -28,6 +36,7 @@ export function registerDirectory(context: vscode.ExtensionContext, commands: Co
     fs,
     vscode.workspace.registerFileSystemProvider(RESOURCE_SCHEME, fs, { isCaseSensitive: true }),
     mock.onDidChangeState(() => tree.refreshNow()),
+    tree.onDidRefresh(updateShown),
     // A filter the mock refused (or answered) under MURAL's query rules reads differently once they change.
     vscode.workspace.onDidChangeConfiguration((e) => { if (tree.filter && e.affectsConfiguration(settingId('mock.muralFilters'))) tree.refreshNow(); }),
     // Selecting opens: sturdier than item commands while the tree repaints under a burst of requests.
@@ -37,7 +46,7 @@ export function registerDirectory(context: vscode.ExtensionContext, commands: Co
       else if (node?.type === 'user' || node?.type === 'group') void vscode.commands.executeCommand('scimWorkbench.directory.openResource', node);
     }),
   );
-  registerDirectoryCommands(commands, mock, mockSource, tree, view);
+  registerDirectoryCommands(commands, mock, mockSource, tree, view, fs);
   commands.register('scimWorkbench.directory.saveToServer', async (uri?: vscode.Uri) => {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString());
     if (doc?.uri.scheme !== RESOURCE_SCHEME) {

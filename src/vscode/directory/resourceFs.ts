@@ -1,4 +1,5 @@
-// Users and groups of the mock server as JSON documents (`scim-mock:/Users/<id>.json`). Opening reads the
+// Users and groups of the mock server as JSON documents (`scim-mock:/Users/<id>/<userName>.json`, so the tab is
+// named as the user is, and `/Groups/<id>/<displayName>.json`). Opening reads the
 // resource; an explicit save (Ctrl+S) or "Save to Server" sends a real PUT to the running server — with If-Match,
 // so a change made meanwhile (by Entra, say) is not overwritten — after asking when the payload rules find errors
 // in it, and says what the server changed or dropped. Auto-save sends nothing: it keeps the edits as a draft. Open editors follow changes on the server
@@ -9,19 +10,30 @@ import { resourceChanges } from '../../client/resourceChanges';
 import { scimErrorInfo } from '../../client/scim';
 import type { ChangeEvent } from '../../mock/service';
 import type { MockServerController } from '../mock/controller';
+import { tabName } from './source';
 
 export const RESOURCE_SCHEME = 'scim-mock';
 
 type Kind = 'Users' | 'Groups';
 
-export function resourceUri(kind: Kind, id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/${kind}/${encodeURIComponent(id)}.json` });
+/**
+ * A resource document's URI: the id locates the resource, the last segment (its userName or displayName, the
+ * id when it has none) only names the tab; a rename on the server leaves an open tab's name as it was.
+ */
+export function resourceUri(kind: Kind, id: string, name?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/${kind}/${encodeURIComponent(id)}/${tabName(name, id)}.json` });
+}
+
+/** The resource a document shows, or undefined when the URI is not a resource document's. */
+export function resourceOf(uri: vscode.Uri): { kind: Kind; id: string } | undefined {
+  const m = uri.scheme === RESOURCE_SCHEME ? /^\/(Users|Groups)\/([^/]+)\/[^/]+\.json$/.exec(uri.path) : null;
+  return m ? { kind: m[1] as Kind, id: decodeURIComponent(m[2] as string) } : undefined;
 }
 
 function parse(uri: vscode.Uri): { kind: Kind; id: string } {
-  const m = /^\/(Users|Groups)\/([^/]+)\.json$/.exec(uri.path);
-  if (!m) throw vscode.FileSystemError.FileNotFound(uri);
-  return { kind: m[1] as Kind, id: decodeURIComponent(m[2] as string) };
+  const r = resourceOf(uri);
+  if (!r) throw vscode.FileSystemError.FileNotFound(uri);
+  return r;
 }
 
 /** How long changes to open documents are gathered before the workbench hears of them. */
@@ -48,9 +60,9 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
   private readonly versions = new Map<string, string>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly http = new HttpClient();
-  /** Open resource documents, by URI text. */
+  /** Open resource documents, by kind and id (`Users/<id>`). */
   private readonly open = new Map<string, vscode.Uri>();
-  /** Changes of open documents not yet sent, by URI text. */
+  /** Changes of open documents not yet sent, by kind and id. */
   private readonly pending = new Map<string, vscode.FileChangeEvent>();
   private timer: NodeJS.Timeout | undefined;
   /** Why each resource document is being saved (set just before writeFile). */
@@ -60,9 +72,10 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
 
   constructor(private readonly mock: MockServerController) {
     const track = (doc: vscode.TextDocument, opened: boolean) => {
-      if (doc.uri.scheme !== RESOURCE_SCHEME) return;
-      if (opened) this.open.set(doc.uri.toString(), doc.uri);
-      else this.open.delete(doc.uri.toString());
+      const r = resourceOf(doc.uri);
+      if (!r) return;
+      if (opened) this.open.set(`${r.kind}/${r.id}`, doc.uri);
+      else if (this.open.get(`${r.kind}/${r.id}`)?.toString() === doc.uri.toString()) this.open.delete(`${r.kind}/${r.id}`);
     };
     for (const doc of vscode.workspace.textDocuments) track(doc, true);
     this.subscriptions = [
@@ -85,7 +98,7 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
       for (const [key, uri] of this.open) this.pending.set(key, { type: vscode.FileChangeType.Changed, uri });
     }
     for (const t of touched(e)) {
-      const key = resourceUri(t.kind, t.id).toString();
+      const key = `${t.kind}/${t.id}`;
       const uri = this.open.get(key);
       if (uri) this.pending.set(key, { type: t.deleted ? vscode.FileChangeType.Deleted : vscode.FileChangeType.Changed, uri });
     }
@@ -140,6 +153,11 @@ export class ResourceFileSystem implements vscode.FileSystemProvider, vscode.Dis
       return;
     }
     await this.send(uri, text);
+  }
+
+  /** The URI to open a resource at: its open document's, else a new one named by `name`. */
+  uriFor(kind: Kind, id: string, name: string | undefined): vscode.Uri {
+    return this.open.get(`${kind}/${id}`) ?? resourceUri(kind, id, name);
   }
 
   /** Sends the document's text as a PUT (after asking, when the payload rules find errors) and reports the answer. */

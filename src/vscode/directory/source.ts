@@ -13,7 +13,9 @@ export interface DirectoryPage {
 
 export interface GroupMember {
   readonly value: string;
+  /** What the member is called: the user's name where the source knows the user, else the group's display. */
   readonly display?: string;
+  readonly userName?: string;
   /** Administers the workspace (known for the mock only: SCIM does not show admins). */
   readonly admin?: boolean;
 }
@@ -54,15 +56,14 @@ export interface DirectorySource {
   members(groupId: string): Promise<readonly GroupMember[]>;
   /** Workspaces a deactivated user lost (MURAL's soft delete); empty where the source cannot tell. */
   lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]>;
-  /** The document a resource opens as; absent: the mock server's editable resource documents. */
-  documentUri?(kind: CollectionKind, id: string): vscode.Uri;
+  /** The document a resource opens as, its tab named `name`; absent: the mock server's editable resource documents. */
+  documentUri?(kind: CollectionKind, id: string, name?: string): vscode.Uri;
 }
 
-/** What a user is called in the tree: displayName, else given + family name, else userName. */
-export function userLabel(user: Resource): string {
-  if (typeof user.displayName === 'string' && user.displayName.trim()) return user.displayName;
-  const name = user.name as { givenName?: unknown; familyName?: unknown } | undefined;
-  const parts = [name?.givenName, name?.familyName].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
-  if (parts.length > 0) return parts.join(' ');
-  return typeof user.userName === 'string' ? user.userName : String(user.id);
+export { userLabel } from '../../scim/displayOrder';
+
+/** The file name a resource document's tab shows: `name` (its userName or displayName), else the id; no path separators. */
+export function tabName(name: string | undefined, id: string): string {
+  const text = (name ?? '').replace(/[/\\]/g, '_').trim();
+  return text || id.replace(/[/\\]/g, '_');
 }

@@ -4,9 +4,11 @@
 // hundreds of requests repaints once. Item ids are stable (source, kind, resource id) so selection and
 // expansion survive refreshes. Items carry no click command: a command with arguments is re-registered on
 // every repaint, and a click landing during a burst of refreshes would hit a stale one ("Actual command not
-// found"); the view's selection opens them instead (see register.ts).
+// found"); the view's selection opens them instead (see register.ts). An action item (Seed Sample Users… under
+// an empty Users) runs a command without arguments, which is registered once.
 import * as vscode from 'vscode';
 import type { Resource } from '../../scim/resource';
+import { compareUserKeys, firstInOrder } from '../../scim/displayOrder';
 import { userLabel, type CollectionKind, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
 
 export type DirectoryNode =
@@ -17,6 +19,7 @@ export type DirectoryNode =
   | { readonly type: 'member'; readonly source: DirectorySource; readonly groupId: string; readonly groupName: string; readonly member: GroupMember }
   | { readonly type: 'lost'; readonly source: DirectorySource; readonly userId: string; readonly workspace: LostWorkspaceInfo }
   | { readonly type: 'more'; readonly source: DirectorySource; readonly parentKey: string; readonly remaining: number }
+  | { readonly type: 'action'; readonly source: DirectorySource; readonly parentKey: string; readonly label: string; readonly command: string; readonly icon: string }
   | { readonly type: 'message'; readonly source: DirectorySource; readonly parentKey: string; readonly text: string; readonly error: boolean; readonly busy?: boolean };
 
 const REFRESH_DEBOUNCE_MS = 300;
@@ -31,6 +34,7 @@ function keyOf(node: DirectoryNode): string {
     case 'member': return `${s}/Groups/${node.groupId}/members/${node.member.value}`;
     case 'lost': return `${s}/Users/${node.userId}/lost/${node.workspace.id}`;
     case 'more': return `${node.parentKey}/more`;
+    case 'action': return `${node.parentKey}/action/${node.command}`;
     case 'message': return `${node.parentKey}/message`;
   }
 }
@@ -166,12 +170,12 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       case 'member': {
         const item = new vscode.TreeItem(node.member.display || node.member.value, C.None);
         const admin = node.member.admin === true;
-        item.description = [admin ? 'admin' : undefined, node.member.display ? node.member.value : undefined].filter(Boolean).join(' · ') || undefined;
+        item.description = [admin ? 'admin' : undefined, node.member.userName].filter(Boolean).join(' · ') || undefined;
         item.iconPath = new vscode.ThemeIcon(admin ? 'shield' : 'person');
         item.contextValue = `scim:member:${node.source.kind}${admin ? ':admin' : ''}`;
-        item.tooltip = admin
+        item.tooltip = (admin
           ? `Admin of ${node.groupName}. MURAL does not suspend or delete the last admin of a workspace (409).`
-          : `Member of ${node.groupName}`;
+          : `Member of ${node.groupName}`) + `\nid: ${node.member.value}`;
         return item;
       }
       case 'lost': {
@@ -189,6 +193,13 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
         item.contextValue = 'scim:more';
         return item;
       }
+      case 'action': {
+        const item = new vscode.TreeItem(node.label, C.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.command = { command: node.command, title: node.label };
+        item.contextValue = 'scim:action';
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text, C.None);
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : node.busy ? 'loading~spin' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
@@ -202,11 +213,13 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   /** totalResults per collection key, from its last load. */
   private readonly totals = new Map<string, number>();
 
+  /** Whether the view lists anything: the mock while it runs, or a browsed endpoint. */
+  get showsSources(): boolean {
+    return this.sources.some((s) => this.visibleSources(s));
+  }
+
   async getChildren(node?: DirectoryNode): Promise<DirectoryNode[]> {
-    if (!node) {
-      const roots = this.sources.filter((s) => this.visibleSources(s)).map((source): DirectoryNode => ({ type: 'source', source }));
-      return roots;
-    }
+    if (!node) return this.sources.filter((s) => this.visibleSources(s)).map((source): DirectoryNode => ({ type: 'source', source }));
     const key = keyOf(node);
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -245,7 +258,10 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
         }
         this.totals.set(key, total);
         if (out.length === 0) {
-          return [{ type: 'message', source, parentKey: key, text: this.filterText ? `No ${node.kind.toLowerCase()} match the filter` : `No ${node.kind.toLowerCase()} yet`, error: false }];
+          const none: DirectoryNode = { type: 'message', source, parentKey: key, text: this.filterText ? `No ${node.kind.toLowerCase()} match the filter` : `No ${node.kind.toLowerCase()} yet`, error: false };
+          return source.kind === 'mock' && node.kind === 'Users' && !this.filterText
+            ? [none, { type: 'action', source, parentKey: key, label: 'Seed Sample Users…', command: 'scimWorkbench.directory.seedUsers', icon: 'add' }]
+            : [none];
         }
         if (total > out.length) out.push({ type: 'more', source, parentKey: key, remaining: total - out.length });
         return out;
@@ -253,7 +269,8 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       case 'group': {
         const members = await source.members(node.resource.id as string);
         const groupName = String(node.resource.displayName ?? node.resource.id);
-        const shown = members.slice(0, limit).map((member): DirectoryNode => ({ type: 'member', source, groupId: node.resource.id as string, groupName, member }));
+        const first = firstInOrder(members, limit, (m) => ({ label: m.display ?? m.value, userName: m.userName ?? '', id: m.value }), compareUserKeys);
+        const shown = first.map((member): DirectoryNode => ({ type: 'member', source, groupId: node.resource.id as string, groupName, member }));
         if (members.length === 0) return [{ type: 'message', source, parentKey: key, text: 'No members', error: false }];
         if (members.length > shown.length) shown.push({ type: 'more', source, parentKey: key, remaining: members.length - shown.length });
         return shown;
