@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { compareUserKeys, firstInOrder, userOrderKey } from '../scim/displayOrder';
 import { ScimError } from '../scim/errors';
-import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type FilterNode } from '../scim/filter';
+import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type EqualityLookup, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
 import { muralFilterRefusal } from '../scim/muralQuery';
 import { applyPatch } from '../scim/patch';
@@ -509,11 +509,30 @@ export class ScimService extends EventEmitter<ServiceEvents> {
       ? (e: Entry) => pred(this.representationOf(rt, e))
       : (e: Entry) => pred(e.data);
     let best: readonly Entry[] | undefined;
-    for (const { path, value } of equalityLookups(node, rt)) {
-      const c = this.store.candidates(rt, path, value);
+    for (const union of equalityLookups(node, rt)) {
+      const c = this.indexed(rt, union, best?.length ?? map.size);
       if (c && (!best || c.length < best.length)) best = c;
     }
     return { candidates: best ?? map.values(), test };
+  }
+
+  /**
+   * The entries the indexes hold for any of these lookups, each once, or undefined when a lookup has no index
+   * or the union would pass `limit` entries (the caller has something smaller, or scans): an OR of many
+   * terms costs at most `limit` steps, never more than the scan it replaces.
+   */
+  private indexed(rt: ResourceTypeName, union: readonly EqualityLookup[], limit: number): readonly Entry[] | undefined {
+    if (union.length === 1) return this.store.candidates(rt, union[0]!.path, union[0]!.value);
+    const seen = new Set<Entry>();
+    for (const { path, value } of union) {
+      const c = this.store.candidates(rt, path, value);
+      if (!c) return undefined;
+      for (const e of c) {
+        seen.add(e);
+        if (seen.size > limit) return undefined;
+      }
+    }
+    return [...seen];
   }
 
   // ---------------------------------------------------------------------------------------------------

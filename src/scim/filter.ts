@@ -643,29 +643,46 @@ export function compileValueFilter(filter: FilterNode, rt: ResourceTypeName, att
   return compileNode(filter, rt, resolved.def, scimType);
 }
 
+/** An `attr eq literal` term an index can answer: the canonical path and the value typed like the attribute. */
+export interface EqualityLookup { path: string; value: string | number | boolean | null }
+
 /**
- * The `attr eq literal` conjuncts of a top-level AND chain, with paths normalised to their canonical schema
- * names ('userName', 'externalId', 'displayName', 'emails.value', '<extension URN>:employeeNumber') and values
- * typed like the attribute (Entra's "true" becomes true), so a store can answer from an index and check the rest
- * with the compiled predicate. Compare string values case-insensitively unless the attribute is caseExact
- * (resolveAttribute(rt, path).def.caseExact). Empty when the filter has OR/NOT at the top; unknown attributes,
- * dateTimes, null and mistyped values are left to the predicate.
+ * The ways an index can narrow a filter, one per conjunct of its top-level AND chain: a list of lookups whose
+ * matches, together, hold every match of that conjunct — one lookup for an `attr eq literal` conjunct, one per
+ * term for an OR of such terms (`userName eq "a" or userName eq "b"`; a term that is itself an AND chain gives
+ * its first lookup). Paths are canonical schema names ('userName', 'externalId', 'displayName', 'emails.value',
+ * '<extension URN>:employeeNumber') and values typed like the attribute (Entra's "true" becomes true), so a store
+ * can answer from an index and check the rest with the compiled predicate. Compare string values
+ * case-insensitively unless the attribute is caseExact (resolveAttribute(rt, path).def.caseExact). A conjunct
+ * with NOT, or an OR with any term no index can narrow, gives nothing; unknown attributes, dateTimes, null and
+ * mistyped values are left to the predicate.
  */
-export function equalityLookups(node: FilterNode, rt: ResourceTypeName): { path: string; value: string | number | boolean | null }[] {
-  const out: { path: string; value: string | number | boolean | null }[] = [];
-  const conjuncts = node.kind === 'and' ? chain(node, 'and') : [node];
-  for (const c of conjuncts) {
-    if (c.kind !== 'compare' || c.op !== 'eq' || c.value === null) continue;
-    const t = resolveTarget(rt, c.attr, undefined, true);
-    if (!t) continue;
-    const type = t.def.type;
-    if ((type === 'string' || type === 'reference') && typeof c.value === 'string') {
-      out.push({ path: t.path, value: c.value });
-    } else if (type === 'boolean' && asBoolean(c.value) !== undefined) {
-      out.push({ path: t.path, value: asBoolean(c.value) as boolean });
-    } else if ((type === 'integer' || type === 'decimal') && typeof c.value === 'number') {
-      out.push({ path: t.path, value: c.value });
+export function equalityLookups(node: FilterNode, rt: ResourceTypeName): EqualityLookup[][] {
+  const out: EqualityLookup[][] = [];
+  for (const c of node.kind === 'and' ? chain(node, 'and') : [node]) {
+    if (c.kind === 'compare') {
+      const one = equalityLookup(c, rt);
+      if (one) out.push([one]);
+    } else if (c.kind === 'or') {
+      const union: EqualityLookup[] = [];
+      for (const term of chain(c, 'or')) {
+        const first = equalityLookups(term, rt)[0];
+        if (!first) { union.length = 0; break; }
+        union.push(...first);
+      }
+      if (union.length) out.push(union);
     }
   }
   return out;
+}
+
+function equalityLookup(c: FilterNode & { kind: 'compare' }, rt: ResourceTypeName): EqualityLookup | undefined {
+  if (c.op !== 'eq' || c.value === null) return undefined;
+  const t = resolveTarget(rt, c.attr, undefined, true);
+  if (!t) return undefined;
+  const type = t.def.type;
+  if ((type === 'string' || type === 'reference') && typeof c.value === 'string') return { path: t.path, value: c.value };
+  if (type === 'boolean' && asBoolean(c.value) !== undefined) return { path: t.path, value: asBoolean(c.value) as boolean };
+  if ((type === 'integer' || type === 'decimal') && typeof c.value === 'number') return { path: t.path, value: c.value };
+  return undefined;
 }

@@ -46,7 +46,7 @@ describe('ScimService', () => {
     assert.deepEqual(Object.keys(projected).sort(), ['id', 'schemas', 'userName']);
   });
 
-  it('answers equality on indexed attributes without scanning, and scans for other filters (muralFilters off)', async () => {
+  it('answers equality on indexed attributes, and ORs of them, without scanning, and scans for other filters (muralFilters off)', async () => {
     svc.configure({ muralFilters: false });
     const ids: string[] = [];
     for (const n of ['ann', 'bob']) ids.push((await svc.createUser({ ...entraUser(`${n}@example.com`, 'Name', 'Person'), externalId: `ext-${n}` })).id as string);
@@ -66,7 +66,10 @@ describe('ScimService', () => {
       assert.equal(svc.query('Group', { filter: 'displayName eq "ops"' }).views[0]?.id, g);
       assert.equal(svc.query('Group', { filter: `members.value eq "${ids[1]}"` }).views[0]?.id, g);
       assert.throws(() => svc.query('User', { filter: 'userName co "b"' }), /scanned the directory/);
-      assert.throws(() => svc.query('User', { filter: 'userName eq "a@x" or userName eq "b@x"' }), /scanned the directory/);
+      const either = svc.query('User', { filter: 'userName eq "ann@example.com" or emails.value eq "ANN@example.com" or externalId eq "ext-bob"' });
+      assert.deepEqual(either.views.map((v) => v.id).sort(), [...ids].sort(), 'an OR of indexed terms: each match once');
+      assert.equal(svc.query('User', { filter: 'externalId eq "ext-bob" and (userName eq "ann@example.com" or userName eq "bob@example.com")' }).views[0]?.id, ids[1]);
+      assert.throws(() => svc.query('User', { filter: 'userName eq "a@x" or title pr' }), /scanned the directory/);
     } finally {
       delete (users as { values?: unknown }).values;
       delete (groups as { values?: unknown }).values;

@@ -365,18 +365,22 @@ describe('formatFilter and equalityLookups', () => {
     }
   });
 
-  it('lists the eq conjuncts of a top-level and-chain under canonical names', () => {
+  it('lists the eq conjuncts of a top-level and-chain under canonical names, an OR of them as one union', () => {
     assert.deepEqual(
       equalityLookups(parseFilter(`USERNAME eq "Alice@X.com" and emails eq "a@x" and active eq "True" and (id eq "1" or id eq "2") and ${ENT.toLowerCase()}:DEPARTMENT eq "Eng" and meta.created eq "2011-05-13" and title pr`), 'User'),
       [
-        { path: 'userName', value: 'Alice@X.com' },
-        { path: 'emails.value', value: 'a@x' },
-        { path: 'active', value: true },
-        { path: `${ENT}:department`, value: 'Eng' },
+        [{ path: 'userName', value: 'Alice@X.com' }],
+        [{ path: 'emails.value', value: 'a@x' }],
+        [{ path: 'active', value: true }],
+        [{ path: 'id', value: '1' }, { path: 'id', value: '2' }],
+        [{ path: `${ENT}:department`, value: 'Eng' }],
       ],
     );
-    assert.deepEqual(equalityLookups(parseFilter('displayName eq "Eng"'), 'Group'), [{ path: 'displayName', value: 'Eng' }]);
-    assert.deepEqual(equalityLookups(parseFilter('externalId eq "a" or userName eq "b"'), 'User'), []);
+    assert.deepEqual(equalityLookups(parseFilter('displayName eq "Eng"'), 'Group'), [[{ path: 'displayName', value: 'Eng' }]]);
+    assert.deepEqual(equalityLookups(parseFilter('externalId eq "a" or (userName eq "b" and title pr) or emails.value eq "c"'), 'User'), [[
+      { path: 'externalId', value: 'a' }, { path: 'userName', value: 'b' }, { path: 'emails.value', value: 'c' },
+    ]]);
+    assert.deepEqual(equalityLookups(parseFilter('externalId eq "a" or title pr'), 'User'), [], 'a term no index narrows');
     assert.deepEqual(equalityLookups(parseFilter('not (userName eq "b")'), 'User'), []);
     assert.deepEqual(equalityLookups(parseFilter('shoeSize eq 1 and userName eq 5'), 'User'), []);
   });
