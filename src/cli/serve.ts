@@ -30,6 +30,9 @@ const OPTIONS = {
   token: { type: 'string' },
   data: { type: 'string' },
   seed: { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   ...switchOptions(),
 } as const satisfies OptionConfig;
@@ -55,6 +58,9 @@ Options:
                                  without it the directory lives in memory only
   --seed N                       Add N generated users and some workspaces before serving
   -q, --quiet                    Do not print a line per request
+  --headers-timeout S            Seconds a client has to send a request's headers, then 408 (default 30)
+  --request-timeout S            Seconds a client has to send a whole request, then 408 (default 60)
+  --max-connections N            Connections open at once; more are closed as they arrive (default 512)
 
 Entra compatibility and fault injection:
 ${switchHelp()}`;
@@ -100,6 +106,12 @@ export const serveCommand: CliCommand = {
     const port = values.port === undefined ? DEFAULT_PORT : parseWhole('port', values.port, 0, 65535);
     const seed = values.seed === undefined ? 0 : parseWhole('seed', values.seed, 0, 10_000_000);
     const switches = readSwitches(values as Record<string, string | boolean | undefined>);
+    const seconds = (flag: 'headers-timeout' | 'request-timeout') => values[flag] === undefined ? undefined : parseWhole(flag, values[flag], 1, 3600) * 1000;
+    const limits = {
+      headersTimeoutMs: seconds('headers-timeout'),
+      requestTimeoutMs: seconds('request-timeout'),
+      maxConnections: values['max-connections'] === undefined ? undefined : parseWhole('max-connections', values['max-connections'], 1, 65_535),
+    };
     const envToken = process.env[TOKEN_ENV];
     if (values.token !== undefined && values.token.trim() === '') {
       throw new CliError(`--token is empty: give the secret clients must send (or leave --token out to use $${TOKEN_ENV} or a generated one).`);
@@ -127,7 +139,7 @@ export const serveCommand: CliCommand = {
       out.write(`Seeded ${r.users} users and ${r.groups} workspaces in ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
     }
 
-    const server = new MockServer(service, { token, host, port });
+    const server = new MockServer(service, { token, host, port, ...limits });
     let url: string;
     try {
       ({ url } = await server.start());

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -132,6 +132,40 @@ describe('scim-workbench serve', function () {
     assert.equal((await help.exited).code, 0);
     for (const flag of ['--port', '--data', '--seed', '--[no-]coerce-boolean-strings', '--[no-]strict-member-removal', '--fault-share', '--rate-limit', '--latency']) {
       assert.ok(help.stdout().includes(flag), `help lists ${flag}`);
+    }
+  });
+
+  it('takes the slow-client limits as flags: a stalled request gets 408 after --headers-timeout, extra connections are closed', async () => {
+    const bad = run(['serve', '--port', '0', '--headers-timeout', '0']);
+    assert.equal((await bad.exited).code, 2);
+    assert.match(bad.stderr(), /--headers-timeout must be a whole number from 1 to 3600, not "0"/);
+    const r = run(['serve', '--port', '0', '--quiet', '--token', 't', '--headers-timeout', '1', '--max-connections', '2']);
+    const { url } = await started(r);
+    const { hostname, port } = new URL(url);
+    const open = () => new Promise<Socket>((res, rej) => { const s = connect(Number(port), hostname, () => res(s)); s.once('error', rej); });
+    const answer = (s: Socket) => new Promise<{ text: string; ms: number }>((res) => {
+      const t0 = Date.now();
+      let text = '';
+      s.on('data', (d: Buffer) => { text += d.toString(); });
+      s.on('close', () => res({ text, ms: Date.now() - t0 }));
+    });
+    try {
+      const stalled = await open();
+      const stalledAnswer = answer(stalled);
+      stalled.write('GET /enterprise/v1/scim/Users HTTP/1.1\r\nHost: x\r\n');
+      const second = await open();
+      const third = await open();
+      const thirdAnswer = answer(third);
+      const closed = await Promise.race([thirdAnswer, new Promise<undefined>((res) => setTimeout(() => res(undefined), 5000))]);
+      assert.ok(closed && closed.text === '', 'the connection over --max-connections is closed without an answer');
+      second.destroy();
+      const { text, ms } = await stalledAnswer;
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      assert.match(text, /headers within 1 s/);
+      assert.ok(ms < 10_000, `408 after ${ms} ms`);
+    } finally {
+      r.child.kill('SIGTERM');
+      await r.exited;
     }
   });
 
