@@ -157,14 +157,6 @@ class HeaderSet {
   }
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
 export class HttpClient {
   private direct?: Agent;
   private proxied?: ProxyAgent;
@@ -173,6 +165,8 @@ export class HttpClient {
   private readonly connectTimeoutMs: number;
   private lastSecrets?: { readonly key: readonly string[]; readonly secrets: string[] };
   private lastTenant?: { readonly url: string; readonly tenant: TenantUrl };
+  /** The sends in flight per caller's signal (see watch()). */
+  private readonly inFlight = new WeakMap<AbortSignal, Set<HopControl>>();
 
   /** Throws HttpError 'invalidUrl' when `network.proxy` is not a usable URL. */
   constructor(private readonly network: NetworkOptions = {}) {
@@ -226,17 +220,12 @@ export class HttpClient {
     if (options.signal?.aborted) {
       throw new HttpError('aborted', `The request to ${url.host} was cancelled.`, '', redactUrl(url.toString(), secrets));
     }
-    const controller = new AbortController();
-    let timedOut = false;
-    let cancelled = false;
-    const onCancel = () => {
-      cancelled = true;
-      controller.abort();
-    };
-    options.signal?.addEventListener('abort', onCancel, { once: true });
+    // One timer per send (redirects included); each hop is aborted through its handler.
+    const control: HopControl = { timedOut: false, cancelled: false };
+    const unwatch = options.signal ? this.watch(options.signal, control) : undefined;
     const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
+      control.timedOut = true;
+      control.abort?.();
     }, timeoutMs);
 
     const redirects: { status: number; from: string; to: string }[] = [];
@@ -244,23 +233,22 @@ export class HttpClient {
       for (;;) {
         const proxy = this.usesProxy(url) ? this.proxyUrl : undefined;
         const sentHeaders = headers.toRecord();
-        let res: Dispatcher.ResponseData;
+        let res: RawAnswer;
         try {
-          res = await undici().request(url, {
+          res = await exchange(this.dispatcherFor(url), {
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
             method: method as Dispatcher.HttpMethod,
             headers: sentHeaders,
             body,
-            dispatcher: this.dispatcherFor(url),
-            signal: controller.signal,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
-          });
+          }, maxBodyBytes, control);
         } catch (e) {
-          throw this.failure(e, url, proxy, { timedOut, cancelled, timeoutMs, redact: clean });
+          throw this.failure(e, url, proxy, { timedOut: control.timedOut, cancelled: control.cancelled, timeoutMs, redact: clean });
         }
         const location = res.headers.location;
-        if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
-          await res.body.dump().catch(() => undefined);
+        if (REDIRECTS.has(res.statusCode) && location !== undefined) {
           let next: URL;
           try {
             next = new URL(location, url);
@@ -288,14 +276,7 @@ export class HttpClient {
           continue;
         }
 
-        let read: { text: string; bytes: number; truncated: boolean };
-        try {
-          read = await readBody(res.body, maxBodyBytes);
-        } catch (e) {
-          throw this.failure(e, url, proxy, { timedOut, cancelled, timeoutMs, redact: clean });
-        }
-        const responseHeaders = flattenHeaders(res.headers);
-        const retryAfterSeconds = parseRetryAfter(responseHeaders['retry-after']);
+        const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
         // What a caller sees is redacted when first read: a caller that keeps only the status and the JSON
         // (the provisioning engine without recorded exchanges) pays for no header, URL or request-body redaction.
         const finalUrl = url.toString();
@@ -308,23 +289,48 @@ export class HttpClient {
           request,
           status: res.statusCode,
           statusText: res.statusText || STATUS_CODES[res.statusCode] || '',
-          bodyTruncated: read.truncated,
-          bodyBytes: read.bytes,
+          bodyTruncated: res.truncated,
+          bodyBytes: res.bytes,
           durationMs: performance.now() - started,
           redirects,
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
         } as Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'> as HttpResponse;
-        lazily(response, 'headers', () => redactHeaders(responseHeaders, secrets));
-        lazily(response, 'body', () => clean(read.text));
+        const answer = res;
+        lazily(response, 'headers', () => redactHeaders(answer.headers, secrets));
+        lazily(response, 'body', () => clean(answer.text));
         // Parsed from the redacted text, so an echoed token never reaches the caller's objects either.
-        lazily(response, 'json', () => (read.truncated ? undefined : parseJson(response.body)));
+        lazily(response, 'json', () => (answer.truncated ? undefined : parseJson(response.body)));
         lazily(response, 'url', () => request.url);
         return response;
       }
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onCancel);
+      control.abort = undefined;
+      unwatch?.();
     }
+  }
+
+  /**
+   * Cancels `control`'s hop when `signal` aborts. One listener per signal whatever the number of sends in
+   * flight with it: a cycle sends many requests at once under one signal, and a listener per request both
+   * costs CPU and trips Node's listener-leak warning.
+   */
+  private watch(signal: AbortSignal, control: HopControl): () => void {
+    let sends = this.inFlight.get(signal);
+    if (!sends) {
+      const set = new Set<HopControl>();
+      sends = set;
+      this.inFlight.set(signal, set);
+      signal.addEventListener('abort', () => {
+        for (const c of set) {
+          c.cancelled = true;
+          c.abort?.();
+        }
+      }, { once: true });
+    }
+    const set = sends;
+    set.add(control);
+    return () => set.delete(control);
   }
 
   /** Closes the connection pools; pending requests fail. */
@@ -437,23 +443,92 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Reads up to `max` bytes; leaving the loop early destroys the rest of the stream. */
-async function readBody(body: AsyncIterable<Buffer>, max: number) {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    const room = max - bytes;
-    if (chunk.length > room) {
-      if (room > 0) chunks.push(chunk.subarray(0, room));
-      bytes = max;
-      truncated = true;
-      break;
+/** How a send() stops the hop in flight: its timer and its caller's signal set a flag and abort the hop. */
+interface HopControl {
+  timedOut: boolean;
+  cancelled: boolean;
+  /** Aborts the hop in flight; undefined between hops. */
+  abort?: () => void;
+}
+
+/** One hop's answer: status, headers (lower-case names, repeated ones joined with ", ") and up to `max` body bytes. */
+interface RawAnswer {
+  readonly statusCode: number;
+  readonly statusText: string;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+  readonly bytes: number;
+  readonly truncated: boolean;
+}
+
+/**
+ * One request through undici's dispatcher with a handler that collects the body into a buffer: the same
+ * connection pool, timeouts and errors as undici's request(), without its body stream, async iterator and
+ * per-request AbortSignal, which cost more CPU than a small SCIM exchange itself. A body above `max` bytes is
+ * cut there and the connection dropped.
+ */
+function exchange(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, max: number, control: HopControl): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let statusCode = 0;
+    let statusText = '';
+    const headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    let abortHop: ((reason: Error) => void) | undefined;
+    const finish = (truncated: boolean) => {
+      settled = true;
+      control.abort = undefined;
+      resolve({ statusCode, statusText, headers, text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, truncated });
+    };
+    control.abort = () => abortHop?.(new Error('aborted'));
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect(abort) {
+        abortHop = abort as (reason: Error) => void;
+        if (control.timedOut || control.cancelled) abort(new Error('aborted'));
+      },
+      onHeaders(status, raw, _resume, text) {
+        statusCode = status;
+        statusText = text;
+        const list = raw as unknown as Buffer[];
+        for (let i = 0; i < list.length; i += 2) {
+          const name = list[i].toString('latin1').toLowerCase();
+          if (name === '__proto__') continue;
+          const value = list[i + 1].toString('latin1');
+          headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+        }
+        return true;
+      },
+      onData(chunk) {
+        if (settled) return false;
+        const room = max - bytes;
+        if (chunk.length > room) {
+          if (room > 0) chunks.push(chunk.subarray(0, room));
+          bytes = max;
+          finish(true);
+          abortHop?.(new Error('body limit reached'));
+          return false;
+        }
+        chunks.push(chunk);
+        bytes += chunk.length;
+        return true;
+      },
+      onComplete() {
+        if (!settled) finish(false);
+      },
+      onError(err) {
+        if (settled) return;
+        settled = true;
+        control.abort = undefined;
+        reject(err);
+      },
+    };
+    try {
+      dispatcher.dispatch(opts, handler);
+    } catch (e) {
+      handler.onError?.(e as Error);
     }
-    chunks.push(chunk);
-    bytes += chunk.length;
-  }
-  return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, truncated };
+  });
 }
 
 /** One request with a client of its own, closed afterwards. Prefer an HttpClient for several requests. */

@@ -174,6 +174,26 @@ describe('client/http', () => {
     assert.equal(s.requests.length, 1, 'an already cancelled request is not sent');
   });
 
+  it('cancels many sends in flight under one signal through one listener, without a listener-leak warning', async () => {
+    const s = await server(() => undefined);
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const pending = Array.from({ length: 20 }, () => rejection(client.send({ method: 'GET', url: '/Users' }, { connection: conn(s), signal: controller.signal })));
+      await new Promise((ok) => setTimeout(ok, 100));
+      assert.equal(s.requests.length, 20, 'all 20 were sent');
+      controller.abort();
+      const errors = await Promise.all(pending);
+      assert.deepEqual(errors.map((e) => e.kind), Array(20).fill('aborted'));
+      await new Promise((ok) => setImmediate(ok));
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('follows a redirect to another origin without the Authorization header', async () => {
     const other = await server((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
     const first = await server((_req, res) => {
