@@ -4,7 +4,7 @@
 // (https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups):
 // the default ("legacy") PATCH with capitalised ops, one per attribute and booleans as "True"/"False" strings,
 // and the RFC-compliant shapes Entra sends when the tenant URL carries ?aadOptscim062020.
-import { parsePath } from '../scim/path';
+import { parsePath, type PatchPath } from '../scim/path';
 import { URN } from '../scim/schemas';
 import { isObject, type JsonObject } from '../scim/values';
 
@@ -49,9 +49,25 @@ export function patchBody(...operations: JsonObject[]): JsonObject {
   return { schemas: [URN.PatchOp], Operations: operations };
 }
 
+const parsedTargets = new Map<string, PatchPath>();
+
+/**
+ * A mapping target (`name.givenName`, `emails[type eq "work"].value`) parsed as a SCIM path, once: a cycle
+ * sets and reads the same few targets for every object. Throws as parsePath does.
+ */
+export function targetPath(target: string): PatchPath {
+  let p = parsedTargets.get(target);
+  if (!p) {
+    if (parsedTargets.size >= 1024) parsedTargets.clear();
+    p = parsePath(target);
+    parsedTargets.set(target, p);
+  }
+  return p;
+}
+
 /** Sets `target` (a mapping target such as `name.givenName`, `emails[type eq "work"].value`, an enterprise URN path) in `body`. */
 function setTarget(body: JsonObject, target: string, value: EntraValue): void {
-  const p = parsePath(target);
+  const p = targetPath(target);
   let container = body;
   if (p.attr.urn) {
     const ext = isObject(body[p.attr.urn]) ? body[p.attr.urn] as JsonObject : {};

@@ -3,7 +3,7 @@
 // mapping table (src/scim/mapping.ts), never hard-coded.
 import { randomInt, randomUUID } from 'node:crypto';
 import { compileValueFilter } from '../../scim/filter';
-import { createBody } from '../entraRequests';
+import { createBody, targetPath } from '../entraRequests';
 import { MURAL_MAPPING, type MappingEntry } from '../../scim/mapping';
 import { parsePath } from '../../scim/path';
 import { URN } from '../../scim/schemas';
@@ -115,7 +115,7 @@ export function lowercased(target: string): boolean {
  * attribute, as MURAL reads an email sent without a type.
  */
 export function valuesAt(user: JsonObject, target: string): unknown[] {
-  const p = parsePath(target);
+  const p = targetPath(target);
   const container = p.attr.urn ? getProp(user, p.attr.urn) : user;
   if (!isObject(container)) return [];
   const top = getProp(container, p.attr.name);

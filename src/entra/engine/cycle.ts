@@ -376,7 +376,7 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
     // The source attributes the mappings read, as the portal's "View details" of the import step lists them.
     const imported: Record<string, string> = {};
     for (const a of mapping.attributes) {
-      for (const [, key] of a.source.matchAll(/\[([^\]]+)\]/g)) imported[key] = shown(source[key]) ?? '';
+      for (const key of sourceAttributes(a)) imported[key] = shown(source[key]) ?? '';
     }
     run.step('EntryImport', 'import', 'success', `Retrieved ${noun} '${name}' from ${SOURCE_SYSTEM}`, imported);
     run.step('EntrySynchronizationScoping', 'scoping', scope.inScope ? 'success' : 'skipped', `Determine if ${noun} in scope by evaluating against each scoping filter`, scope.details);
@@ -455,6 +455,18 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
   }
 }
 
+const readAttributes = new WeakMap<AttributeMapping, readonly string[]>();
+
+/** The source attributes a mapping reads (`[givenName]` in its source), found once per mapping. */
+function sourceAttributes(a: AttributeMapping): readonly string[] {
+  let keys = readAttributes.get(a);
+  if (!keys) {
+    keys = [...a.source.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]);
+    readAttributes.set(a, keys);
+  }
+  return keys;
+}
+
 function flatDetails(target: JsonObject): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(target)) if (k !== 'schemas' && k !== 'meta') out[k] = shown(v) ?? '';
@@ -484,7 +496,6 @@ async function create(c: Cycle, run: ObjectRun, mapping: ObjectMapping, source: 
   run.action = 'create';
   if ('dryRun' in answer) {
     link.targetId = `(dry run: ${run.sourceId})`;
-    link.sent = Object.fromEntries(values);
     return;
   }
   if ('error' in answer || (answer.status !== 201 && answer.status !== 200)) {
@@ -497,7 +508,6 @@ async function create(c: Cycle, run: ObjectRun, mapping: ObjectMapping, source: 
     return;
   }
   link.targetId = id;
-  link.sent = Object.fromEntries(values);
   delete link.disabled;
   run.targetId = id;
   run.step('EntryExportAdd', 'export', 'success', `${run.kind} '${run.name}' was created in ${c.app}`, { ReportableIdentifier: run.name });
@@ -519,7 +529,6 @@ async function update(c: Cycle, run: ObjectRun, mapping: ObjectMapping, source: 
     changes.push({ target: t, value, added: current.length === 0 });
     run.modified.push({ displayName: t, oldValue: current.length ? shown(current.length === 1 ? current[0] : current) : null, newValue: shown(value) });
   }
-  link.sent = { ...link.sent, ...Object.fromEntries(values) };
   if (changes.length === 0) {
     run.skip(REDUNDANT_EXPORT, redundantText(run.kind, run.name));
     delete link.disabled;
@@ -577,7 +586,9 @@ async function outOfScope(c: Cycle, run: ObjectRun, mapping: ObjectMapping, sour
     : attributesPatch([{ target: soft.target, value }], c.o.target.aadOptscim062020);
   run.step('EntrySynchronizationUpdate', 'matching', 'success', `${run.kind} '${run.name}' will be disabled in ${c.app} (${reasons.join(' ')})`);
   run.action = 'disable';
-  run.modified.push({ displayName: soft.target, oldValue: shown(link.sent?.[soft.target] ?? null), newValue: shown(value) });
+  // What the mapping gave while the object was in scope, i.e. what was sent then ("True" for Not([IsSoftDeleted])).
+  const before = soft.evaluate({ ...source, IsSoftDeleted: false });
+  run.modified.push({ displayName: soft.target, oldValue: before.flow === 'value' ? shown(typed(soft, before.value)) : null, newValue: shown(value) });
   const answer = await c.send(run, 'PATCH', resourcePath(tk, link.targetId), body);
   if ('dryRun' in answer) return;
   if ('error' in answer || (answer.status !== 200 && answer.status !== 204)) {
@@ -588,7 +599,6 @@ async function outOfScope(c: Cycle, run: ObjectRun, mapping: ObjectMapping, sour
     return;
   }
   link.disabled = true;
-  link.sent = { ...link.sent, [soft.target]: value };
   run.step('EntryExportUpdate', 'export', 'success', `${run.kind} '${run.name}' was disabled in ${c.app}`, { ReportableIdentifier: run.name });
 }
 
