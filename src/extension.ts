@@ -6,6 +6,7 @@ import { Commands } from './vscode/commands';
 import { registerConnections, type ConnectionsFeature } from './vscode/connections/register';
 import { registerPayloadDiagnostics, type PayloadDiagnostics } from './vscode/diagnostics/register';
 import { registerDirectory } from './vscode/directory/register';
+import { registerEntraProvisioning, type ProvisioningFeature } from './vscode/entra/provisioning';
 import { registerProvisioningConfigurations } from './vscode/entra/register';
 import { registerSampleDirectory } from './vscode/entra/sampleDirectory';
 import type { DirectoryTreeProvider } from './vscode/directory/tree';
@@ -25,6 +26,7 @@ export interface ScimWorkbenchApi {
   readonly connections: ConnectionsFeature;
   readonly requests: RequestsFeature;
   readonly diagnostics: PayloadDiagnostics;
+  readonly provisioning: ProvisioningFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
@@ -40,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   const diagnostics = registerPayloadDiagnostics(context, commands, output);
   registerProvisioningConfigurations(context, commands, diagnostics.linter);
   registerSampleDirectory(commands);
+  const provisioning = registerEntraProvisioning(context, commands, connections.service, output);
   const requests = registerRequests(context, commands, connections, diagnostics, output);
-  return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics };
+  return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics, provisioning };
 }
 
 export function deactivate(): void {}

@@ -7,8 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { HttpClient } from '../client/http';
 import { MURAL_TENANT_URL } from '../client/tenantUrl';
 import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
-import { loadConfigurationText } from '../entra';
-import { ConfigurationError, fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
+import { ConfigurationError, configurationFromText, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
 import { DEFAULT_CONCURRENCY, DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
 import { cycleLine, formatJson, LOG_FORMATS, LogWriter, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
@@ -88,17 +87,10 @@ async function readConfiguration(file: string): Promise<ProvisioningConfiguratio
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new CliError(`Cannot read the configuration ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}.`);
   });
-  const { config, problems } = loadConfigurationText(text);
-  const errors = problems.filter((p) => p.severity === 'error');
-  if (!config || errors.length) {
-    const where = (path: readonly (string | number)[]) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${k}`)).join('');
-    const lines = (errors.length ? errors : problems).slice(0, 20).map((p) => `${file}${p.path.length ? `: ${where(p.path)}` : ''}: ${p.message}`);
-    throw new CliError(lines.length ? lines.join('\n') : `${file} is not a provisioning configuration (Graph's synchronizationSchema, as Entra downloads it).`);
-  }
   try {
-    return fromEntraConfiguration(config);
+    return configurationFromText(text, file);
   } catch (e) {
-    if (e instanceof ConfigurationError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof ConfigurationError) throw new CliError(e.message);
     throw e;
   }
 }

@@ -97,6 +97,12 @@ export async function stopConfirmingDeactivate(): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('directory.confirmDeactivate', false, vscode.ConfigurationTarget.Global);
 }
 
+/** Entra's accidental-deletion threshold for provisioning jobs; undefined when off (0). */
+export function provisioningDeletionThreshold(): number | undefined {
+  const n = Math.floor(read('provisioning.deletionThreshold', atLeast(0)));
+  return n > 0 ? n : undefined;
+}
+
 /** How long a request to an endpoint may take. */
 export function requestTimeoutMs(): number {
   return Math.max(1, read('requests.timeoutSeconds', isNumber)) * 1000;

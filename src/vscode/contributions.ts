@@ -67,6 +67,18 @@ export const COMMAND_IDS = [
   'scimWorkbench.entra.newConfiguration',
   'scimWorkbench.entra.evaluateExpression',
   'scimWorkbench.provisioning.newSampleDirectory',
+  'scimWorkbench.provisioning.start',
+  'scimWorkbench.provisioning.runNextCycle',
+  'scimWorkbench.provisioning.restart',
+  'scimWorkbench.provisioning.provisionOnDemand',
+  'scimWorkbench.provisioning.allowDeletes',
+  'scimWorkbench.provisioning.exportLogs',
+  'scimWorkbench.provisioning.chooseDirectory',
+  'scimWorkbench.provisioning.chooseConfiguration',
+  'scimWorkbench.provisioning.chooseTarget',
+  'scimWorkbench.provisioning.openEntry',
+  'scimWorkbench.provisioning.filterLog',
+  'scimWorkbench.provisioning.clearFilter',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -100,6 +112,7 @@ export const SETTING_KEYS = [
   'requests.timeoutSeconds',
   'requests.historySize',
   'requests.codeLens',
+  'provisioning.deletionThreshold',
   'network.extraCaCertificates',
   'diagnostics.enabled',
   'diagnostics.include',

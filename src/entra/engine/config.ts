@@ -4,7 +4,7 @@
 // synchronizationSchema, loaded and evaluated by src/entra), by default MURAL Identity's.
 import { createHash } from 'node:crypto';
 import {
-  evaluate, findObject, inScope, loadConfiguration, muralDefaultConfiguration, objectMappingFor,
+  evaluate, findObject, inScope, loadConfiguration, loadConfigurationText, muralDefaultConfiguration, objectMappingFor,
   type ObjectMappingDefinition, type ProvisioningConfiguration as EntraConfiguration,
 } from '../index';
 import type { SourceObjectKind } from './source';
@@ -154,6 +154,26 @@ export function fromEntraConfiguration(config: EntraConfiguration): Provisioning
   const u = objectMapping(config, users, appName);
   const g = objectMapping(config, objectMappingFor(config, 'Group'), appName);
   return { appName, users: u, groups: g, fingerprint: configurationFingerprint(appName, u, g) };
+}
+
+/**
+ * The engine's configuration from the text of a provisioning configuration file named `file`; throws
+ * ConfigurationError listing (up to 20 of) its errors with their JSON paths.
+ */
+export function configurationFromText(text: string, file: string): ProvisioningConfiguration {
+  const { config, problems } = loadConfigurationText(text);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!config || errors.length) {
+    const where = (path: readonly (string | number)[]) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${k}`)).join('');
+    const lines = (errors.length ? errors : problems).slice(0, 20).map((p) => `${file}${p.path.length ? `: ${where(p.path)}` : ''}: ${p.message}`);
+    throw new ConfigurationError(lines.length ? lines.join('\n') : `${file} is not a provisioning configuration (Graph's synchronizationSchema, as Entra downloads it).`);
+  }
+  try {
+    return fromEntraConfiguration(config);
+  } catch (e) {
+    if (e instanceof ConfigurationError) throw new ConfigurationError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 let muralDefault: ProvisioningConfiguration | undefined;

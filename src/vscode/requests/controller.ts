@@ -16,6 +16,7 @@ import { historyLabel, type ConnectionNode } from '../connections/tree';
 import { requestOf, type HistoryEntry, type RequestHistory } from './history';
 import { HTTP_LANGUAGE, isRequestFile, needsConnection, problemsWithoutConnection, type RequestFiles } from './httpFiles';
 import type { RequestSender, SendResult } from './sender';
+import { refuseUntrusted } from '../trust';
 
 /** What "New Request File" opens; the fixture workspace's requests/*.http follow the same pattern. */
 const NEW_FILE = `# SCIM request file (REST Client format). {{tenantUrl}} and {{token}} come from the connection you
@@ -50,15 +51,7 @@ Content-Type: application/scim+json
 { "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{ "op": "Replace", "path": "active", "value": "False" }] }
 `;
 
-/** True after telling the user why nothing is sent from an untrusted workspace's files; false when it is trusted. */
-async function refuseUntrusted(): Promise<boolean> {
-  if (vscode.workspace.isTrusted) return false;
-  const choice = await vscode.window.showWarningMessage(
-    'This workspace is not trusted, so SCIM Workbench does not send requests from its files (a file could send your token\'s requests anywhere). Trust the workspace to send.',
-    'Manage Workspace Trust');
-  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-  return true;
-}
+const UNTRUSTED = 'This workspace is not trusted, so SCIM Workbench does not send requests from its files (a file could send your token\'s requests anywhere). Trust the workspace to send.';
 
 export class RequestController {
   /** The last exchange of each named request, per file, for request variables (this session only; redacted by the client). */
@@ -82,7 +75,7 @@ export class RequestController {
 
   /** Send Request: the request at `line` of `uri` (a CodeLens), else at the cursor of the active request file. */
   async sendRequest(uri?: vscode.Uri, line?: number): Promise<SendResult | undefined> {
-    if (await refuseUntrusted()) return undefined;
+    if (await refuseUntrusted(UNTRUSTED)) return undefined;
     const editor = vscode.window.activeTextEditor;
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!doc || !isRequestFile(doc)) {
@@ -154,7 +147,7 @@ export class RequestController {
 
   /** Send Payload…: a *.scim.json file as the request its content suggests, to the connection of the file. */
   async sendPayload(uri?: vscode.Uri): Promise<SendResult | undefined> {
-    if (await refuseUntrusted()) return undefined;
+    if (await refuseUntrusted(UNTRUSTED)) return undefined;
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) {
       void vscode.window.showInformationMessage('Open a SCIM payload (a *.scim.json file) to send it.');

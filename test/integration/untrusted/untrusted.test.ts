@@ -99,4 +99,26 @@ describe('untrusted workspace', function () {
       await target.close();
     }
   });
+
+  it('runs no provisioning job: each provisioning command says why and sends nothing', async () => {
+    const a = await api();
+    const started = await a.mock.start();
+    assert.ok(started.ok);
+    const requests = a.mock.requestCount;
+    const shown = recordMessages();
+    const asked = choose();
+    for (const verb of ['start', 'runNextCycle', 'provisionOnDemand', 'restart', 'allowDeletes']) {
+      const result = await vscode.commands.executeCommand(`scimWorkbench.provisioning.${verb}`);
+      assert.ok(result === undefined || result === false, verb);
+    }
+    assert.equal(asked.calls.length, 0, 'no directory file or target is asked for');
+    assert.equal(shown.messages.length, 5);
+    for (const m of shown.messages) {
+      assert.equal(m.kind, 'warning');
+      assert.match(m.text, /^This workspace is not trusted, so SCIM Workbench does not run provisioning from its directory and configuration files/);
+      assert.deepEqual(m.items, ['Manage Workspace Trust']);
+    }
+    assert.equal(a.mock.requestCount, requests, 'the mock received nothing');
+    assert.equal(a.provisioning.job.state, undefined);
+  });
 });

@@ -1,0 +1,279 @@
+// The Entra Provisioning view: the job (configuration, directory file, target), its status (not started,
+// running cycle N with counts, idle until the next simulated cycle, quarantined, paused on staged deletions),
+// the last cycle's statistics, and the provisioning log grouped by cycle, filtered by action, status and
+// identity. Nodes are plain data in a union, as in src/vscode/directory/tree.ts; the job fires at most every
+// REPAINT_MS while a cycle runs, so the view never repaints per object.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProvisioningLogEntry } from '../../entra/engine/log';
+import type { ConnectionStore } from '../connections/store';
+import { ACTION_LABEL, STATUS_LABEL } from './entryMarkdown';
+import { kindTally, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
+
+export const VIEW_ID = 'scimWorkbench.provisioning';
+/** Entries listed under one cycle; narrow with a filter to reach the others. */
+export const ENTRIES_SHOWN = 500;
+
+export interface LogFilter {
+  readonly actions: readonly ProvisioningLogEntry['provisioningAction'][];
+  readonly statuses: readonly ProvisioningLogEntry['provisioningStatusInfo']['status'][];
+  /** Part of the display name or source/target id, ignoring case. */
+  readonly identity: string;
+}
+
+export const NO_FILTER: LogFilter = { actions: [], statuses: [], identity: '' };
+
+export function matches(e: ProvisioningLogEntry, f: LogFilter): boolean {
+  if (f.actions.length && !f.actions.includes(e.provisioningAction)) return false;
+  if (f.statuses.length && !f.statuses.includes(e.provisioningStatusInfo.status)) return false;
+  if (!f.identity) return true;
+  const q = f.identity.toLowerCase();
+  return [e.sourceIdentity.displayName, e.sourceIdentity.id, e.targetIdentity.id].some((v) => v.toLowerCase().includes(q));
+}
+
+export function filterText(f: LogFilter): string {
+  const parts = [
+    ...(f.actions.length ? [f.actions.map((a) => ACTION_LABEL[a]).join(' or ')] : []),
+    ...(f.statuses.length ? [f.statuses.map((s) => STATUS_LABEL[s]).join(' or ')] : []),
+    ...(f.identity ? [`"${f.identity}"`] : []),
+  ];
+  return parts.join(', ');
+}
+
+export type ProvisioningNode =
+  | { readonly type: 'job' }
+  | { readonly type: 'setting'; readonly key: 'configuration' | 'directory' | 'target' }
+  | { readonly type: 'status' }
+  | { readonly type: 'stats' }
+  | { readonly type: 'statLine'; readonly label: string; readonly description: string; readonly icon: string }
+  | { readonly type: 'log' }
+  | { readonly type: 'cycle'; readonly cycle: LoggedCycle }
+  | { readonly type: 'entry'; readonly entry: ProvisioningLogEntry }
+  | { readonly type: 'more'; readonly hidden: number };
+
+const STATUS_ICON: Readonly<Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], vscode.ThemeIcon>> = {
+  success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failure: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  skipped: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+};
+
+/** "14:40 (Dec 6)" for a simulated ISO time. */
+function simTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toISOString().slice(11, 16)} UTC, ${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })}`;
+}
+
+export function statusText(s: JobStatus): { label: string; description: string; icon: vscode.ThemeIcon; tooltip: string } {
+  switch (s.kind) {
+    case 'notStarted':
+      return { label: 'Not started', description: 'Start Provisioning runs the initial cycle', icon: new vscode.ThemeIcon('circle-outline'), tooltip: 'No cycle has run yet.' };
+    case 'running': {
+      const c = s.cycle;
+      const what = c.kind === 'onDemand' ? 'Provisioning on demand' : `Running ${c.kind} cycle ${c.number}`;
+      const of = c.total ? `${Math.min(c.entries, c.total).toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} objects` : `${c.entries.toLocaleString('en-US')} objects`;
+      return { label: what, description: `${of} · ${tallyText(c.tally)}`, icon: new vscode.ThemeIcon('sync~spin'), tooltip: `${what}: ${of}; ${tallyText(c.tally)}.` };
+    }
+    case 'idle':
+      return { label: 'Idle', description: `next cycle at ${simTime(s.nextCycle)} (simulated)`, icon: new vscode.ThemeIcon('clock'), tooltip: `Entra would run the next incremental cycle at ${s.nextCycle} (simulated clock; Entra runs one about every 40 minutes). Run Next Cycle runs it now.` };
+    case 'quarantined':
+      return { label: `Quarantined: ${s.reason}`, description: `next attempt at ${simTime(s.nextAttempt)} (simulated)`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Next attempt at ${s.nextAttempt} (simulated). Fix the cause and run the next cycle, or restart provisioning.` };
+    case 'paused':
+      return { label: `Paused: ${s.staged.toLocaleString('en-US')} deletions staged`, description: 'Allow Staged Deletions to send them', icon: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Allow Staged Deletions sends them in the next cycle.` };
+    case 'disabled':
+      return { label: 'Disabled', description: s.why, icon: new vscode.ThemeIcon('circle-slash'), tooltip: `The job is disabled: ${s.why} Restart provisioning to run it again.` };
+  }
+}
+
+export class ProvisioningTreeProvider implements vscode.TreeDataProvider<ProvisioningNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ProvisioningNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+  private current: LogFilter = NO_FILTER;
+
+  constructor(private readonly job: ProvisioningJob, private readonly connections: ConnectionStore) {
+    this.subscription = vscode.Disposable.from(job.onDidChange(() => this.emitter.fire(undefined)), connections.onDidChange(() => this.emitter.fire(undefined)));
+  }
+
+  get filter(): LogFilter {
+    return this.current;
+  }
+
+  setFilter(f: LogFilter): void {
+    this.current = f;
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(node: ProvisioningNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'job': return this.jobItem();
+      case 'setting': return this.settingItem(node.key);
+      case 'status': return this.statusItem();
+      case 'stats': return this.statsItem();
+      case 'statLine': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.description;
+        item.tooltip = `${node.label}: ${node.description}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        return item;
+      }
+      case 'log': return this.logItem();
+      case 'cycle': return this.cycleItem(node.cycle);
+      case 'entry': return this.entryItem(node.entry);
+      case 'more': {
+        const item = new vscode.TreeItem(`… ${node.hidden.toLocaleString('en-US')} more entries`);
+        item.description = 'filter the log to see them';
+        item.command = { command: 'scimWorkbench.provisioning.filterLog', title: 'Filter' };
+        return item;
+      }
+    }
+  }
+
+  getChildren(node?: ProvisioningNode): ProvisioningNode[] {
+    if (!node) {
+      if (!this.job.settings.directoryFile) return [];
+      return [{ type: 'job' }, { type: 'status' }, ...(this.job.lastCycle() ? [{ type: 'stats' } as const] : []), { type: 'log' }];
+    }
+    switch (node.type) {
+      case 'job': return (['configuration', 'directory', 'target'] as const).map((key) => ({ type: 'setting', key }));
+      case 'stats': return this.statLines();
+      case 'log': return this.job.cycles().filter((c) => c.entries.some((e) => matches(e, this.current)) || (!c.entries.length && this.current === NO_FILTER)).map((cycle) => ({ type: 'cycle', cycle }));
+      case 'cycle': {
+        // Newest first, as the portal lists them.
+        const shown: ProvisioningNode[] = [];
+        let hidden = 0;
+        for (let i = node.cycle.entries.length - 1; i >= 0; i--) {
+          const e = node.cycle.entries[i];
+          if (!matches(e, this.current)) continue;
+          if (shown.length < ENTRIES_SHOWN) shown.push({ type: 'entry', entry: e });
+          else hidden++;
+        }
+        return hidden ? [...shown, { type: 'more', hidden }] : shown;
+      }
+      default: return [];
+    }
+  }
+
+  private jobItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Job', vscode.TreeItemCollapsibleState.Collapsed);
+    const s = this.job.settings;
+    item.description = `${s.directoryFile ? path.basename(s.directoryFile) : 'no directory file'} → ${this.targetName() ?? 'no target'}`;
+    item.iconPath = new vscode.ThemeIcon('settings-gear');
+    item.tooltip = this.job.state ? `Job ID ${this.job.state.jobId}` : 'The job runs when you start provisioning.';
+    item.id = 'provisioning:job';
+    return item;
+  }
+
+  private targetName(): string | undefined {
+    const id = this.job.settings.targetId;
+    return id ? this.connections.info(id)?.name ?? `${id} (removed)` : undefined;
+  }
+
+  private settingItem(key: 'configuration' | 'directory' | 'target'): vscode.TreeItem {
+    const s = this.job.settings;
+    const item = new vscode.TreeItem(key === 'configuration' ? 'Configuration' : key === 'directory' ? 'Directory' : 'Target');
+    item.id = `provisioning:setting:${key}`;
+    item.contextValue = `scim:provisioning:setting:${key}`;
+    if (key === 'configuration') {
+      item.description = s.configurationFile ? vscode.workspace.asRelativePath(s.configurationFile) : 'MURAL Identity (default mappings)';
+      item.iconPath = new vscode.ThemeIcon('symbol-property');
+      item.command = { command: 'scimWorkbench.provisioning.chooseConfiguration', title: 'Choose Configuration' };
+      item.tooltip = 'The attribute mappings, matching and scoping filters: a *.provisioning.json file, or MURAL Identity\'s default. Click to change.';
+    } else if (key === 'directory') {
+      item.description = s.directoryFile ? vscode.workspace.asRelativePath(s.directoryFile) : 'none';
+      item.iconPath = new vscode.ThemeIcon('organization');
+      item.command = { command: 'scimWorkbench.provisioning.chooseDirectory', title: 'Choose Directory File' };
+      item.tooltip = 'The Entra directory file (*.entra-directory.json): users, groups, assignments, scope. Read again before every cycle. Click to change.';
+    } else {
+      const info = s.targetId ? this.connections.info(s.targetId) : undefined;
+      item.description = info ? `${info.name}${info.tenantUrl ? ` · ${info.tenantUrl}` : ''}` : s.targetId ? 'the connection was removed' : 'the mock MURAL server (asked at start)';
+      item.iconPath = new vscode.ThemeIcon(info?.kind === 'saved' ? 'cloud' : 'radio-tower');
+      item.command = { command: 'scimWorkbench.provisioning.chooseTarget', title: 'Choose Target' };
+      item.tooltip = 'Where Entra\'s requests go: the mock MURAL server or a saved connection (asked for confirmation before every write). Click to change.';
+    }
+    return item;
+  }
+
+  private statusItem(): vscode.TreeItem {
+    const st = this.job.status();
+    const t = statusText(st);
+    const item = new vscode.TreeItem(t.label);
+    item.id = 'provisioning:status';
+    item.description = t.description;
+    item.iconPath = t.icon;
+    item.tooltip = t.tooltip;
+    item.contextValue = `scim:provisioning:status:${st.kind}`;
+    if (st.kind === 'paused') item.command = { command: 'scimWorkbench.provisioning.allowDeletes', title: 'Allow Staged Deletions' };
+    return item;
+  }
+
+  private statsItem(): vscode.TreeItem {
+    const c = this.job.lastCycle();
+    const s = c?.summary;
+    const item = new vscode.TreeItem('Last cycle', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = 'provisioning:stats';
+    item.iconPath = new vscode.ThemeIcon('graph');
+    if (s) {
+      item.description = `${s.kind} cycle ${c.number ?? ''} · ${simTime(s.started)} · ${(s.durationInMilliseconds / 1000).toFixed(1)} s`;
+      item.tooltip = `Cycle ${s.id}, ${s.started} → ${s.ended} (simulated)${s.stopped ? `\nStopped: ${s.stopped}` : ''}`;
+    }
+    return item;
+  }
+
+  private statLines(): ProvisioningNode[] {
+    const s = this.job.lastCycle()?.summary;
+    if (!s) return [];
+    const m = s.stats.memberships;
+    const lines: ProvisioningNode[] = [
+      { type: 'statLine', label: 'Users', description: tallyText(kindTally(s.stats.users)), icon: 'person' },
+      { type: 'statLine', label: 'Groups', description: tallyText(kindTally(s.stats.groups)), icon: 'organization' },
+    ];
+    if (m.updated + m.failed) lines.push({ type: 'statLine', label: 'Memberships', description: `${m.updated + m.failed} groups: ${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''}`, icon: 'references' });
+    if (s.stats.stagedDeletes) lines.push({ type: 'statLine', label: 'Staged deletions', description: `${s.stats.stagedDeletes} held`, icon: 'debug-pause' });
+    lines.push({ type: 'statLine', label: 'Requests', description: s.stats.requests.toLocaleString('en-US'), icon: 'arrow-swap' });
+    if (s.stopped) lines.push({ type: 'statLine', label: 'Stopped', description: s.stopped, icon: 'debug-stop' });
+    return lines;
+  }
+
+  private logItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Provisioning log', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = 'provisioning:log';
+    item.iconPath = new vscode.ThemeIcon('list-unordered');
+    const f = filterText(this.current);
+    item.description = f ? `filtered: ${f}` : this.job.cycles().length ? '' : 'no entries yet';
+    item.contextValue = 'scim:provisioning:log';
+    return item;
+  }
+
+  private cycleItem(c: LoggedCycle): vscode.TreeItem {
+    const s = c.summary;
+    const title = s?.kind === 'onDemand' || (!s && c.number === undefined) ? 'Provision on demand' : `Cycle ${c.number ?? '?'}${s ? ` · ${s.kind}` : ' · running'}`;
+    const newest = this.job.cycles()[0] === c;
+    const item = new vscode.TreeItem(title, newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    // The running cycle and its finished self are one node: the id keeps it open across repaints.
+    item.id = `provisioning:cycle:${c.id}`;
+    const shown = this.current === NO_FILTER ? c.entries.length : c.entries.filter((e) => matches(e, this.current)).length;
+    item.description = `${s ? simTime(s.started) : ''} · ${shown.toLocaleString('en-US')} entr${shown === 1 ? 'y' : 'ies'}${s?.stopped ? ' · stopped' : ''}`;
+    item.iconPath = new vscode.ThemeIcon(s ? (s.stopped ? 'debug-stop' : 'history') : 'sync~spin');
+    item.tooltip = s ? `Cycle ID ${s.id}\n${s.started} → ${s.ended} (simulated)${s.stopped ? `\nStopped: ${s.stopped}` : ''}` : 'Running';
+    return item;
+  }
+
+  private entryItem(e: ProvisioningLogEntry): vscode.TreeItem {
+    const status = e.provisioningStatusInfo;
+    const item = new vscode.TreeItem(e.sourceIdentity.displayName);
+    item.id = `provisioning:entry:${e.id}`;
+    const code = status.errorInformation && status.status !== 'success' ? ` · ${status.errorInformation.errorCode}` : '';
+    item.description = `${ACTION_LABEL[e.provisioningAction]} · ${STATUS_LABEL[status.status]}${code}`;
+    item.iconPath = STATUS_ICON[status.status];
+    item.tooltip = new vscode.MarkdownString(`**${e.sourceIdentity.identityType} ${e.sourceIdentity.displayName}** — ${ACTION_LABEL[e.provisioningAction]} · ${STATUS_LABEL[status.status]}\n\n${status.errorInformation && status.status !== 'success' ? `${status.errorInformation.errorCode}: ${status.errorInformation.reason}\n\n` : ''}${e.activityDateTime} (simulated)`);
+    item.contextValue = 'scim:provisioning:entry';
+    item.command = { command: 'scimWorkbench.provisioning.openEntry', title: 'Open Log Entry', arguments: [e.id] };
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,322 @@
+// The Entra Provisioning view inside VS Code: a job on a sample directory against the extension's mock server —
+// the initial cycle and what the mock holds afterwards, the view's status and log, an entry rendered as the portal
+// shows it, an incremental cycle, staged deletions and Allow Staged Deletions, provision on demand, export as JSON
+// and CSV, restart, a cancelled cycle whose saved state matches the mock, a broken directory file, and the modal
+// confirmation before writing to a saved connection.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { sampleDirectory } from '../../src/entra/directory/sample';
+import type { CycleResult } from '../../src/entra/engine/cycle';
+import { parseState } from '../../src/entra/engine/state';
+import type { ProvisioningNode } from '../../src/vscode/entra/provisioningView';
+import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, waitFor } from './helpers';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the suite runs with a workspace folder');
+  return f.uri;
+}
+
+async function writeJson(name: string, value: unknown): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(folder(), name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(value, null, 2), 'utf8'));
+  return uri;
+}
+
+async function mockUsers(): Promise<any[]> {
+  const all: any[] = [];
+  for (let start = 1; ; start += 500) {
+    const page = (await scim('GET', `/Users?startIndex=${start}&count=500`)).json;
+    all.push(...page.Resources);
+    if (page.Resources.length === 0 || all.length >= page.totalResults) return all;
+  }
+}
+
+/** The view's nodes and items, depth first. */
+async function viewItems(): Promise<{ node: ProvisioningNode; item: vscode.TreeItem }[]> {
+  const { tree } = (await api()).provisioning;
+  const out: { node: ProvisioningNode; item: vscode.TreeItem }[] = [];
+  const walk = (nodes: ProvisioningNode[]) => {
+    for (const node of nodes) {
+      out.push({ node, item: tree.getTreeItem(node) });
+      walk(tree.getChildren(node));
+    }
+  };
+  walk(tree.getChildren());
+  return out;
+}
+
+async function statusItem(): Promise<vscode.TreeItem> {
+  const found = (await viewItems()).find((x) => x.node.type === 'status');
+  assert.ok(found, 'the view shows the job\'s status');
+  return found.item;
+}
+
+const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : i.label?.label ?? '');
+
+describe('Entra Provisioning view', function () {
+  this.timeout(120_000);
+  const sample = sampleDirectory({ users: 12, groups: 2 }) as any;
+  let directory: vscode.Uri;
+
+  before(async () => {
+    const a = await api();
+    const started = await a.mock.start();
+    assert.ok(started.ok, 'the mock server starts');
+    await a.mock.service?.reset();
+    await a.provisioning.job.reset(true);
+    directory = await writeJson('job.entra-directory.json', sample);
+  });
+
+  afterEach(async () => {
+    restoreAll();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await setSetting('scimWorkbench.provisioning.deletionThreshold', undefined);
+    const a = await api();
+    await a.provisioning.job.reset(true);
+    await a.provisioning.job.update({ directoryFile: undefined, targetId: undefined, configurationFile: undefined });
+    await a.mock.service?.reset();
+    await a.mock.stop();
+  });
+
+  it('shows the welcome content until a directory file is chosen', async () => {
+    const a = await api();
+    assert.deepEqual(a.provisioning.tree.getChildren(), [], 'no job: the view is empty, so its welcome content shows');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseDirectory', directory), directory.fsPath);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseTarget', 'mock'), 'mock');
+    const items = await viewItems();
+    const settings = items.filter((x) => x.node.type === 'setting').map((x) => `${label(x.item)}: ${String(x.item.description)}`);
+    assert.deepEqual(settings, ['Configuration: MURAL Identity (default mappings)', 'Directory: job.entra-directory.json', `Target: Mock MURAL server · ${a.mock.state.status === 'running' ? a.mock.state.url : ''}`]);
+    assert.equal(label(await statusItem()), 'Not started');
+  });
+
+  it('Start Provisioning runs the initial cycle against the mock: MURAL\'s refusals, Entra\'s skips, the view\'s status and log', async () => {
+    const a = await api();
+    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+    assert.equal(result.cycle.kind, 'initial');
+    const users = await mockUsers();
+    const names = users.map((u) => u.userName as string);
+    // Capitals in the UPN: created lower-case. A digit in the surname: refused by MURAL with its 400.
+    assert.ok(names.includes('elijah.lovelace@contoso.com'), names.join(', '));
+    assert.ok(!names.some((n) => n.startsWith('irina.stroustrup')));
+    const refused = result.entries.find((e) => e.sourceIdentity.displayName === 'irina.stroustrup@contoso.com');
+    assert.equal(refused?.provisioningStatusInfo.status, 'failure');
+    assert.equal(refused?.provisioningStatusInfo.errorInformation?.errorCode, 'SystemForCrossDomainIdentityManagementBadRequest');
+    const disabled = result.entries.find((e) => e.sourceIdentity.displayName === 'camille.clarke@contoso.com');
+    assert.equal(disabled?.provisioningStatusInfo.errorInformation?.errorCode, 'NotEffectivelyEntitled');
+    assert.equal(result.cycle.stats.users.create, users.length);
+
+    // The view: idle until the next simulated cycle, the last cycle's statistics, the log grouped by cycle.
+    const status = await statusItem();
+    assert.equal(label(status), 'Idle');
+    assert.match(String(status.description), /^next cycle at \d\d:\d\d UTC, \w+ \d+ \(simulated\)$/);
+    const items = await viewItems();
+    const usersLine = items.find((x) => x.node.type === 'statLine' && label(x.item) === 'Users');
+    assert.match(String(usersLine?.item.description), new RegExp(`^${users.length} created, \\d+ skipped, \\d+ failed$`));
+    const cycles = items.filter((x) => x.node.type === 'cycle');
+    assert.deepEqual(cycles.map((x) => label(x.item)), ['Cycle 1 · initial']);
+    const entries = items.filter((x) => x.node.type === 'entry');
+    assert.equal(entries.length, result.entries.length);
+    const row = entries.find((x) => label(x.item) === 'irina.stroustrup@contoso.com');
+    assert.equal(row?.item.description, 'Create · Failure · SystemForCrossDomainIdentityManagementBadRequest');
+    assert.equal(a.provisioning.job.state?.cycles, 1);
+  });
+
+  it('opens an entry rendered as the portal shows it: steps, modified properties, error, HTTP exchanges', async () => {
+    const a = await api();
+    const entry = a.provisioning.job.cycles()[0].entries.find((e) => e.sourceIdentity.displayName === 'irina.stroustrup@contoso.com');
+    assert.ok(entry);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.provisioning.openEntry', entry.id);
+    const text = a.provisioning.documents.provideTextDocumentContent(uri);
+    assert.match(text, /^# User 'irina\.stroustrup@contoso\.com': Create · Failure/);
+    for (const heading of ['## Steps', '### 1. Import user ✅ Success', '### 2. Determine if user is in scope', '## Troubleshooting & Recommendations', '## Modified Properties', '## Summary', '## HTTP exchanges (2)']) {
+      assert.ok(text.includes(heading), `${heading} in\n${text}`);
+    }
+    assert.match(text, /\*\*Error code:\*\* `SystemForCrossDomainIdentityManagementBadRequest`/);
+    assert.match(text, /### 2\. `POST .*\/Users` → 400/);
+    assert.ok(!text.includes(await a.mock.token()), 'no token in the rendered entry');
+    await waitFor('the Markdown preview tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /Preview.*Provisioning log entry/.test(t.label)));
+  });
+
+  it('Run Next Cycle processes only what changed: an update of the changed attribute, the failure retried', async () => {
+    const changed = structuredClone(sample);
+    const robert = changed.users.find((u: any) => u.userPrincipalName === 'robert.boateng@contoso.com');
+    robert.surname = 'Boatengson';
+    directory = await writeJson('job.entra-directory.json', changed);
+    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.runNextCycle');
+    assert.equal(result.cycle.kind, 'incremental');
+    const update = result.entries.find((e) => e.sourceIdentity.displayName === 'robert.boateng@contoso.com');
+    assert.equal(update?.provisioningAction, 'update');
+    assert.deepEqual(update?.modifiedProperties.find((p) => p.displayName === 'name.familyName'), { displayName: 'name.familyName', oldValue: 'Boateng', newValue: 'Boatengson' });
+    assert.ok(result.entries.some((e) => e.sourceIdentity.displayName === 'irina.stroustrup@contoso.com' && e.provisioningStatusInfo.status === 'failure'), 'the escrowed failure is retried');
+    assert.ok(result.entries.length < 6, `only the changed and escrowed objects: ${result.entries.map((e) => e.sourceIdentity.displayName).join(', ')}`);
+    const cycles = (await viewItems()).filter((x) => x.node.type === 'cycle').map((x) => label(x.item));
+    assert.deepEqual(cycles, ['Cycle 2 · incremental', 'Cycle 1 · initial']);
+  });
+
+  it('filters the log by action, status and identity', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('scimWorkbench.provisioning.filterLog', { actions: ['create'], statuses: ['failure'], identity: 'IRINA' });
+    const entries = (await viewItems()).filter((x) => x.node.type === 'entry');
+    assert.ok(entries.length >= 1);
+    for (const e of entries) assert.equal(label(e.item), 'irina.stroustrup@contoso.com');
+    assert.equal(a.provisioning.view.message, 'Log filtered: Create, Failure, "IRINA"');
+    await vscode.commands.executeCommand('scimWorkbench.provisioning.clearFilter');
+    assert.equal(a.provisioning.view.message, undefined);
+  });
+
+  it('stages deletions over the threshold and pauses; Allow Staged Deletions sends them', async () => {
+    await setSetting('scimWorkbench.provisioning.deletionThreshold', 1);
+    // Two users blocked from signing in: their disables count as deletions (accidental-deletions.md).
+    const blocked = structuredClone(sample);
+    const removed = ['harper.thomas@contoso.com', 'ananya.smith@contoso.com'];
+    for (const u of blocked.users) if (removed.includes(u.userPrincipalName)) u.accountEnabled = false;
+    directory = await writeJson('job.entra-directory.json', blocked);
+    const shown = recordMessages();
+    const paused = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.runNextCycle');
+    assert.equal(paused.cycle.stats.stagedDeletes, 2);
+    assert.deepEqual(paused.entries.filter((e) => e.provisioningAction === 'stagedDelete').map((e) => e.sourceIdentity.displayName).sort(), removed.sort());
+    const status = await statusItem();
+    assert.equal(label(status), 'Paused: 2 deletions staged');
+    assert.equal(status.contextValue, 'scim:provisioning:status:paused');
+    assert.ok(shown.messages.some((m) => m.kind === 'warning' && /^Provisioning paused: /.test(m.text) && m.items.includes('Allow Staged Deletions')));
+    const active = async () => (await mockUsers()).filter((u) => removed.includes(u.userName) && u.active === true).length;
+    assert.equal(await active(), 2, 'nothing disabled yet');
+
+    const allowed = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.allowDeletes');
+    assert.deepEqual(allowed.entries.filter((e) => e.provisioningAction === 'disable').map((e) => e.sourceIdentity.displayName).sort(), removed.sort());
+    assert.equal(await active(), 0, 'the staged disables were sent');
+    assert.equal(label(await statusItem()), 'Idle');
+    await setSetting('scimWorkbench.provisioning.deletionThreshold', undefined);
+  });
+
+  it('Provision on Demand… runs one user through the five steps and shows them rendered', async () => {
+    const a = await api();
+    const before = a.provisioning.job.state?.cycles;
+    const picked = answer('showQuickPick', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.provisioning.provisionOnDemand');
+    const offered = (picked.calls[0][0] as vscode.QuickPickItem[]).map((i) => i.description);
+    assert.ok(offered.includes('kofi.knuth@contoso.com'));
+    assert.ok(!offered.includes('camille.clarke@contoso.com'), 'users disabled in Entra are not offered, as in the portal');
+    restoreAll();
+
+    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.provisionOnDemand', 'Elijah.Lovelace@Contoso.com');
+    assert.equal(result.cycle.kind, 'onDemand');
+    assert.equal(result.entries.length, 1);
+    assert.deepEqual(result.entries[0].provisioningSteps.map((s) => s.provisioningStepType), ['import', 'scoping', 'matching', 'export']);
+    assert.equal(a.provisioning.job.state?.cycles, before, 'the job\'s cycles are left alone');
+    const text = a.provisioning.documents.provideTextDocumentContent(vscode.Uri.from({ scheme: 'scim-provisioning', path: '/Provision on demand.md' }));
+    assert.match(text, /^# Provision on demand: User 'Elijah\.Lovelace@Contoso\.com'/);
+    assert.match(text, /#### 3\. Match user between source and target system/);
+    const cycles = (await viewItems()).filter((x) => x.node.type === 'cycle').map((x) => label(x.item));
+    assert.equal(cycles[0], 'Provision on demand');
+  });
+
+  it('exports the log as JSON and as CSV', async () => {
+    const a = await api();
+    const json = vscode.Uri.joinPath(folder(), 'export', 'logs.json');
+    const csv = vscode.Uri.joinPath(folder(), 'export', 'logs.csv');
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder(), 'export'));
+    answer('showSaveDialog', json, csv);
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.provisioning.exportLogs'))?.toString(), json.toString());
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.provisioning.exportLogs'))?.toString(), csv.toString());
+    const total = a.provisioning.job.cycles().reduce((n, c) => n + c.entries.length, 0);
+    const exported = JSON.parse(fs.readFileSync(json.fsPath, 'utf8'));
+    assert.equal(exported.entries.length, total);
+    assert.equal(exported.cycles.length, a.provisioning.job.cycles().length);
+    assert.ok(exported.entries.every((e: any) => typeof e.changeId === 'string' && e.provisioningStatusInfo));
+    const rows = fs.readFileSync(csv.fsPath, 'utf8').trimEnd().split('\r\n');
+    assert.match(rows[0], /^Date \(UTC\),Cycle ID,Change ID,Job ID,Action,Status/);
+    assert.equal(rows.length, total + 1);
+  });
+
+  it('Restart Provisioning asks, then the next cycle is an initial cycle that matches the objects already there', async () => {
+    const a = await api();
+    const asked = answer('showWarningMessage', undefined, 'Restart');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.restart'), false, 'dismissed: nothing changes');
+    assert.ok((a.provisioning.job.state?.cycles ?? 0) > 0);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.restart'), true);
+    assert.match(String(asked.calls[0][0]), /Restart provisioning\?/);
+    assert.equal(a.provisioning.job.state?.cycles, 0);
+    restoreAll();
+    const before = (await mockUsers()).length;
+    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.runNextCycle');
+    assert.equal(result.cycle.kind, 'initial');
+    assert.equal(result.cycle.stats.users.create, 0, 'links kept: nothing is created twice');
+    assert.equal((await mockUsers()).length, before);
+  });
+
+  it('a cancelled cycle stops cleanly and its saved state matches what the mock holds', async () => {
+    const a = await api();
+    await a.provisioning.job.reset(false);
+    await a.mock.service?.reset();
+    directory = await writeJson('job.entra-directory.json', sampleDirectory({ users: 2000, groups: 20 }));
+    // Cancel from the notification once a few entries are in.
+    const source = new vscode.CancellationTokenSource();
+    stub(vscode.window, 'withProgress', ((_o: unknown, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Promise<unknown>) => task({
+      report: () => {
+        if ((a.provisioning.job.running?.entries ?? 0) > 5) source.cancel();
+      },
+    }, source.token)) as never);
+    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+    assert.match(result.cycle.stopped ?? '', /cancelled/);
+    assert.ok(result.entries.length < 2000, `${result.entries.length} entries`);
+    const storage = path.join(a.provisioning.job.storageFolder, 'state.json');
+    const saved = parseState(fs.readFileSync(storage, 'utf8'), storage);
+    const linked = Object.values(saved.users).filter((l) => l.targetId).map((l) => l.targetId).sort();
+    const inMock = (await mockUsers()).map((u) => u.id as string).sort();
+    assert.deepEqual(linked, inMock, 'every user created in the mock is linked in the saved state, and only those');
+    assert.equal(label(await statusItem()), 'Idle');
+    const stopped = (await viewItems()).find((x) => x.node.type === 'statLine' && label(x.item) === 'Stopped');
+    assert.match(String(stopped?.item.description), /cancelled/);
+  });
+
+  it('a directory file that cannot be used gives a clear error and runs nothing', async () => {
+    const a = await api();
+    const broken = structuredClone(sample);
+    broken.users[1].id = broken.users[0].id;
+    delete broken.users[2].userPrincipalName;
+    directory = await writeJson('job.entra-directory.json', broken);
+    const requests = a.mock.requestCount;
+    const shown = recordMessages();
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.runNextCycle'), undefined);
+    const error = shown.messages.find((m) => m.kind === 'error');
+    assert.match(error?.text ?? '', /^The directory file cannot be used: .*job\.entra-directory\.json: users\[\d\]\.\S+: .+ \(and \d+ more problems?: see the output\)$/);
+    assert.deepEqual(error?.items, ['Open Directory File', 'Show Output']);
+    assert.equal(a.mock.requestCount, requests, 'no request was sent');
+    directory = await writeJson('job.entra-directory.json', sample);
+  });
+
+  it('writing to a saved connection asks in a modal naming the endpoint, every time', async () => {
+    const a = await api();
+    if (a.mock.state.status !== 'running') throw new Error('mock not running');
+    const saved = await a.connections.service.store.add({ name: 'Staging', tenantUrl: a.mock.state.url, authScheme: 'Bearer', token: await a.mock.token() });
+    try {
+      answer('showWarningMessage', 'Change Target');
+      assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseTarget', saved.id), saved.id);
+      restoreAll();
+      const requests = a.mock.requestCount;
+      const asked = answer('showWarningMessage', undefined);
+      assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.start'), undefined);
+      assert.equal(a.mock.requestCount, requests, 'dismissed: nothing sent');
+      const [message, options] = asked.calls[0] as [string, vscode.MessageOptions];
+      assert.equal(message, 'Start provisioning to Staging?');
+      assert.equal(options.modal, true);
+      assert.ok(options.detail?.includes(`Staging (${a.mock.state.url})`), options.detail);
+      restoreAll();
+      answer('showWarningMessage', 'Provision');
+      const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+      assert.equal(result.cycle.kind, 'initial');
+      assert.ok(a.mock.requestCount > requests);
+    } finally {
+      restoreAll();
+      await a.connections.service.store.remove(saved.id);
+      await a.provisioning.job.update({ targetId: 'mock' });
+    }
+  });
+});
