@@ -357,6 +357,40 @@ describe('requests', function () {
     }
   });
 
+  it('ties the response status-bar item to the response editor: the active or newest response in view, hidden once none is', async () => {
+    const a = await api();
+    const target = await a.connections.service.use('mock');
+    assert.ok(target);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const request = await vscode.workspace.openTextDocument({ language: 'http', content: 'GET /Users\n' });
+    await vscode.window.showTextDocument(request, { viewColumn: vscode.ViewColumn.One });
+    const bad = await a.requests.sender.send({ method: 'GET', url: '/Users?filter=nonsense' }, target);
+    assert.equal(bad.response?.status, 400);
+    assert.match(String(a.requests.sender.statusText), /^\$\(warning\) 400 /, 'the request file active, its response beside');
+    const badDoc = bad.editor?.document as vscode.TextDocument;
+    assert.ok(a.requests.sender.documents.has(badDoc.uri), 'its text is kept although VS Code closed and reopened it to set its language');
+    const column = bad.editor?.viewColumn;
+    await vscode.window.showTextDocument(badDoc, { viewColumn: column, preview: false });
+    await vscode.window.showTextDocument(request, { viewColumn: vscode.ViewColumn.One });
+    const good = await a.requests.sender.send({ method: 'GET', url: '/Users?count=1' }, target);
+    assert.equal(good.response?.status, 200);
+    assert.match(String(a.requests.sender.statusText), /^\$\(check\) 200 /, 'the newest response in view');
+    const described = (status: string) => (a.requests.sender.statusText ?? '').includes(` ${status} `) ? true : undefined;
+    await vscode.window.showTextDocument(badDoc, { viewColumn: column });
+    await waitFor('the 400 described while its editor is active', () => described('400'));
+    await vscode.window.showTextDocument(request, { viewColumn: vscode.ViewColumn.One });
+    await waitFor('still the 400: the one in view, the 200 behind it', () => described('400'));
+    await vscode.commands.executeCommand('scimWorkbench.requests.showResponse', badDoc.uri);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), badDoc.uri.toString(), 'a click on the item shows its response');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor('the 200, in view again once the 400 closed', () => described('200'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('hidden with no response in view', () => a.requests.sender.statusText === undefined ? true : undefined);
+    await a.mock.stop();
+    assert.equal(a.requests.sender.statusText, undefined, 'nothing left over after a restart either');
+    assert.ok((await a.mock.start()).ok);
+  });
+
   it('uses VS Code\'s http.proxy setting and says which setting to fix when it is not a URL', async () => {
     const a = await api();
     await setProxy('not a proxy url');

@@ -8,13 +8,15 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
+  /** Documents whose language show() is setting: VS Code closes and reopens them, which is no editor closing. */
+  private readonly relabelling = new Set<string>();
 
   /** `keep`: how many documents' texts are kept while their editors are closed. */
   constructor(readonly scheme: string, private readonly keep = 30) {
     this.subscriptions = [
       vscode.workspace.registerTextDocumentContentProvider(scheme, this),
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === scheme) this.texts.delete(doc.uri.toString());
+        if (doc.uri.scheme === scheme && !this.relabelling.has(doc.uri.toString())) this.texts.delete(doc.uri.toString());
       }),
     ];
   }
@@ -44,7 +46,14 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   /** Shows `uri` as a read-only editor in the language given. */
   async show(uri: vscode.Uri, language: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor> {
     let doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+    if (doc.languageId !== language) {
+      this.relabelling.add(uri.toString());
+      try {
+        doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+      } finally {
+        this.relabelling.delete(uri.toString());
+      }
+    }
     return vscode.window.showTextDocument(doc, options);
   }
 

@@ -272,8 +272,9 @@ export class RequestController {
     if (this.sender.cancelAll() === 0) vscode.window.setStatusBarMessage('No request is running.', 3000);
   }
 
-  async showResponse(): Promise<void> {
-    const uri = this.sender.lastResponse;
+  /** Shows a response (the status bar's), else the last one. */
+  async showResponse(response?: vscode.Uri): Promise<void> {
+    const uri = response && this.sender.documents.has(response) ? response : this.sender.lastResponse;
     if (uri) await this.sender.documents.show(uri, HTTP_LANGUAGE, { viewColumn: vscode.ViewColumn.Beside, preview: true });
     else void vscode.window.showInformationMessage('No response to show yet: send a request first.');
   }

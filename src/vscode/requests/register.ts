@@ -36,7 +36,7 @@ export function registerRequests(context: vscode.ExtensionContext, commands: Com
   commands.register('scimWorkbench.requests.chooseConnection', (uri?: unknown) => requests.chooseConnection(uriOf(uri)));
   commands.register('scimWorkbench.requests.newFile', () => requests.newFile());
   commands.register('scimWorkbench.requests.cancel', () => requests.cancel());
-  commands.register('scimWorkbench.requests.showResponse', () => requests.showResponse());
+  commands.register('scimWorkbench.requests.showResponse', (uri?: unknown) => requests.showResponse(uriOf(uri)));
   commands.register('scimWorkbench.requests.openHistoryEntry', (arg?: ConnectionNode | string) => requests.openHistoryEntry(arg));
   commands.register('scimWorkbench.requests.resend', (arg?: ConnectionNode | string) => requests.resend(arg));
   commands.register('scimWorkbench.requests.history', () => requests.showHistory());

@@ -1,5 +1,6 @@
 // Sends one request to a connection and shows what came back: the status bar follows the request (sending,
-// status, error; click to cancel or to reopen the response), a request still running after a second gets a
+// then the status of the response editor in view — it goes with that editor — or a failure until another editor
+// is chosen; click to cancel or to show the response), a request still running after a second gets a
 // cancellable notification, the response opens read-only beside the request, the exchange goes to the
 // history and the output channel. Everything shown or stored comes from the client already redacted.
 import * as vscode from 'vscode';
@@ -51,9 +52,24 @@ export class RequestSender implements vscode.Disposable {
   private last: vscode.Uri | undefined;
   /** The response document of each history entry sent in this session. */
   private readonly responses = new Map<string, vscode.Uri>();
+  /** The status bar's text for each response document still kept, oldest first. */
+  private readonly summaries = new Map<string, { readonly uri: vscode.Uri; readonly text: string; readonly tooltip: string }>();
+  /** A failure or cancellation, which has no editor: shown until another editor becomes active. */
+  private notice: { readonly text: string; readonly tooltip: string; readonly command: string | undefined } | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+  private shown: string | undefined;
 
   constructor(private readonly network: NetworkClient, private readonly history: RequestHistory, private readonly log: vscode.LogOutputChannel) {
     this.statusBar.name = 'SCIM Request';
+    this.subscriptions = [
+      vscode.window.onDidChangeActiveTextEditor(() => { this.notice = undefined; this.updateStatus(); }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.updateStatus()),
+    ];
+  }
+
+  /** What the status-bar item says, or undefined while it is hidden. */
+  get statusText(): string | undefined {
+    return this.shown;
   }
 
   /** The response document of a history entry, while this session still has it. */
@@ -77,6 +93,7 @@ export class RequestSender implements vscode.Disposable {
     const abort = new AbortController();
     this.pending.add(abort);
     const label = `${request.method} ${shortPath(request.url)}`;
+    this.notice = undefined;
     this.showState(`$(sync~spin) ${label}`, `Sending ${request.method} ${request.url}${target ? ` to ${target.name}` : ''} — click to cancel`, 'scimWorkbench.requests.cancel');
     let work: Promise<HttpResponse>;
     try {
@@ -104,6 +121,7 @@ export class RequestSender implements vscode.Disposable {
     } finally {
       clearTimeout(timer);
       this.pending.delete(abort);
+      this.updateStatus();
     }
   }
 
@@ -116,7 +134,12 @@ export class RequestSender implements vscode.Disposable {
     this.documents.set(uri, renderResponse(response, { at, ...(target ? { connectionName: target.name } : {}), ...(request.name ? { requestName: request.name } : {}) }));
     this.last = uri;
     if (entry) this.responses.set(entry.id, uri);
-    this.showState(`${icon} ${statusSummary(response)}`, `${response.request.method} ${response.request.url}\n${response.status} ${response.statusText} in ${Math.round(response.durationMs)} ms — click to show the response`, 'scimWorkbench.requests.showResponse');
+    for (const [key, kept] of this.summaries) if (!this.documents.has(kept.uri)) this.summaries.delete(key);
+    this.summaries.set(uri.toString(), {
+      uri,
+      text: `${icon} ${statusSummary(response)}`,
+      tooltip: `${response.request.method} ${response.request.url}\n${response.status} ${response.statusText} in ${Math.round(response.durationMs)} ms — click to show the response`,
+    });
     const editor = await this.documents.show(uri, 'http', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
     return { response, editor, ...(entry ? { entry } : {}) };
   }
@@ -127,11 +150,11 @@ export class RequestSender implements vscode.Disposable {
     const message = redact(e.message, secrets);
     const entry = await this.record(request, target, source, { error: cancelled ? 'Cancelled' : message });
     if (cancelled) {
-      this.showState('$(circle-slash) Cancelled', `${request.method} ${request.url} was cancelled`, undefined);
+      this.notice = { text: '$(circle-slash) Cancelled', tooltip: `${request.method} ${request.url} was cancelled`, command: undefined };
       return { error: e, ...(entry ? { entry } : {}) };
     }
     this.log.warn(`${request.method} ${redact(request.url, secrets)}: ${message}${target ? ` [${target.name}]` : ''}`);
-    this.showState(`$(error) ${request.method} failed`, message, 'scimWorkbench.output.show');
+    this.notice = { text: `$(error) ${request.method} failed`, tooltip: message, command: 'scimWorkbench.output.show' };
     const kind = e instanceof HttpError ? e.kind : undefined;
     const settings = kind === 'tls' ? { title: 'Trust a CA…', key: settingId('network.extraCaCertificates') }
       : kind === 'proxy' || kind === 'timeout' || kind === 'dns' || /proxy/i.test(message) ? { title: 'Proxy Settings', key: 'http.proxy' }
@@ -176,14 +199,39 @@ export class RequestSender implements vscode.Disposable {
     });
   }
 
-  private showState(text: string, tooltip: string, command: string | undefined): void {
+  /**
+   * While a request runs the item says so; then it shows a failure until another editor is chosen, else the
+   * status of the response in the active editor or, when none is active, of the newest response in view; with
+   * no response editor in view it hides, so it never describes a response that is gone.
+   */
+  private updateStatus(): void {
+    if (this.pending.size > 0) return;
+    if (this.notice) {
+      this.showState(this.notice.text, this.notice.tooltip, this.notice.command);
+      return;
+    }
+    const inView = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const newest = [...this.summaries.keys()].reverse().find((k) => inView.has(k));
+    const summary = this.summaries.get(active !== undefined && this.summaries.has(active) ? active : newest ?? '');
+    if (!summary) {
+      this.statusBar.hide();
+      this.shown = undefined;
+      return;
+    }
+    this.showState(summary.text, summary.tooltip, { title: 'Show Response', command: 'scimWorkbench.requests.showResponse', arguments: [summary.uri] });
+  }
+
+  private showState(text: string, tooltip: string, command: string | vscode.Command | undefined): void {
     this.statusBar.text = text;
     this.statusBar.tooltip = tooltip;
     this.statusBar.command = command;
     this.statusBar.show();
+    this.shown = text;
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     this.cancelAll();
     this.statusBar.dispose();
     this.documents.dispose();
