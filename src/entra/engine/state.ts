@@ -2,7 +2,7 @@
 // object the target id it is linked to, the fingerprint of the source when it was last processed, and its
 // escrowed failure. Plain JSON, written to a --state file or the workspace storage; about 190 bytes per object.
 import { randomUUID } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { isObject } from '../../scim/values';
 import type { Quarantine } from './quarantine';
 
@@ -131,9 +131,37 @@ export function parseState(text: string, file: string): EngineState {
   return value as unknown as EngineState;
 }
 
+/**
+ * The state as JSON text in pieces of about `chunk` characters: a link at a time, so a large state never
+ * exists as one string (100k links are ~19 MB of JSON). Joined, the pieces are JSON.stringify(state) with the
+ * link tables last.
+ */
+export function* stateChunks(state: EngineState, chunk = 1 << 20): Generator<string> {
+  const { users, groups, ...rest } = state;
+  let out = `${JSON.stringify(rest).slice(0, -1)},"users":{`;
+  for (const [table, end] of [[users, '},"groups":{'], [groups, '}}']] as const) {
+    let first = true;
+    for (const id in table) {
+      out += `${first ? '' : ','}${JSON.stringify(id)}:${JSON.stringify(table[id])}`;
+      first = false;
+      if (out.length >= chunk) {
+        yield out;
+        out = '';
+      }
+    }
+    out += end;
+  }
+  yield out;
+}
+
 /** Writes the state next to `file` and renames it into place, so a crash never leaves half a file. */
 export async function saveState(state: EngineState, file: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state), 'utf8');
+  const handle = await open(tmp, 'w');
+  try {
+    for (const piece of stateChunks(state)) await handle.write(piece, null, 'utf8');
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
 }

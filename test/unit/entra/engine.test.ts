@@ -4,6 +4,9 @@
 // references), the state kept between cycles, restart, dry run, refused credentials; and the shared builders
 // of Entra's requests.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpClient } from '../../../src/client/http';
 import {
   activePatch, attributesPatch, createBody, lookupPath, membersAddPatch, membersRemovePatch,
@@ -16,7 +19,7 @@ import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
 import { onDemandSubject } from '../../../src/entra/engine/onDemand';
 import { ENTRA_THRESHOLDS, judge, nextAttempt } from '../../../src/entra/engine/quarantine';
-import { allowStagedDeletions, newState, parseState, restartState, type EngineState } from '../../../src/entra/engine/state';
+import { allowStagedDeletions, newState, parseState, restartState, saveState, stateChunks, type EngineState } from '../../../src/entra/engine/state';
 import { httpTarget } from '../../../src/entra/engine/target';
 import { URN } from '../../../src/scim/schemas';
 import { filterQuery, startServer, TOKEN, type Harness } from '../mock/helpers';
@@ -493,6 +496,26 @@ describe('entra/engine: provision on demand', () => {
     assert.throws(() => onDemandSubject(d, 'nobody@contoso.com'), /No user or group of the directory file has the id, userPrincipalName, mail or group name "nobody@contoso.com"/);
     assert.throws(() => onDemandSubject(d, dir.users[3].userPrincipalName), /is disabled in Entra: Entra's on-demand search does not offer such users/);
     assert.throws(() => onDemandSubject(d, dir.groups[0].displayName), /up to 5 members; Engineering has \d+/);
+  });
+});
+
+describe('entra/engine: state file', () => {
+  it('is written a link at a time, and the pieces make the same JSON as the whole state', async () => {
+    const state = newState('http://127.0.0.1:1/scim');
+    for (let i = 0; i < 50; i++) state.users[`u${i}`] = { displayName: `user "${i}"@x`, fingerprint: `f${i}`, targetId: `t${i}` };
+    state.groups.g = { displayName: 'G', targetId: 'tg', members: ['u1', 'u2'], membersEscrow: { errorCode: 'E', reason: 'r', count: 1, since: state.clock } };
+    const pieces = [...stateChunks(state, 200)];
+    assert.ok(pieces.length > 5, 'several pieces');
+    assert.deepEqual(JSON.parse(pieces.join('')), JSON.parse(JSON.stringify(state)));
+    const empty = newState('http://127.0.0.1:1/scim');
+    assert.deepEqual(JSON.parse([...stateChunks(empty)].join('')), JSON.parse(JSON.stringify(empty)));
+    const dir = mkdtempSync(join(tmpdir(), 'engine-state-'));
+    try {
+      await saveState(state, join(dir, 'state.json'));
+      assert.deepEqual(parseState(readFileSync(join(dir, 'state.json'), 'utf8'), 'state.json'), JSON.parse(JSON.stringify(state)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
