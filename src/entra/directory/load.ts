@@ -85,6 +85,8 @@ function sectionOfList(answer: JsonObject): 'users' | 'groups' | 'mixed' {
   return 'mixed';
 }
 
+type MutableUser = { -readonly [K in keyof SourceUser]: SourceUser[K] };
+
 interface RawUser { readonly item: JsonObject; readonly path: string; readonly deleted: boolean }
 
 /** Builds the directory from parsed JSON; throws DirectoryFileError listing every problem. */
@@ -149,7 +151,10 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
   };
 
   const directAssignments = new Set<string>();
-  const userDrafts: Omit<SourceUser, 'directlyAssigned'>[] = [];
+  // The users as the directory will hold them (directlyAssigned set once the assignments are read): one
+  // object and one index entry per user, which matters at 100k users.
+  const users: MutableUser[] = [];
+  const userById = new Map<string, MutableUser>();
   for (const { item, path, deleted } of rawUsers) {
     const id = r.text(item, 'id', path, 'the user\'s object id (a GUID)');
     const upn = r.text(item, 'userPrincipalName', path, 'the user\'s sign-in name, e.g. ada@contoso.com');
@@ -164,13 +169,15 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
       continue;
     }
     upnAt.set(key, path);
-    userDrafts.push({
+    const user = {
       id, userPrincipalName: upn, attributes: item, location: path,
       accountEnabled: item.accountEnabled !== false,
       softDeleted: deleted || (typeof item.deletedDateTime === 'string' && item.deletedDateTime !== ''),
-    });
+      directlyAssigned: false,
+    };
+    users.push(user);
+    userById.set(id, user);
   }
-  const userIds = new Set(userDrafts.map((u) => u.id));
 
   const groupDrafts: Omit<SourceGroup, 'directlyAssigned'>[] = [];
   for (const { item, path } of rawGroups) {
@@ -202,7 +209,7 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
       if (seen.has(m)) r.problem(`${g.location}.members`, `"${m}" is listed twice.`);
       seen.add(m);
     });
-    const dangling = mine.filter((m) => !userIds.has(m) && !groupIds.has(m));
+    const dangling = mine.filter((m) => !userById.has(m) && !groupIds.has(m));
     for (const m of dangling) {
       r.problem(`${g.location}.members`, `"${m}" is neither a user nor a group of this file; add it to "users" (or "groups"), or remove it from the members.`);
     }
@@ -215,12 +222,12 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
     }
     const principal = r.text(a, 'principalId', path, 'the object id of the assigned user or group');
     if (principal === undefined) continue;
-    if (!userIds.has(principal) && !groupIds.has(principal)) {
+    if (!userById.has(principal) && !groupIds.has(principal)) {
       r.problem(`${path}.principalId`, `"${principal}" is neither a user nor a group of this file.`);
       continue;
     }
     const type = a.principalType;
-    const actual = userIds.has(principal) ? 'User' : 'Group';
+    const actual = userById.has(principal) ? 'User' : 'Group';
     if (type !== undefined && type !== actual) {
       r.problem(`${path}.principalType`, `"${String(type)}" does not fit: ${principal} is a ${actual.toLowerCase()} of this file.`);
       continue;
@@ -230,7 +237,10 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
 
   if (r.problems.length) throw new DirectoryFileError(file, r.problems);
 
-  const users = userDrafts.map((u): SourceUser => ({ ...u, directlyAssigned: directAssignments.has(u.id) }));
+  for (const id of directAssignments) {
+    const user = userById.get(id);
+    if (user) user.directlyAssigned = true;
+  }
   // A member id typed as a user that names a group is a nested group all the same.
   const groups = groupDrafts.map((g): SourceGroup => {
     const asGroups = g.memberIds.filter((m) => groupIds.has(m));
@@ -246,7 +256,7 @@ export function readDirectory(value: unknown, file: string): EntraDirectory {
   for (const g of groups) if (g.directlyAssigned) for (const m of g.memberIds) assignedUserIds.add(m);
   return {
     scope, users, groups, notes, assignedUserIds,
-    userById: new Map(users.map((u) => [u.id, u])),
+    userById,
     groupById: new Map(groups.map((g) => [g.id, g])),
   };
 }

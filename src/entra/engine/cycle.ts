@@ -629,8 +629,10 @@ async function deleteLinked(c: Cycle, run: ObjectRun, mapping: ObjectMapping, li
 
 /** Objects linked in the state that are no longer in the directory: hard-deleted in Entra. */
 async function hardDeleted(c: Cycle, kind: SourceObjectKind, table: Record<string, ObjectLink>, present: ReadonlyMap<string, unknown>, mapping: ObjectMapping): Promise<void> {
-  for (const [id, link] of Object.entries(table)) {
-    if (present.has(id)) continue;
+  const gone: string[] = [];
+  for (const id in table) if (!present.has(id)) gone.push(id);
+  for (const id of gone) {
+    const link = table[id];
     c.checkSignal();
     if (!link.targetId) {
       delete table[id];
@@ -784,8 +786,11 @@ function countDeletions(c: Cycle, changed: (link: ObjectLink | undefined, fp: st
     if (!link?.targetId || link.disabled || !disables || !changed(link, userFingerprint(directory, user))) continue;
     if (!userScope(directory, user, configuration.users).inScope) n++;
   }
-  const gone = (table: Record<string, ObjectLink>, present: ReadonlyMap<string, unknown>) =>
-    Object.entries(table).filter(([id, link]) => link.targetId && !present.has(id)).length;
+  const gone = (table: Record<string, ObjectLink>, present: ReadonlyMap<string, unknown>) => {
+    let count = 0;
+    for (const id in table) if (table[id].targetId && !present.has(id)) count++;
+    return count;
+  };
   if (configuration.users.actions.delete) n += gone(state.users, directory.userById);
   if (configuration.groups.enabled && configuration.groups.actions.delete) {
     for (const group of directory.groups) {
