@@ -41,8 +41,10 @@ export function activate(context: vscode.ExtensionContext): ScimWorkbenchApi {
   registerEntraCheck(context, commands, connections.service);
   const diagnostics = registerPayloadDiagnostics(context, commands, output);
   registerProvisioningConfigurations(context, commands, diagnostics.linter);
-  registerSampleDirectory(commands);
   const provisioning = registerEntraProvisioning(context, commands, connections.service, output);
+  registerSampleDirectory(commands, async (uri) => {
+    if (!provisioning.job.settings.directoryFile) await provisioning.job.update({ directoryFile: uri.fsPath });
+  });
   const requests = registerRequests(context, commands, connections, diagnostics, output);
   return { version: String(context.extension.packageJSON.version), mock, directory, resources, log, connections, requests, diagnostics, provisioning };
 }

@@ -62,6 +62,11 @@ describe('package.json', () => {
     for (const id of COMMAND_IDS) assert.match(id, /^scimWorkbench\.[a-z]+\.[a-z][A-Za-z]*$/);
   });
 
+  it('gives every command a title of its own, so the palette never offers two alike', () => {
+    const titles = (manifest.contributes.commands as { title: string }[]).map((c) => c.title);
+    assert.deepEqual(titles.filter((t, i) => titles.indexOf(t) !== i), []);
+  });
+
   it('runs only existing commands from menus, welcome views, walkthroughs and the code', () => {
     const menus = Object.values(manifest.contributes.menus as Record<string, { command: string }[]>).flat().map((m) => m.command);
     const links = [...JSON.stringify(manifest.contributes).matchAll(/\(command:([\w.]+)/g)].map((m) => m[1] as string);

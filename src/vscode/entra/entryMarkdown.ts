@@ -13,7 +13,6 @@ export const ACTION_LABEL: Readonly<Record<ProvisioningLogEntry['provisioningAct
 export const STATUS_LABEL: Readonly<Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], string>> = {
   success: 'Success', failure: 'Failure', skipped: 'Skipped', warning: 'Warning',
 };
-const STATUS_MARK: Readonly<Record<ProvisioningStep['status'], string>> = { success: '✅', failure: '❌', skipped: '⏭️', warning: '⚠️' };
 
 /** The portal's step titles, by step type (its on-demand view: Import user, Determine if user is in scope, …). */
 function stepTitle(step: ProvisioningStep, kind: string): string {
@@ -47,7 +46,7 @@ function body(text: string | undefined, truncated?: boolean): string {
   const pretty = prettyJson(text);
   const json = pretty !== text || /^\s*[[{]/.test(text);
   const cut = pretty.length > BODY_SHOWN;
-  const note = cut ? '\n\n_(cut here: Export Provisioning Logs… has the whole body)_' : truncated ? '\n\n_(the body was longer: only its beginning was recorded)_' : '';
+  const note = cut ? '\n\n_(cut here: Export Entra Provisioning Logs… has the whole body)_' : truncated ? '\n\n_(the body was longer: only its beginning was recorded)_' : '';
   return `${fence(cut ? `${pretty.slice(0, BODY_SHOWN)}\n…` : pretty, json ? 'json' : '')}${note}`;
 }
 
@@ -69,7 +68,7 @@ export function entryMarkdown(e: ProvisioningLogEntry, exchangesNote?: string): 
   if (e.dryRun) out.push('', '> Dry run: the writes were decided but not sent.');
   out.push('', '## Steps', '');
   e.provisioningSteps.forEach((s, i) => {
-    out.push(`### ${i + 1}. ${stepTitle(s, kind)} ${STATUS_MARK[s.status]} ${STATUS_LABEL[s.status]}`, '', s.description, '');
+    out.push(`### ${i + 1}. ${stepTitle(s, kind)}: ${STATUS_LABEL[s.status]}`, '', s.description, '');
     const details = Object.entries(s.details);
     if (details.length) {
       out.push('| Detail | Value |', '|---|---|', ...details.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), '');

@@ -1,5 +1,5 @@
 // The Entra Provisioning view and its commands: Start Provisioning, Run Next Cycle, Restart Provisioning,
-// Provision on Demand…, Allow Staged Deletions, Export Provisioning Logs…, and the job's files and target.
+// Provision on Demand…, Allow Staged Deletions, Export Entra Provisioning Logs…, and the job's files and target.
 // Cycles run behind a cancellable progress notification with counts; a cancelled cycle stops after the objects in
 // flight and its state is saved as it is (src/entra/engine/cycle.ts keeps it consistent after every object).
 // Writes to a saved connection are confirmed in a modal naming the endpoint, every time, as the Directory's remote
@@ -235,7 +235,8 @@ class ProvisioningCommands {
     const c = result.cycle;
     const s = c.stats;
     const failed = s.users.failed + s.groups.failed + s.memberships.failed;
-    const line = `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${this.job.state?.cycles ?? ''}: users ${tallyText(kindTally(s.users))}; groups ${tallyText(kindTally(s.groups))}.`;
+    const members = s.memberships.failed ? `; memberships of ${s.memberships.failed} group${s.memberships.failed === 1 ? '' : 's'} failed` : '';
+    const line = `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${this.job.state?.cycles ?? ''}: users ${tallyText(kindTally(s.users))}; groups ${tallyText(kindTally(s.groups))}${members}.`;
     this.output.info(`Entra provisioning: ${line}${c.stopped ? ` Stopped: ${c.stopped}` : ''}`);
     const st = this.job.status();
     if (st.kind === 'paused') {
@@ -247,7 +248,7 @@ class ProvisioningCommands {
     } else if (c.stopped) {
       void vscode.window.showWarningMessage(`${line} Stopped: ${c.stopped}`);
     } else if (failed) {
-      void vscode.window.showWarningMessage(`${line} ${failed} failed.`, 'Show Failures').then((choice) => {
+      void vscode.window.showWarningMessage(line, 'Show Failures').then((choice) => {
         if (choice) this.tree.setFilter({ ...NO_FILTER, statuses: ['failure'] });
       });
     } else {
@@ -353,7 +354,7 @@ class ProvisioningCommands {
     return this.tree.filter;
   }
 
-  /** Export Provisioning Logs…: the entries the filter shows, as JSON ({"cycles", "entries"}) or CSV, like the portal's download. */
+  /** Export Entra Provisioning Logs…: the entries the filter shows, as JSON ({"cycles", "entries"}) or CSV, like the portal's download. */
   async exportLogs(arg?: unknown): Promise<vscode.Uri | undefined> {
     await this.job.load();
     const cycles = this.job.cycles().slice().reverse();
@@ -364,7 +365,7 @@ class ProvisioningCommands {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = arg instanceof vscode.Uri ? arg : await vscode.window.showSaveDialog({
-      title: 'Export Provisioning Logs',
+      title: 'Export Entra Provisioning Logs',
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'provisioning-logs.json') } : {}),
       filters: { JSON: ['json'], CSV: ['csv'] },
     });
@@ -407,8 +408,8 @@ async function pickOnDemand(directory: EntraDirectory): Promise<string | undefin
   }
   items.push({ label: '$(edit) Type an object id, UPN or mail…', typed: true, alwaysShow: true });
   const pick = await vscode.window.showQuickPick(items, {
-    title: 'Provision on Demand',
-    placeHolder: `A user, or a group of up to ${ON_DEMAND_GROUP_MEMBERS} members (users disabled or deleted in Entra are not offered, as in the portal)`,
+    title: 'Provision on Demand (as in the portal, users disabled or deleted in Entra are not listed)',
+    placeHolder: `A user, or a group of up to ${ON_DEMAND_GROUP_MEMBERS} members`,
     matchOnDescription: true,
   });
   if (!pick) return undefined;
@@ -424,10 +425,8 @@ export function registerEntraProvisioning(context: vscode.ExtensionContext, comm
   const c = new ProvisioningCommands(job, tree, connections, documents, output);
   const configured = () => void vscode.commands.executeCommand('setContext', CONFIGURED_CONTEXT, !!job.settings.directoryFile);
   configured();
-  context.subscriptions.push(job, tree, view, documents, job.onDidChange(configured), tree.onDidChangeTreeData(() => {
-    const f = filterText(tree.filter);
-    view.message = f ? `Log filtered: ${f}` : undefined;
-  }), view.onDidChangeVisibility((e) => {
+  tree.view = view;
+  context.subscriptions.push(job, tree, view, documents, job.onDidChange(configured), view.onDidChangeVisibility((e) => {
     if (e.visible) void job.load();
   }));
   commands.register('scimWorkbench.provisioning.start', () => c.cycle('Start provisioning'));

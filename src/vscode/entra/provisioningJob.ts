@@ -223,6 +223,10 @@ export class ProvisioningJob implements vscode.Disposable {
     return [...this.logged].reverse();
   }
 
+  newestCycle(): LoggedCycle | undefined {
+    return this.logged[this.logged.length - 1];
+  }
+
   /** The last finished cycle (not provision on demand). */
   lastCycle(): LoggedCycle | undefined {
     for (let i = this.logged.length - 1; i >= 0; i--) {

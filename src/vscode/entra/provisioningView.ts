@@ -58,10 +58,10 @@ const STATUS_ICON: Readonly<Record<ProvisioningLogEntry['provisioningStatusInfo'
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
 };
 
-/** "14:40 (Dec 6)" for a simulated ISO time. */
-function simTime(iso: string): string {
+/** "14:40 UTC" for a simulated ISO time; with `day`, "Dec 7, 14:40 UTC" (a quarantine's attempts are days apart). */
+function simTime(iso: string, day = false): string {
   const d = new Date(iso);
-  return `${d.toISOString().slice(11, 16)} UTC, ${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })}`;
+  return `${day ? `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })}, ` : ''}${d.toISOString().slice(11, 16)} UTC`;
 }
 
 export function statusText(s: JobStatus): { label: string; description: string; icon: vscode.ThemeIcon; tooltip: string } {
@@ -77,7 +77,7 @@ export function statusText(s: JobStatus): { label: string; description: string; 
     case 'idle':
       return { label: 'Idle', description: `next cycle at ${simTime(s.nextCycle)} (simulated)`, icon: new vscode.ThemeIcon('clock'), tooltip: `Entra would run the next incremental cycle at ${s.nextCycle} (simulated clock; Entra runs one about every 40 minutes). Run Next Cycle runs it now.` };
     case 'quarantined':
-      return { label: `Quarantined: ${s.reason}`, description: `next attempt at ${simTime(s.nextAttempt)} (simulated)`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Next attempt at ${s.nextAttempt} (simulated). Fix the cause and run the next cycle, or restart provisioning.` };
+      return { label: `Quarantined: ${s.reason}`, description: `next attempt ${simTime(s.nextAttempt, true)} (simulated)`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Next attempt at ${s.nextAttempt} (simulated). Fix the cause and run the next cycle, or restart provisioning.` };
     case 'paused':
       return { label: `Paused: ${s.staged.toLocaleString('en-US')} deletions staged`, description: 'Allow Staged Deletions to send them', icon: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Allow Staged Deletions sends them in the next cycle.` };
     case 'disabled':
@@ -99,8 +99,14 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     return this.current;
   }
 
+  /** The view whose message names the active filter, as the Directory's does. */
+  view: vscode.TreeView<ProvisioningNode> | undefined;
+
   setFilter(f: LogFilter): void {
     this.current = f;
+    // The message first: set in the same tick as a refresh that follows it, the workbench kept the old one.
+    const text = filterText(f);
+    if (this.view) this.view.message = text ? `Log filtered: ${text}` : undefined;
     this.emitter.fire(undefined);
   }
 
@@ -155,7 +161,7 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
   }
 
   private jobItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Job', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem('Job', vscode.TreeItemCollapsibleState.Expanded);
     const s = this.job.settings;
     item.description = `${s.directoryFile ? path.basename(s.directoryFile) : 'no directory file'} → ${this.targetName() ?? 'no target'}`;
     item.iconPath = new vscode.ThemeIcon('settings-gear');
@@ -239,8 +245,8 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     const item = new vscode.TreeItem('Provisioning log', vscode.TreeItemCollapsibleState.Expanded);
     item.id = 'provisioning:log';
     item.iconPath = new vscode.ThemeIcon('list-unordered');
-    const f = filterText(this.current);
-    item.description = f ? `filtered: ${f}` : this.job.cycles().length ? '' : 'no entries yet';
+    // An active filter shows in the view's message, as the Directory's does.
+    item.description = this.job.cycles().length ? '' : 'no entries yet';
     item.contextValue = 'scim:provisioning:log';
     return item;
   }
@@ -248,7 +254,7 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
   private cycleItem(c: LoggedCycle): vscode.TreeItem {
     const s = c.summary;
     const title = s?.kind === 'onDemand' || (!s && c.number === undefined) ? 'Provision on demand' : `Cycle ${c.number ?? '?'}${s ? ` · ${s.kind}` : ' · running'}`;
-    const newest = this.job.cycles()[0] === c;
+    const newest = this.job.newestCycle() === c;
     const item = new vscode.TreeItem(title, newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // The running cycle and its finished self are one node: the id keeps it open across repaints.
     item.id = `provisioning:cycle:${c.id}`;

@@ -42,6 +42,11 @@ export async function newSampleDirectory(): Promise<vscode.Uri | undefined> {
   return uri;
 }
 
-export function registerSampleDirectory(commands: Commands): void {
-  commands.register('scimWorkbench.provisioning.newSampleDirectory', () => newSampleDirectory());
+/** `written` hears of each file written (the Entra Provisioning view takes it as its job's directory when it has none). */
+export function registerSampleDirectory(commands: Commands, written: (uri: vscode.Uri) => Promise<void>): void {
+  commands.register('scimWorkbench.provisioning.newSampleDirectory', async () => {
+    const uri = await newSampleDirectory();
+    if (uri) await written(uri);
+    return uri;
+  });
 }
