@@ -234,6 +234,23 @@ export function insertPropertyEdit(r: Reporter, obj: Node, key: string, json: st
   return { offset: anchor.offset + anchor.length, length: 0, newText: `,${separator}${entry}` };
 }
 
+/**
+ * `value` as JSON text to insert among the children of `container` (an object's properties or an array's
+ * elements): one per line there, it is spread over lines with the document's indentation (the step from the
+ * container's line to its children's), continuing at the children's indent; on one line, it stays on one line.
+ */
+export function layoutJson(r: Reporter, container: Node, value: unknown): string {
+  const first = container.children?.[0];
+  const inner = first ? r.indentAt(first.offset) : undefined;
+  if (inner === undefined) {
+    return JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ').replace(/([[{]) (?=[\]}])/g, '$1');
+  }
+  const lineStart = r.text.lastIndexOf('\n', container.offset - 1) + 1;
+  const outer = /^[ \t]*/.exec(r.text.slice(lineStart, container.offset))?.[0] ?? '';
+  const step = inner.startsWith(outer) && inner.length > outer.length ? inner.slice(outer.length) : '  ';
+  return JSON.stringify(value, null, step).split('\n').join(r.eol + inner);
+}
+
 /** An edit inserting a JSON value into an array, first or last, in the layout of its elements. */
 export function insertElementEdit(r: Reporter, arr: Node, json: string, first: boolean): TextEdit {
   const items = arr.children ?? [];

@@ -9,6 +9,7 @@ import {
   type Prop, type Range, type Reporter,
 } from './json';
 import { checkElement, checkExtension, checkScalar, checkValue, isMembers, type Loc, type Scope } from './resource';
+import type { Fix } from './rules';
 import { isTarget, resolvePath, tryParsePath, type MappingView, type ParsedPath, type Target } from './targets';
 
 const OPS = new Set(['add', 'replace', 'remove']);
@@ -162,8 +163,11 @@ function target(s: Scope, ref: PathRef, what: 'key' | 'operation'): Target | und
   if (!ref.parsed) return undefined;
   const t = resolvePath(s.rt, ref.parsed);
   if (!isTarget(t)) {
+    const fixes: Fix[] = t.near
+      ? [{ title: `Change to "${t.near.name}"`, kind: 'quickfix', edits: [replaceEdit(ref.node, JSON.stringify(ref.text.slice(0, t.near.offset) + t.near.name + ref.text.slice(t.near.offset + t.near.length)))] }]
+      : [];
     s.r.report(t.reason === 'unknown' ? 'SCIM044' : 'SCIM043', inString(s.r, ref.node, t.offset, t.length),
-      t.reason === 'unknown' ? `${t.message} A server answers 400 invalidPath.` : `Invalid path "${ref.text}": ${t.message}`);
+      t.reason === 'invalid' ? `Invalid path "${ref.text}": ${t.message}` : t.near ? t.message : `${t.message} A server answers 400 invalidPath.`, fixes);
     return undefined;
   }
   const readOnly = t.attr.mutability === 'readOnly' ? t.attr : t.sub?.mutability === 'readOnly' ? t.sub : undefined;

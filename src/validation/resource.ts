@@ -8,7 +8,7 @@ import type { MappingEntry } from '../scim/mapping';
 import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
 import { parseDateTime } from '../scim/values';
 import {
-  entries, insertElementEdit, insertPropertyEdit, jsonType, keyRange, nodeRange, prop, removePropertyEdits,
+  entries, insertElementEdit, insertPropertyEdit, jsonType, keyRange, layoutJson, nodeRange, prop, removePropertyEdits,
   replaceEdit, sameKey, skip, startRange, valueRange, type Prop, type Reporter,
 } from './json';
 import type { Fix } from './rules';
@@ -465,10 +465,9 @@ function addEmailFix(s: Scope, obj: Node, props: readonly Prop[], m: MappedEntry
   const hasPrimary = existing?.value?.type === 'array'
     && (existing.value.children ?? []).some((el) => childProp(el, 'primary')?.value === true);
   const element: Record<string, unknown> = { ...(hasPrimary ? {} : { primary: true }), ...equalities, [sub.name]: email };
-  const json = `{ ${Object.entries(element).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
   const title = `Add ${m.entry.target} from userName (${email})`;
-  if (!existing) return { title, kind: 'quickfix', edits: [insertPropertyEdit(s.r, obj, attr.name, `[${json}]`)] };
-  if (existing.value?.type === 'array') return { title, kind: 'quickfix', edits: [insertElementEdit(s.r, existing.value, json, false)] };
+  if (!existing) return { title, kind: 'quickfix', edits: [insertPropertyEdit(s.r, obj, attr.name, layoutJson(s.r, obj, [element]))] };
+  if (existing.value?.type === 'array') return { title, kind: 'quickfix', edits: [insertElementEdit(s.r, existing.value, layoutJson(s.r, existing.value, element), false)] };
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 // table changes the diagnostics.
 import { compileValueFilter, formatAttrPath, formatFilter, type AttrPath, type FilterNode } from '../scim/filter';
 import { parsePath, type PatchPath } from '../scim/path';
+import { closest } from '../entra/functions';
 import { isScimError } from '../scim/errors';
 import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
 import type { MappingEntry, MappingRule, MappingTable } from '../scim/mapping';
@@ -27,6 +28,16 @@ export interface Unresolved {
   readonly message: string;
   /** 'unknown': names no attribute (SCIM044); 'invalid': a filter the attribute's types reject (SCIM043). */
   readonly reason: 'unknown' | 'invalid';
+  /** For an unknown name close to a known one: where the name is in the path text, and the known one. */
+  readonly near?: { readonly offset: number; readonly length: number; readonly name: string };
+}
+
+/** An unknown name at `offset` in a path: "did you mean" the closest of `names` when one is close, else `otherwise`. */
+function unknownName(at: { offset: number; length: number }, name: string, offset: number, names: readonly string[], lead: string, otherwise: string): Unresolved {
+  const near = closest(name, names, 1)[0];
+  return near
+    ? { ...at, reason: 'unknown', message: `${lead}: did you mean "${near}"?`, near: { offset, length: name.length, name: near } }
+    : { ...at, reason: 'unknown', message: `${lead}; ${otherwise}` };
 }
 
 export type ParsedPath = { ok: true; path: PatchPath } | { ok: false; offset: number; length: number; message: string };
@@ -90,8 +101,12 @@ export function extensionAttribute(extension: string, name: string): AttributeDe
   return lookup(m, name);
 }
 
+function subNames(def: AttributeDef): string[] {
+  return (def.subAttributes ?? []).map((s) => s.name);
+}
+
 function describeSubs(def: AttributeDef): string {
-  return (def.subAttributes ?? []).map((s) => s.name).join(', ');
+  return subNames(def).join(', ');
 }
 
 /** The attribute paths a filter names (for checking them against the schema), without recursion. */
@@ -120,7 +135,10 @@ function checkValueFilter(rt: ResourceTypeName, path: PatchPath, attr: Attribute
       message: `"${attr.name}" is a ${attr.type}; a [filter] selects values of a multi-valued complex attribute such as emails or members.` };
   }
   for (const { attr: a } of filterAttrs(filter)) {
-    if (a.urn !== undefined || a.subAttr !== undefined || !findSub(attr, a.name)) {
+    if (a.urn === undefined && a.subAttr === undefined && !findSub(attr, a.name)) {
+      return unknownName(a, a.name, a.offset, subNames(attr), `"${a.name}" is not a sub-attribute of ${attr.name}`, `inside [ ] use one of: ${describeSubs(attr)}.`);
+    }
+    if (a.urn !== undefined || a.subAttr !== undefined) {
       return { offset: a.offset, length: a.length, reason: 'unknown',
         message: `"${formatAttrPath(a)}" is not a sub-attribute of ${attr.name}; inside [ ] use one of: ${describeSubs(attr)}.` };
     }
@@ -150,21 +168,21 @@ function resolveUncached(rt: ResourceTypeName, path: PatchPath): Target | Unreso
   const a = path.attr;
   const head = resolveAttribute(rt, formatAttrPath({ urn: a.urn, name: a.name }));
   if (!head) {
-    const where = a.urn !== undefined && !RESOURCE_TYPES[rt].schemaExtensions.some((e) => e.schema.toLowerCase() === a.urn?.toLowerCase())
-      && a.urn.toLowerCase() !== RESOURCE_TYPES[rt].schema.toLowerCase()
-      ? `the schema ${a.urn} is not one a ${rt} has`
-      : `no ${rt} attribute is called "${a.name}"`;
-    return { offset: a.offset, length: a.length, reason: 'unknown', message: `"${formatAttrPath(a)}" is not a ${rt} attribute: ${where}.` };
+    const foreign = a.urn !== undefined && !RESOURCE_TYPES[rt].schemaExtensions.some((e) => e.schema.toLowerCase() === a.urn?.toLowerCase())
+      && a.urn.toLowerCase() !== RESOURCE_TYPES[rt].schema.toLowerCase();
+    if (foreign) return { offset: a.offset, length: a.length, reason: 'unknown', message: `"${formatAttrPath(a)}" is not a ${rt} attribute: the schema ${a.urn} is not one a ${rt} has.` };
+    const names = a.urn === undefined ? [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((d) => d.name)
+      : (schemaFor(a.urn)?.attributes ?? []).map((d) => d.name);
+    return unknownName(a, a.name, a.offset + (a.urn === undefined ? 0 : a.urn.length + 1), names, `"${formatAttrPath(a)}" is not a ${rt} attribute`, `no ${rt} attribute is called "${a.name}".`);
   }
   const attr = head.def;
   let sub: AttributeDef | undefined;
   if (a.subAttr !== undefined) {
     sub = findSub(attr, a.subAttr);
     if (!sub) {
-      return { offset: a.offset, length: a.length, reason: 'unknown',
-        message: attr.subAttributes
-          ? `"${a.subAttr}" is not a sub-attribute of ${attr.name}; it has: ${describeSubs(attr)}.`
-          : `${attr.name} is a ${attr.type} and has no sub-attributes.` };
+      return attr.subAttributes
+        ? unknownName(a, a.subAttr, a.offset + a.length - a.subAttr.length, subNames(attr), `"${a.subAttr}" is not a sub-attribute of ${attr.name}`, `it has: ${describeSubs(attr)}.`)
+        : { offset: a.offset, length: a.length, reason: 'unknown', message: `${attr.name} is a ${attr.type} and has no sub-attributes.` };
     }
   }
   if (path.filter) {
@@ -175,8 +193,7 @@ function resolveUncached(rt: ResourceTypeName, path: PatchPath): Target | Unreso
     sub = findSub(attr, path.subAttr);
     if (!sub) {
       const at = path.offset + path.length - path.subAttr.length;
-      return { offset: at, length: path.subAttr.length, reason: 'unknown',
-        message: `"${path.subAttr}" is not a sub-attribute of ${attr.name}; it has: ${describeSubs(attr)}.` };
+      return unknownName({ offset: at, length: path.subAttr.length }, path.subAttr, at, subNames(attr), `"${path.subAttr}" is not a sub-attribute of ${attr.name}`, `it has: ${describeSubs(attr)}.`);
     }
   }
   const prefix = head.extension ? `${head.extension}:` : '';

@@ -253,6 +253,11 @@ describe('payload diagnostics', function () {
     assert.equal(learn.command?.command, 'scimWorkbench.diagnostics.openRuleDocs');
     await vscode.commands.executeCommand(learn.command.command, ...(learn.command.arguments ?? []));
     await waitFor('the rules page preview', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /diagnostics\.md/.test(t.label) && /Preview/.test(t.label)));
+    // The lightbulb is decided by an automatic request: help alone must not light it.
+    const { actions: provider } = (await api()).diagnostics;
+    const ask = (triggerKind: vscode.CodeActionTriggerKind) => provider.provideCodeActions(editor.document, d.range, { triggerKind, diagnostics: [d], only: undefined }).map((x) => x.title);
+    assert.deepEqual(ask(vscode.CodeActionTriggerKind.Automatic), []);
+    assert.deepEqual(ask(vscode.CodeActionTriggerKind.Invoke), titles);
   });
 
   it('fixes all problems of one rule, and every unambiguous problem with source.fixAll', async () => {

@@ -1,17 +1,23 @@
 // Payload diagnostics as a user meets them: open a bad payload with Quick Open, read its problems in the
-// Problems panel, follow a rule's code to its docs section, and apply a quick fix from the lightbulb menu.
+// Problems panel, follow a rule's code to its docs section, apply a quick fix from the lightbulb menu, and ask
+// for help (Ctrl+.) where there is nothing to fix and so no lightbulb.
 export default async function (ui, step) {
   const { page } = ui;
   const editor = page.locator('.editor-group-container .monaco-editor', { hasText: 'Ada.Lovelace' }).first();
   const problemRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
   /**
-   * Clicks `text` in the editor, waits for the lightbulb and opens its menu with Ctrl+. until `action` is the
-   * focused row. VS Code cancels a pending request when diagnostics are republished (any extension's) and then
-   * says "No code actions available"; a user presses Ctrl+. again, and so does this.
+   * Clicks `text` in the editor, waits for the lightbulb (or, with `lightbulb` false, sees that none shows: help
+   * that fixes nothing does not light it) and opens the menu with Ctrl+. until `action` is the focused row.
+   * VS Code cancels a pending request when diagnostics are republished (any extension's) and then says "No code
+   * actions available"; a user presses Ctrl+. again, and so does this.
    */
-  const quickFixMenu = async (text, action) => {
+  const quickFixMenu = async (text, action, lightbulb = true) => {
     await editor.locator('.view-line span', { hasText: text }).first().click();
-    await editor.locator('.lightBulbWidget').waitFor({ state: 'visible' });
+    if (lightbulb) await editor.locator('.lightBulbWidget').waitFor({ state: 'visible' });
+    else {
+      await page.waitForTimeout(1500);
+      if (await editor.locator('.lightBulbWidget').isVisible()) throw new Error(`a lightbulb at "${text}", where there is only help`);
+    }
     const row = page.locator('.action-widget .monaco-list-row.focused', { hasText: action });
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Control+.');
@@ -84,8 +90,8 @@ export default async function (ui, step) {
     await problemRow('SCIM023').waitFor({ state: 'visible' });
   });
 
-  await step('lightbulb on the digits in "Ada2" → Learn about MURAL\'s name rule opens the rendered rules at its section', async () => {
-    await quickFixMenu('Ada2', 'Learn about MURAL\'s name rule');
+  await step('no lightbulb on the digits in "Ada2"; Ctrl+. → Learn about MURAL\'s name rule opens the rendered rules at its section', async () => {
+    await quickFixMenu('Ada2', 'Learn about MURAL\'s name rule', false);
     await page.locator('.action-widget .monaco-list-row', { hasText: 'Customise the attribute mapping for this workspace' }).waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: 'Preview diagnostics.md' }).waitFor({ state: 'visible' });

@@ -1,6 +1,9 @@
 // Code actions for payload diagnostics: the validator's fixes as WorkspaceEdits (preferred when a problem has
 // exactly one), "fix all" of one rule in a file, a source.fixAll of every unambiguous fix, and help where
 // nothing can be fixed automatically (digits in a name are data: the action explains MURAL's rule instead).
+// Help changes nothing, so it does not light the lightbulb: VS Code asks with CodeActionTriggerKind.Automatic
+// to decide whether to show the bulb, and help is returned only when the user asks (Invoke: Ctrl+., the
+// bulb of a real fix, Quick Fix… in a hover or the Problems view).
 import * as vscode from 'vscode';
 import { RULES, type Fix, type Problem, type RuleCode } from '../../validation';
 import { MAPPING_RULES, SOURCE } from './convert';
@@ -48,7 +51,7 @@ export class PayloadCodeActions implements vscode.CodeActionProvider {
         actions.push(this.fixAllAction(doc, `Fix all "${RULES[p.code].title}" problems in this file (${p.code})`, vscode.CodeActionKind.QuickFix,
           (q) => (q.code === p.code ? onlyFix(q) : undefined)));
       }
-      if ((p.fixes?.length ?? 0) === 0 && !helped.has(p.code)) {
+      if (context.triggerKind === vscode.CodeActionTriggerKind.Invoke && (p.fixes?.length ?? 0) === 0 && !helped.has(p.code)) {
         helped.add(p.code);
         const learn = new vscode.CodeAction(LEARN_TITLES[p.code] ?? `Learn about ${p.code}: ${RULES[p.code].title}`, vscode.CodeActionKind.QuickFix);
         learn.command = { command: 'scimWorkbench.diagnostics.openRuleDocs', title: learn.title, arguments: [p.code] };

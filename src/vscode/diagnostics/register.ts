@@ -16,6 +16,7 @@ export interface PayloadDiagnostics {
   readonly linter: PayloadLinter;
   readonly mappings: WorkspaceMappings;
   readonly docs: RuleDocs;
+  readonly actions: PayloadCodeActions;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
@@ -24,17 +25,18 @@ export function registerPayloadDiagnostics(context: vscode.ExtensionContext, com
   const docs = new RuleDocs(context.extensionUri, log);
   const mappings = new WorkspaceMappings(log);
   const linter = new PayloadLinter(mappings, docs);
+  const actions = new PayloadCodeActions(linter);
   context.subscriptions.push(
     mappings,
     linter,
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new PayloadCodeActions(linter), PayloadCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, actions, PayloadCodeActions.metadata),
     vscode.languages.registerHoverProvider(SELECTOR, new PayloadHoverProvider(linter)),
     vscode.languages.registerCompletionItemProvider(SELECTOR, new PayloadCompletionProvider(linter), ...COMPLETION_TRIGGERS),
   );
   commands.register('scimWorkbench.diagnostics.openRuleDocs', (code?: unknown) => docs.open(typeof code === 'string' && code in RULES ? code as RuleCode : undefined));
   commands.register('scimWorkbench.diagnostics.showRules', () => docs.open());
   commands.register('scimWorkbench.diagnostics.createMappingFile', () => createMappingFile(mappings));
-  return { linter, mappings, docs };
+  return { linter, mappings, docs, actions };
 }
 
 /** The folder a command acts on: the active editor's, the only one, or the one the user picks. */

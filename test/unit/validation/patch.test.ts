@@ -70,6 +70,27 @@ describe('validation: PatchOp paths', () => {
       ['name.firstName', 'kind', 'val', 'nosuch', 'urn:example:ext:User:x']);
   });
 
+  it('SCIM044: a misspelt name close to a known one says "did you mean" in one sentence, with a fix that changes it', () => {
+    const cases: [string, string, string, string][] = [
+      ['emails[type eq \\"work\\"].vaule', 'vaule', 'emails[type eq \\"work\\"].value', 'value'],
+      ['members[valeu eq \\"u1\\"]', 'valeu', 'members[value eq \\"u1\\"]', 'value'],
+      ['actve', 'actve', 'active', 'active'],
+      ['name.givenNmae', 'name.givenNmae', 'name.givenName', 'givenName'],
+      [`${URNS.Enterprise}:departmnt`, `${URNS.Enterprise}:departmnt`, `${URNS.Enterprise}:department`, 'department'],
+    ];
+    for (const [path, underlined, corrected, near] of cases) {
+      // A members path makes it a Group's PatchOp only next to one that names a Group's attribute.
+      const text = patch(`${path.startsWith('members') ? '{"op": "add", "path": "members", "value": [{"value": "u2"}]}, ' : ''}{"op": "remove", "path": "${path}"}`);
+      const p = expectOne(text, 'SCIM044', underlined);
+      assert.match(p.message, new RegExp(`: did you mean "${near}"\\?$`), p.message);
+      assert.equal(p.message.split('. ').length, 1, 'one sentence');
+      assert.equal(fixed(text, p), text.replace(`"${path}"`, `"${corrected}"`), path);
+      assert.deepEqual(codes(fixed(text, p)).filter((c) => c === 'SCIM044'), [], `${path}: fixed`);
+    }
+    const far = expectOne(patch('{"op": "remove", "path": "emails[type eq \\"work\\"].zzzzzz"}'), 'SCIM044', 'zzzzzz');
+    assert.deepEqual([far.fixes ?? [], /it has: .*value/.test(far.message)], [[], true], 'nothing close: the names it has, no fix');
+  });
+
   it('SCIM044: a path naming a whole extension', () => {
     const text = patch(`{"op": "replace", "path": "${URNS.Enterprise}", "value": {"department": "Sales"}}`);
     expectOne(text, 'SCIM044', URNS.Enterprise);

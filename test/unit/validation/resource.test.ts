@@ -129,8 +129,23 @@ describe('validation: MURAL rules from the mapping table', () => {
     const p = expectOne(text, 'SCIM020', '"schemas"');
     assert.match(p.message, /emails\[type eq "work"\]\.value/);
     const after = fixed(text, p);
-    assert.equal(after, text.replace('"bob@contoso.com"\n}', '"bob@contoso.com",\n  "emails": [{ "primary": true, "type": "work", "value": "bob@contoso.com" }]\n}'));
+    assert.equal(after, text.replace('"bob@contoso.com"\n}', '"bob@contoso.com",\n  "emails": [\n    {\n      "primary": true,\n      "type": "work",\n      "value": "bob@contoso.com"\n    }\n  ]\n}'));
     assert.deepEqual(validatePayload(after).problems, []);
+  });
+
+  it('SCIM020: the added email is laid out as the document is — its indentation and line ends, or one line', () => {
+    const nested = (indent: string, eol: string) => `{${eol}${indent}"schemas": ["${URNS.User}"],${eol}${indent}"userName": "bob@contoso.com",${eol}${indent}"emails": [${eol}${indent}${indent}{"type": "home", "value": "bob@home.example"}${eol}${indent}]${eol}}`;
+    for (const [indent, eol] of [['    ', '\r\n'], ['\t', '\n']]) {
+      const text = nested(indent, eol);
+      const after = fixed(text, expectOne(text, 'SCIM020', '"emails"'));
+      const i2 = indent + indent;
+      assert.equal(after, text.replace(`"bob@home.example"}${eol}`,
+        `"bob@home.example"},${eol}${i2}{${eol}${i2}${indent}"primary": true,${eol}${i2}${indent}"type": "work",${eol}${i2}${indent}"value": "bob@contoso.com"${eol}${i2}}${eol}`), JSON.stringify(indent));
+      assert.deepEqual(withCode(after, 'SCIM020'), []);
+    }
+    const line = `{"schemas": ["${URNS.User}"], "userName": "bob@contoso.com"}`;
+    const after = fixed(line, expectOne(line, 'SCIM020', '"schemas"'));
+    assert.equal(after, line.replace('.com"}', '.com", "emails": [ { "primary": true, "type": "work", "value": "bob@contoso.com" } ]}'));
   });
 
   it('SCIM020: emails without a work one; the fix appends one without a second primary', () => {
