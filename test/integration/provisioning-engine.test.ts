@@ -258,13 +258,21 @@ describe('Entra Provisioning view', function () {
     directory = await writeJson('job.entra-directory.json', sampleDirectory({ users: 2000, groups: 20 }));
     // Cancel from the notification once a few entries are in.
     const source = new vscode.CancellationTokenSource();
+    const seen: { message?: string; status?: string; description?: string }[] = [];
     stub(vscode.window, 'withProgress', ((_o: unknown, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Promise<unknown>) => task({
-      report: () => {
+      report: (p) => {
+        const status = a.provisioning.tree.getTreeItem({ type: 'status' });
+        seen.push({ ...(p.message ? { message: p.message } : {}), status: label(status), description: String(status.description) });
         if ((a.provisioning.job.running?.entries ?? 0) > 5) source.cancel();
       },
     }, source.token)) as never);
     const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
     assert.match(result.cycle.stopped ?? '', /cancelled/);
+    // While it ran: the notification and the view's status counted the objects, at most twice a second.
+    assert.ok(seen.length >= 1);
+    assert.match(seen[0].message ?? '', /^initial cycle 1: [\d,]+ of 2,020 objects( · users)? · [\d,]+ created/);
+    assert.equal(seen[0].status, 'Running initial cycle 1');
+    assert.match(seen[0].description ?? '', /^[\d,]+ of 2,020 objects · [\d,]+ created/);
     assert.ok(result.entries.length < 2000, `${result.entries.length} entries`);
     const storage = path.join(a.provisioning.job.storageFolder, 'state.json');
     const saved = parseState(fs.readFileSync(storage, 'utf8'), storage);
