@@ -279,12 +279,10 @@ export class HttpClient {
         const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
         // What a caller sees is redacted when first read: a caller that keeps only the status and the JSON
         // (the provisioning engine without recorded exchanges) pays for no header, URL or request-body redaction.
-        const finalUrl = url.toString();
+        const raw: Unredacted = { secrets, finalUrl: url.toString(), sentHeaders, sentBody: body, answer: res };
         const request = { method } as SentRequest;
-        lazily(request, 'url', () => redactUrl(finalUrl, secrets));
-        lazily(request, 'headers', () => redactHeaders(sentHeaders, secrets));
-        const sentBody = body;
-        if (sentBody !== undefined) lazily(request, 'body', () => clean(sentBody));
+        Object.defineProperty(request, RAW, { value: raw });
+        Object.defineProperties(request, body !== undefined ? SENT_WITH_BODY : SENT);
         const response = {
           request,
           status: res.statusCode,
@@ -295,12 +293,8 @@ export class HttpClient {
           redirects,
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
         } as Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'> as HttpResponse;
-        const answer = res;
-        lazily(response, 'headers', () => redactHeaders(answer.headers, secrets));
-        lazily(response, 'body', () => clean(answer.text));
-        // Parsed from the redacted text, so an echoed token never reaches the caller's objects either.
-        lazily(response, 'json', () => (answer.truncated ? undefined : parseJson(response.body)));
-        lazily(response, 'url', () => request.url);
+        Object.defineProperty(response, RAW, { value: raw });
+        Object.defineProperties(response, ANSWERED);
         return response;
       }
     } finally {
@@ -415,23 +409,49 @@ export class HttpClient {
   }
 }
 
+/** What the redacted fields of a response and its request are computed from, kept on them under a non-enumerable symbol. */
+interface Unredacted {
+  readonly secrets: readonly string[];
+  readonly finalUrl: string;
+  readonly sentHeaders: Readonly<Record<string, string>>;
+  readonly sentBody?: string;
+  readonly answer: RawAnswer;
+}
+const RAW = Symbol('unredacted');
+
 /**
- * Defines `key` on `target` as an enumerable property computed on first read and then kept, so it reads,
- * spreads and serialises like a plain one.
+ * An enumerable property computed on first read and then kept, so it reads, spreads and serialises like a plain
+ * one. The descriptors are shared by every response (the per-object data is under RAW): a response costs no
+ * closures.
  */
-function lazily(target: object, key: string, compute: () => unknown): void {
-  const settle = (value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  Object.defineProperty(target, key, {
+function lazy(key: string, compute: (raw: Unredacted, self: Record<string, unknown>) => unknown): PropertyDescriptor {
+  const settle = (self: object, value: unknown) => Object.defineProperty(self, key, { value, enumerable: true, writable: true, configurable: true });
+  return {
     enumerable: true,
     configurable: true,
-    get: () => {
-      const value = compute();
-      settle(value);
+    get(this: Record<string | symbol, unknown>) {
+      const value = compute(this[RAW] as Unredacted, this);
+      settle(this, value);
       return value;
     },
-    set: settle,
-  });
+    set(this: object, value: unknown) {
+      settle(this, value);
+    },
+  };
 }
+
+const SENT: PropertyDescriptorMap = {
+  url: lazy('url', (r) => redactUrl(r.finalUrl, r.secrets)),
+  headers: lazy('headers', (r) => redactHeaders(r.sentHeaders, r.secrets)),
+};
+const SENT_WITH_BODY: PropertyDescriptorMap = { ...SENT, body: lazy('body', (r) => redact(r.sentBody ?? '', r.secrets)) };
+const ANSWERED: PropertyDescriptorMap = {
+  headers: lazy('headers', (r) => redactHeaders(r.answer.headers, r.secrets)),
+  body: lazy('body', (r) => redact(r.answer.text, r.secrets)),
+  // Parsed from the redacted text, so an echoed token never reaches the caller's objects either.
+  json: lazy('json', (r, self) => (r.answer.truncated ? undefined : parseJson(self.body as string))),
+  url: lazy('url', (_r, self) => (self.request as SentRequest).url),
+};
 
 /** `text` parsed as JSON; undefined when empty or not JSON. */
 function parseJson(text: string): unknown {
