@@ -225,8 +225,10 @@ describe('requests', function () {
 
   it('New Request File opens a template without problems whose requests run against the mock in order', async () => {
     const a = await api();
-    await vscode.commands.executeCommand('scimWorkbench.requests.newFile');
-    const doc = await waitFor('the template', () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('# SCIM request file')));
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('scimWorkbench.requests.newFile');
+    assert.ok(doc.isUntitled && doc.getText().startsWith('# SCIM request file'));
+    assert.equal(doc.uri.path, workspaceFile('scim-requests.http').path, 'named, in the workspace folder, not written yet');
+    assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'scim-requests.http');
     await new Promise((r) => setTimeout(r, 600));
     assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).map((d) => d.message), []);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
@@ -240,6 +242,15 @@ describe('requests', function () {
     assert.match(created.userName, /^ada\.lovelace\.\d{4}@contoso\.com$/);
     assert.ok(results[3]?.response?.request.url.endsWith(`/Users/${created.id}`));
     assert.equal(a.mock.service?.getUser(created.id).active, false);
+    const second = await vscode.commands.executeCommand<vscode.TextDocument>('scimWorkbench.requests.newFile');
+    assert.equal(second.uri.path, workspaceFile('scim-requests-2.http').path, 'the name is not taken twice');
+    assert.ok(await second.save(), 'saved where it is named, without a dialog');
+    try {
+      assert.match(await fs.readFile(workspaceFile('scim-requests-2.http').fsPath, 'utf8'), /^# SCIM request file/);
+    } finally {
+      await fs.rm(workspaceFile('scim-requests-2.http').fsPath, { force: true });
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

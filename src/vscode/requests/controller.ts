@@ -263,9 +263,27 @@ export class RequestController {
     return entry ? this.sendAgain(entry) : undefined;
   }
 
-  async newFile(): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument({ language: HTTP_LANGUAGE, content: NEW_FILE });
-    await vscode.window.showTextDocument(doc);
+  /**
+   * Opens the template as a new file with a name: `scim-requests.http` (then -2, -3, …: the first not taken) in
+   * the active editor's workspace folder, or the first. VS Code saves it there on Ctrl+S, without asking where
+   * (an untitled document with a path); nothing is written until then.
+   */
+  async newFile(): Promise<vscode.TextDocument> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+    const pathOf = (n: number) => {
+      const name = `scim-requests${n > 1 ? `-${n}` : ''}.http`;
+      return folder ? vscode.Uri.joinPath(folder.uri, name).path : name;
+    };
+    const taken = async (path: string) => vscode.workspace.textDocuments.some((d) => d.uri.path === path)
+      || (folder !== undefined && await vscode.workspace.fs.stat(folder.uri.with({ path })).then(() => true, () => false));
+    let n = 1;
+    while (await taken(pathOf(n))) n++;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: pathOf(n) }));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), NEW_FILE));
+    if (doc.languageId !== HTTP_LANGUAGE) await vscode.languages.setTextDocumentLanguage(doc, HTTP_LANGUAGE);
+    return doc;
   }
 
   cancel(): void {
