@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sampleDirectory } from '../../src/entra/directory/sample';
-import type { CycleResult } from '../../src/entra/engine/cycle';
+import { DEFAULT_CONCURRENCY, type CycleResult } from '../../src/entra/engine/cycle';
 import { parseState } from '../../src/entra/engine/state';
 import type { ProvisioningNode } from '../../src/vscode/entra/provisioningView';
-import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, waitFor } from './helpers';
+import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, stubServer, waitFor } from './helpers';
 
 function folder(): vscode.Uri {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -243,6 +243,7 @@ describe('Entra Provisioning view', function () {
     assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.restart'), true);
     assert.match(String(asked.calls[0][0]), /Restart provisioning\?/);
     assert.equal(a.provisioning.job.state?.cycles, 0);
+    assert.equal(label(await statusItem()), 'Restarted');
     restoreAll();
     const before = (await mockUsers()).length;
     const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.runNextCycle');
@@ -338,6 +339,51 @@ describe('Entra Provisioning view', function () {
       assert.equal(label((await viewItems()).find((x) => x.node.type === 'setting' && label(x.item) === 'Directory')!.item), 'Directory');
     } finally {
       await vscode.workspace.fs.delete(uri);
+      await a.provisioning.job.update({ directoryFile: directory.fsPath });
+    }
+  });
+
+  it('a configuration file that cannot be used gives a clear error and runs nothing', async () => {
+    const a = await api();
+    const config = await writeJson('broken.provisioning.json', { id: 'x', synchronizationRules: 'not a list' });
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseConfiguration', config), config.fsPath);
+    try {
+      assert.equal(label((await viewItems()).find((x) => x.node.type === 'setting' && label(x.item) === 'Configuration')!.item), 'Configuration');
+      const requests = a.mock.requestCount;
+      const shown = recordMessages();
+      assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.runNextCycle'), undefined);
+      const error = shown.messages.find((m) => m.kind === 'error');
+      assert.match(error?.text ?? '', /^The provisioning configuration cannot be used: broken\.provisioning\.json/);
+      assert.equal(a.mock.requestCount, requests, 'no request was sent');
+    } finally {
+      await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseConfiguration', 'default');
+    }
+  });
+
+  it('an endpoint that refuses the token quarantines the job at once, and the view says why', async () => {
+    const a = await api();
+    const target = await stubServer((_req, _body, res) => {
+      res.writeHead(401, { 'Content-Type': 'application/scim+json' });
+      res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'Bad token' }));
+    });
+    const saved = await a.connections.service.store.add({ name: 'Refusing', tenantUrl: `${target.url}/scim`, authScheme: 'Bearer', token: 'wrong-token-123456' });
+    try {
+      answer('showWarningMessage', 'Change Target', 'Provision');
+      await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseTarget', saved.id);
+      const shown = recordMessages({ warning: ['Provision'] });
+      const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+      assert.match(result.cycle.stopped ?? '', /refused the credentials \(401\)/);
+      const status = await statusItem();
+      assert.equal(label(status), 'Quarantined: EncounteredQuarantineException');
+      assert.match(String(status.description), /^next attempt \w+ \d+, \d\d:\d\d UTC \(simulated\)$/);
+      assert.ok(shown.messages.some((m) => m.kind === 'warning' && /^Provisioning is quarantined \(EncounteredQuarantineException\): The target refused the credentials \(401\)/.test(m.text)));
+      assert.ok(target.requests.length <= DEFAULT_CONCURRENCY, `Entra stops at the first 401: only the objects already in flight asked (${target.requests.length} requests)`);
+    } finally {
+      restoreAll();
+      await a.connections.service.store.remove(saved.id);
+      await a.provisioning.job.reset(false);
+      await a.provisioning.job.update({ targetId: 'mock' });
+      await target.close();
     }
   });
 });

@@ -72,7 +72,8 @@ export interface RunningCycle {
 
 /** The job's state as the view shows it. */
 export type JobStatus =
-  | { readonly kind: 'notStarted' }
+  /** `restarted`: cycles ran before a restart (the links are kept). */
+  | { readonly kind: 'notStarted'; readonly restarted: boolean }
   | { readonly kind: 'running'; readonly cycle: RunningCycle }
   | { readonly kind: 'idle'; readonly nextCycle: string }
   | { readonly kind: 'quarantined'; readonly reason: string; readonly error: string; readonly nextAttempt: string }
@@ -247,7 +248,7 @@ export class ProvisioningJob implements vscode.Disposable {
   status(): JobStatus {
     if (this.current) return { kind: 'running', cycle: this.current };
     const s = this.engineState;
-    if (!s || s.cycles === 0) return { kind: 'notStarted' };
+    if (!s || s.cycles === 0) return { kind: 'notStarted', restarted: !!s && this.logged.some((c) => c.summary && c.summary.kind !== 'onDemand') };
     if (s.disabled) return { kind: 'disabled', why: s.disabled };
     const q = s.quarantine;
     if (q?.reason === 'TooManyDeletes') return { kind: 'paused', staged: this.lastCycle()?.summary?.stats.stagedDeletes ?? 0, error: q.error };

@@ -67,7 +67,9 @@ function simTime(iso: string, day = false): string {
 export function statusText(s: JobStatus): { label: string; description: string; icon: vscode.ThemeIcon; tooltip: string } {
   switch (s.kind) {
     case 'notStarted':
-      return { label: 'Not started', description: 'Start Provisioning runs the initial cycle', icon: new vscode.ThemeIcon('circle-outline'), tooltip: 'No cycle has run yet.' };
+      return s.restarted
+        ? { label: 'Restarted', description: 'the next cycle is an initial cycle', icon: new vscode.ThemeIcon('debug-restart'), tooltip: 'Provisioning was restarted: the next cycle looks at every object again; escrows and quarantine were cleared, the links kept.' }
+        : { label: 'Not started', description: 'Start Provisioning runs the initial cycle', icon: new vscode.ThemeIcon('circle-outline'), tooltip: 'No cycle has run yet.' };
     case 'running': {
       const c = s.cycle;
       const what = c.kind === 'onDemand' ? 'Provisioning on demand' : `Running ${c.kind} cycle ${c.number}`;
