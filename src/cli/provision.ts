@@ -9,7 +9,7 @@ import { HttpClient } from '../client/http';
 import { MURAL_TENANT_URL } from '../client/tenantUrl';
 import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
 import { ConfigurationError, configurationFromText, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
-import { DEFAULT_CONCURRENCY, DEFAULT_MEMBER_BATCH, runCycle, type CycleSummary } from '../entra/engine/cycle';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_SECONDS, DEFAULT_MEMBER_BATCH, RETRY_ATTEMPTS, runCycle, type CycleSummary } from '../entra/engine/cycle';
 import { cycleLine, formatJson, LOG_FORMATS, LogWriter, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
@@ -54,6 +54,9 @@ Options:
   --restart              Restart provisioning first: an initial cycle, escrows and quarantine cleared, links kept
   --member-batch N       Members per group PATCH (default ${DEFAULT_MEMBER_BATCH}; Entra does not document its own)
   --concurrency N        Objects in flight at once (default ${DEFAULT_CONCURRENCY}; Entra does not document its own)
+  --max-retry-after S    A 429 or 503 whose Retry-After is at most S seconds is sent again after that wait (up to
+                         ${RETRY_ATTEMPTS} times) within the cycle; longer waits fail the object until the next cycle.
+                         Default ${DEFAULT_MAX_RETRY_AFTER_SECONDS}; 0 never waits
   --exchanges WHICH      Which log entries keep the HTTP exchanges they caused: all (default), failures or none
                          (for large directories: the log then holds the decisions only)
   --format FORMAT        text (default), json ({"cycles":[…],"entries":[…]}, entries shaped like Graph's
@@ -144,6 +147,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         'member-batch': { type: 'string' },
         concurrency: { type: 'string' },
         exchanges: { type: 'string', default: 'all' },
+        'max-retry-after': { type: 'string' },
         'deletion-threshold': { type: 'string' },
         'allow-deletes': { type: 'boolean', default: false },
         restart: { type: 'boolean', default: false },
@@ -164,6 +168,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const keepExchanges = oneOf('exchanges', values.exchanges as string, ['all', 'failures', 'none'] as const);
       const deletionThreshold = values['deletion-threshold'] !== undefined ? positive('deletion-threshold', values['deletion-threshold'], 1, 10_000_000) : undefined;
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
+      const maxRetryAfterSeconds = values['max-retry-after'] === '0' ? 0 : positive('max-retry-after', values['max-retry-after'], DEFAULT_MAX_RETRY_AFTER_SECONDS, 3600);
       const dryRun = values['dry-run'] === true;
       if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
       const onDemand = values['on-demand'];
@@ -222,7 +227,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
           }
           const result = await runCycle({
             ...(subject ? { onDemand: subject } : {}),
-            directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, signal: abort.signal,
+            directory, configuration, state, target, dryRun, memberBatchSize, concurrency, keepExchanges, maxRetryAfterSeconds, signal: abort.signal,
             retainEntries: writer === undefined,
             skipOutOfScopeDeletions: values['skip-out-of-scope-deletions'] === true,
             onEntry: (e) => {

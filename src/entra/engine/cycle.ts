@@ -33,6 +33,13 @@ export const CYCLE_INTERVAL_MS = 40 * 60 * 1000;
 export const DEFAULT_MEMBER_BATCH = 25;
 /** Objects in flight at once: not documented by Entra; configurable. */
 export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Entra does not document how long it waits for a throttled call (reference §7.2: a Microsoft answer that it
+ * was "working on honoring the retry-after header", a later forum answer that the client pauses for the
+ * Retry-After period and retries the failed request). Ours: waits up to 10 s, 3 times per request.
+ */
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 10;
+export const RETRY_ATTEMPTS = 3;
 
 export interface CycleTarget {
   /** A new Session per object, so each log entry gets exactly the exchanges it caused. */
@@ -85,6 +92,12 @@ export interface CycleOptions {
    * (StagedDelete) and quarantines the job until they are allowed. Off when undefined.
    */
   readonly deletionThreshold?: number;
+  /**
+   * A 429 or 503 with a Retry-After of at most this many seconds is sent again after that wait, up to
+   * RETRY_ATTEMPTS times per request, within the cycle; a longer wait (or none given) fails the object, which
+   * is retried in the next cycle. 0 turns the waiting off. Default DEFAULT_MAX_RETRY_AFTER_SECONDS.
+   */
+  readonly maxRetryAfterSeconds?: number;
 }
 
 export interface KindStats {
@@ -219,6 +232,24 @@ class Cycle {
     return new Date(this.startedSim + (real - this.startedReal)).toISOString();
   }
 
+  /** Waits `ms` (a Retry-After); a cancel ends the wait and the cycle. */
+  pause(ms: number): Promise<void> {
+    this.checkSignal();
+    if (ms <= 0) return Promise.resolve();
+    const signal = this.o.signal;
+    return new Promise((resolve, reject) => {
+      const stop = () => {
+        clearTimeout(timer);
+        reject(new CycleStop('The cycle was cancelled; the objects not reached are processed in the next cycle.'));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', stop, { once: true });
+    });
+  }
+
   checkSignal(): void {
     if (this.o.signal?.aborted) throw new CycleStop('The cycle was cancelled; the objects not reached are processed in the next cycle.');
   }
@@ -231,9 +262,16 @@ class Cycle {
       run.session.record({ request: run.session.planned(method, path, body) });
       return { dryRun: true };
     }
-    this.stats.requests++;
     try {
-      const res = await run.session.send(method, path, body);
+      let res: HttpResponse;
+      for (let attempt = 0; ; attempt++) {
+        this.stats.requests++;
+        res = await run.session.send(method, path, body);
+        const wait = res.status === 429 || res.status === 503 ? res.retryAfterSeconds : undefined;
+        const max = this.o.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+        if (wait === undefined || max <= 0 || wait > max || attempt >= RETRY_ATTEMPTS) break;
+        await this.pause(wait * 1000);
+      }
       if (res.status === 401) {
         const error = errorFor(this.app, 401, undefined, scimErrorInfo(res)?.detail, `${method} ${path.split('?')[0]}`);
         run.fail(error, { name: 'EntryExport', type: 'export', description: error.reason });
@@ -254,7 +292,14 @@ class Cycle {
   /** The error of a failed exchange (a status outside `ok`, or no answer). */
   failure(answer: HttpResponse | { error: HttpError }, what: string): ErrorInformation {
     if ('error' in answer) return errorFor(this.app, undefined, answer.error.kind, answer.error.summary, what);
-    return errorFor(this.app, answer.status, undefined, scimErrorInfo(answer)?.detail, what);
+    const error = errorFor(this.app, answer.status, undefined, scimErrorInfo(answer)?.detail, what);
+    const wait = answer.status === 429 || answer.status === 503 ? answer.retryAfterSeconds : undefined;
+    if (wait === undefined) return error;
+    const max = this.o.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+    const waited = max <= 0 ? ' Waiting for a Retry-After within the cycle is off.' : wait > max
+      ? ` Its Retry-After of ${wait} s is longer than the ${max} s the engine waits within a cycle.`
+      : ` It was sent ${RETRY_ATTEMPTS + 1} times, each after the Retry-After of ${wait} s.`;
+    return { ...error, reason: `${error.reason}${waited}` };
   }
 
   // --- mapped values ------------------------------------------------------------------------------------

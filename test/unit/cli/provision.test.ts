@@ -111,6 +111,18 @@ describe('cli/provision', () => {
     assert.match(healed.err(), /Next cycle at/);
   });
 
+  it('--max-retry-after: throttled requests are sent again after a short Retry-After, or not at all with 0', async () => {
+    h.service.configure({ throttleShare: 1, retryAfterSeconds: 0 });
+    const waited = capture(dir);
+    assert.equal(await createProvisionCommand(waited.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--format', 'json']), 1);
+    const once = capture(dir);
+    assert.equal(await createProvisionCommand(once.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url, '--format', 'json', '--max-retry-after', '0']), 1);
+    const requests = (c: ReturnType<typeof capture>) => JSON.parse(c.out()).cycles[0].stats.requests;
+    assert.equal(requests(waited), 4 * requests(once), 'each request sent 4 times');
+    assert.match(JSON.parse(waited.out()).entries[0].provisioningStatusInfo.errorInformation.reason, /sent 4 times, each after the Retry-After of 0 s/);
+    h.service.configure({ throttleShare: 0 });
+  });
+
   it('--exchanges failures keeps the requests of failed entries only; --concurrency 1 keeps the directory\'s order', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'd.entra-directory.json', '--url', h.url, '--format', 'json', '--exchanges', 'failures', '--concurrency', '1']), 1);
@@ -154,6 +166,7 @@ describe('cli/provision', () => {
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'ghost'], /--on-demand: No user or group of the directory file/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'x', '--cycles', '2'], /--on-demand provisions one object once/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--concurrency', '999'], /--concurrency must be a whole number from 1 to 256/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--max-retry-after', 'soon'], /--max-retry-after must be a whole number from 1 to 3600/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
       [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],
       [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],

@@ -67,6 +67,56 @@ describe('entra/engine: an endpoint that misbehaves', () => {
     assert.equal(ken.exchanges[ken.exchanges.length - 1].error?.kind, 'timeout');
   });
 
+  it('honours a short Retry-After of a 429 or 503 within the cycle; a long one, or throttling that goes on, fails the object', async () => {
+    const posts: Record<string, number> = {};
+    const created = (who: string) => (res: import('node:http').ServerResponse) => {
+      posts[who] = (posts[who] ?? 0) + 1;
+      if (who === 'ada' && posts[who] === 1) return res.writeHead(429, { 'retry-after': '0' }).end();
+      if (who === 'alan' && posts[who] <= 2) return res.writeHead(503, { 'retry-after': '1' }).end();
+      if (who === 'grace') return res.writeHead(429, { 'retry-after': '30' }).end();
+      if (who === 'linus') return res.writeHead(429, { 'retry-after': '0' }).end();
+      if (who === 'barbara') return res.writeHead(503).end();
+      res.writeHead(201, { 'content-type': 'application/scim+json' }).end(JSON.stringify({ id: `t-${who}`, userName: `${who}@contoso.com` }));
+    };
+    server = await startServer(scripted(Object.fromEntries(['ada', 'alan', 'grace', 'linus', 'barbara', 'ken'].map((w) => [w, created(w)]))));
+    client = new HttpClient();
+    const state = newState(`${server.origin}/scim`);
+    const started = Date.now();
+    const r = await runCycle({
+      directory: directory(), configuration: muralDefaultEngineConfiguration(), state, concurrency: 6,
+      target: httpTarget(client, { tenantUrl: `${server.origin}/scim`, token: 'bad-endpoint-token', authScheme: 'Bearer' }),
+    });
+    const entry = (name: string) => r.entries.find((e) => e.sourceIdentity.displayName === `${name}@contoso.com`)!;
+    const posted = (name: string) => entry(name).exchanges.filter((x) => x.request.method === 'POST').map((x) => x.response?.status);
+    assert.deepEqual(posted('ada'), [429, 201]);
+    assert.deepEqual(posted('alan'), [503, 503, 201]);
+    assert.ok(Date.now() - started >= 2000, 'waited the 1 s Retry-After twice');
+    assert.equal(entry('ada').provisioningStatusInfo.status, 'success');
+    assert.equal(entry('alan').provisioningStatusInfo.status, 'success');
+    assert.deepEqual(posted('grace'), [429]);
+    assert.match(entry('grace').provisioningStatusInfo.errorInformation!.reason, /Retry-After of 30 s is longer than the 10 s the engine waits within a cycle/);
+    assert.deepEqual(posted('linus'), [429, 429, 429, 429]);
+    assert.equal(entry('linus').provisioningStatusInfo.errorInformation!.errorCode, 'TooManyRequests');
+    assert.match(entry('linus').provisioningStatusInfo.errorInformation!.reason, /sent 4 times, each after the Retry-After of 0 s/);
+    assert.deepEqual(posted('barbara'), [503], 'a 503 without Retry-After is not retried within the cycle');
+    assert.deepEqual(Object.entries(state.users).filter(([, l]) => l.escrow).map(([id]) => id).sort(), ['u-barbara', 'u-grace', 'u-linus']);
+    assert.equal(r.cycle.stats.requests, r.entries.reduce((n, e) => n + e.exchanges.length, 0), 'each attempt counts as a request');
+  });
+
+  it('a cancel ends a Retry-After wait and the cycle', async () => {
+    server = await startServer(scripted(Object.fromEntries(['ada', 'alan', 'grace', 'linus', 'barbara', 'ken'].map((w) => [w, (res: import('node:http').ServerResponse) => res.writeHead(429, { 'retry-after': '10' }).end()]))));
+    client = new HttpClient();
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const started = Date.now();
+    const r = await runCycle({
+      directory: directory(), configuration: muralDefaultEngineConfiguration(), state: newState(`${server.origin}/scim`), signal: abort.signal,
+      target: httpTarget(client, { tenantUrl: `${server.origin}/scim`, token: 'bad-endpoint-token', authScheme: 'Bearer' }, { signal: abort.signal }),
+    });
+    assert.ok(Date.now() - started < 5000, 'did not wait out the 10 s');
+    assert.match(r.cycle.stopped ?? '', /cancelled/);
+  });
+
   it('a lookup answered with something other than a ListResponse fails the object, not the cycle', async () => {
     server = await startServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(req.url.includes('ada') ? '{"users": []}' : empty);
