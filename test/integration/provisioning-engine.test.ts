@@ -5,12 +5,16 @@
 // confirmation before writing to a saved connection.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseDirectory } from '../../src/entra/directory/load';
 import { sampleDirectory } from '../../src/entra/directory/sample';
+import { muralDefaultEngineConfiguration } from '../../src/entra/engine/config';
 import { DEFAULT_CONCURRENCY, type CycleResult } from '../../src/entra/engine/cycle';
 import { parseState } from '../../src/entra/engine/state';
-import type { ProvisioningNode } from '../../src/vscode/entra/provisioningView';
+import { ProvisioningJob } from '../../src/vscode/entra/provisioningJob';
+import { ProvisioningTreeProvider, type ProvisioningNode } from '../../src/vscode/entra/provisioningView';
 import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, stubServer, waitFor } from './helpers';
 
 function folder(): vscode.Uri {
@@ -384,6 +388,48 @@ describe('Entra Provisioning view', function () {
       await a.provisioning.job.reset(false);
       await a.provisioning.job.update({ targetId: 'mock' });
       await target.close();
+    }
+  });
+
+  it('keeps a bounded log: a cycle over the limit keeps its first entries and counts the rest; the oldest cycles go first; a reload reads the same', async () => {
+    const a = await api();
+    const folderOfJob = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-provisioning-job-'));
+    const values = new Map<string, unknown>();
+    const context = {
+      workspaceState: { get: (k: string, d?: unknown) => (values.has(k) ? values.get(k) : d), update: async (k: string, v: unknown) => { values.set(k, v); }, keys: () => [...values.keys()] },
+      storageUri: vscode.Uri.file(folderOfJob), globalStorageUri: vscode.Uri.file(folderOfJob),
+    } as unknown as vscode.ExtensionContext;
+    const limits = { entries: 10, cycles: 3 };
+    const job = new ProvisioningJob(context, limits);
+    try {
+      const target = await a.connections.service.use('mock', 'start');
+      const client = await a.connections.service.network.clientFor('the test');
+      assert.ok(target && client);
+      const directory = parseDirectory(JSON.stringify(sampleDirectory({ users: 30, groups: 1 })), 'bounded.entra-directory.json');
+      const run = () => job.run({
+        directory, configuration: muralDefaultEngineConfiguration(), client, connection: target.connection, timeoutMs: 30_000,
+        signal: new AbortController().signal, requestSignal: new AbortController().signal,
+      });
+      await run();
+      const [initial] = job.cycles();
+      assert.equal(initial.entries.length, 10, 'the first 10 entries are kept');
+      assert.ok((initial.notKept ?? 0) >= 21, `the other entries are counted (${initial.notKept})`);
+      const tree = new ProvisioningTreeProvider(job, a.connections.service.store);
+      assert.deepEqual(tree.getChildren({ type: 'cycle', cycle: initial }).at(-1), { type: 'notKept', count: initial.notKept });
+      tree.dispose();
+      for (let i = 0; i < 4; i++) await run();
+      const kept = job.cycles();
+      assert.ok(kept.length <= limits.cycles, `${kept.length} cycles kept`);
+      assert.ok(!kept.some((c) => c.id === initial.id), 'the oldest cycle went first');
+      assert.ok(kept.reduce((n, c) => n + c.entries.length, 0) <= limits.entries || kept.length === 1);
+      const reloaded = new ProvisioningJob(context, limits);
+      await reloaded.load();
+      assert.deepEqual(reloaded.cycles().map((c) => [c.id, c.number, c.entries.length, c.summary?.kind]), kept.map((c) => [c.id, c.number, c.entries.length, c.summary?.kind]));
+      assert.equal(reloaded.state?.cycles, 5);
+      reloaded.dispose();
+    } finally {
+      job.dispose();
+      fs.rmSync(folderOfJob, { recursive: true, force: true });
     }
   });
 });

@@ -20,7 +20,10 @@ import type { OnDemandSubject } from '../../entra/engine/onDemand';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, type EngineState } from '../../entra/engine/state';
 import { httpTarget } from '../../entra/engine/target';
 
-/** Entries the log keeps (with their exchanges for small directories); older cycles are dropped whole. */
+/**
+ * Entries the log keeps (with their exchanges for small directories); older cycles are dropped whole, and a
+ * single cycle keeps its first this many.
+ */
 export const MAX_LOG_ENTRIES = 20_000;
 /** Directories up to this many users and groups keep every entry's HTTP exchanges; larger ones those of failures. */
 export const EXCHANGES_FOR_ALL_UP_TO = 2_000;
@@ -45,6 +48,8 @@ export interface LoggedCycle {
   /** 1-based cycle number of the job; undefined for provision on demand. */
   readonly number?: number;
   readonly entries: ProvisioningLogEntry[];
+  /** Entries past MAX_LOG_ENTRIES in this one cycle: counted in its statistics, not kept. */
+  notKept?: number;
 }
 
 export interface Tally {
@@ -133,7 +138,8 @@ export class ProvisioningJob implements vscode.Disposable {
   private current: RunningCycle | undefined;
   private repaint: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  /** `limits`: how much of the log is kept (defaults MAX_LOG_ENTRIES and MAX_CYCLES; tests use less). */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly limits: { readonly entries: number; readonly cycles: number } = { entries: MAX_LOG_ENTRIES, cycles: MAX_CYCLES }) {
     this.dir = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'entra-provisioning');
   }
 
@@ -181,7 +187,7 @@ export class ProvisioningJob implements vscode.Disposable {
     const byId = new Map<string, LoggedCycle>();
     for (const line of logText.split('\n')) {
       if (!line) continue;
-      let record: { cycle?: CycleSummary & { number?: number }; entry?: ProvisioningLogEntry };
+      let record: { cycle?: CycleSummary & { number?: number; notKept?: number }; entry?: ProvisioningLogEntry };
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
@@ -189,9 +195,10 @@ export class ProvisioningJob implements vscode.Disposable {
       }
       if (record.entry) this.cycleFor(byId, record.entry.cycleId).entries.push(record.entry);
       else if (record.cycle) {
-        const { number, ...summary } = record.cycle;
+        const { number, notKept, ...summary } = record.cycle;
         const c = this.cycleFor(byId, summary.id, number);
         c.summary = summary;
+        if (notKept) c.notKept = notKept;
       }
     }
     this.keptEntries = this.logged.reduce((n, c) => n + c.entries.length, 0);
@@ -299,7 +306,9 @@ export class ProvisioningJob implements vscode.Disposable {
             cycle = { id: e.cycleId, entries, ...(number !== undefined ? { number } : {}) };
             this.logged.push(cycle);
           }
-          entries.push(e);
+          // One cycle of a large directory keeps its first entries up to the limit (and counts the rest).
+          if (entries.length < this.limits.entries) entries.push(e);
+          else cycle.notKept = (cycle.notKept ?? 0) + 1;
           running.entries++;
           count(running.tally, e);
           schedule();
@@ -331,7 +340,7 @@ export class ProvisioningJob implements vscode.Disposable {
     await saveState(state, this.stateFile);
     this.keptEntries += cycle.entries.length;
     let dropped = false;
-    while ((this.keptEntries > MAX_LOG_ENTRIES || this.logged.length > MAX_CYCLES) && this.logged.length > 1) {
+    while ((this.keptEntries > this.limits.entries || this.logged.length > this.limits.cycles) && this.logged.length > 1) {
       this.keptEntries -= this.logged.shift()?.entries.length ?? 0;
       dropped = true;
     }
@@ -398,6 +407,6 @@ export class ProvisioningJob implements vscode.Disposable {
 
 function lines(c: LoggedCycle): string {
   const out = c.entries.map((entry) => `${JSON.stringify({ entry })}\n`);
-  if (c.summary) out.push(`${JSON.stringify({ cycle: { ...c.summary, ...(c.number !== undefined ? { number: c.number } : {}) } })}\n`);
+  if (c.summary) out.push(`${JSON.stringify({ cycle: { ...c.summary, ...(c.number !== undefined ? { number: c.number } : {}), ...(c.notKept ? { notKept: c.notKept } : {}) } })}\n`);
   return out.join('');
 }

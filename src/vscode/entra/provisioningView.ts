@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import type { ConnectionStore } from '../connections/store';
 import { ACTION_LABEL, STATUS_LABEL } from './entryMarkdown';
-import { kindTally, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
+import { kindTally, MAX_LOG_ENTRIES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
 
 export const VIEW_ID = 'scimWorkbench.provisioning';
 /** Entries listed under one cycle; narrow with a filter to reach the others. */
@@ -49,7 +49,8 @@ export type ProvisioningNode =
   | { readonly type: 'log' }
   | { readonly type: 'cycle'; readonly cycle: LoggedCycle }
   | { readonly type: 'entry'; readonly entry: ProvisioningLogEntry }
-  | { readonly type: 'more'; readonly hidden: number };
+  | { readonly type: 'more'; readonly hidden: number }
+  | { readonly type: 'notKept'; readonly count: number };
 
 const STATUS_ICON: Readonly<Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], vscode.ThemeIcon>> = {
   success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -128,6 +129,12 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
       case 'log': return this.logItem();
       case 'cycle': return this.cycleItem(node.cycle);
       case 'entry': return this.entryItem(node.entry);
+      case 'notKept': {
+        const item = new vscode.TreeItem(`${node.count.toLocaleString('en-US')} more entries not kept`);
+        item.description = `the log keeps the first ${MAX_LOG_ENTRIES.toLocaleString('en-US')} of a cycle; its statistics count them all`;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
       case 'more': {
         const item = new vscode.TreeItem(`… ${node.hidden.toLocaleString('en-US')} more entries`);
         item.description = 'filter the log to see them';
@@ -156,7 +163,9 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
           if (shown.length < ENTRIES_SHOWN) shown.push({ type: 'entry', entry: e });
           else hidden++;
         }
-        return hidden ? [...shown, { type: 'more', hidden }] : shown;
+        if (hidden) shown.push({ type: 'more', hidden });
+        if (node.cycle.notKept) shown.push({ type: 'notKept', count: node.cycle.notKept });
+        return shown;
       }
       default: return [];
     }
