@@ -25,7 +25,7 @@ import {
 } from './log';
 import { DISABLE_AFTER_MS, ENTRA_THRESHOLDS, judge, nextAttempt, type Quarantine, type QuarantineThresholds } from './quarantine';
 import { baseSoftDeleted, groupFingerprint, groupSource, userFingerprint, userSource, type SourceObjectKind } from './source';
-import type { EngineState, ObjectLink } from './state';
+import type { EngineState, Escrow, ObjectLink } from './state';
 
 /** Entra's cycles start about every 40 minutes. */
 export const CYCLE_INTERVAL_MS = 40 * 60 * 1000;
@@ -40,6 +40,21 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 10;
 export const RETRY_ATTEMPTS = 3;
+/** The longest an escrowed failure waits for its next retry. */
+export const MAX_ESCROW_DELAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When an object that failed `count` times in a row is retried: Entra retries escrowed failures "with gradually
+ * decreasing frequency" (how-provisioning-works) without saying how; ours doubles the wait from one cycle
+ * interval (the next cycle) — 40 min, 80 min, 160 min … — up to a day.
+ */
+export function escrowRetryAt(failedAt: number, count: number): string {
+  return new Date(failedAt + Math.min(CYCLE_INTERVAL_MS * 2 ** Math.min(count - 1, 16), MAX_ESCROW_DELAY_MS)).toISOString();
+}
+
+function escrowDue(escrow: Escrow, now: number): boolean {
+  return escrow.retryAt === undefined || Date.parse(escrow.retryAt) <= now;
+}
 
 export interface CycleTarget {
   /** A new Session per object, so each log entry gets exactly the exchanges it caused. */
@@ -342,7 +357,9 @@ class Cycle {
       const key = run.membership ? 'membersEscrow' : 'escrow';
       const prior = link[key];
       if (run.status === 'failure' && run.error) {
-        link[key] = { errorCode: run.error.errorCode, reason: run.error.reason, count: (prior?.count ?? 0) + 1, since: prior?.since ?? this.simTime(run.started) };
+        const count = (prior?.count ?? 0) + 1;
+        const failedAt = this.simTime(run.started);
+        link[key] = { errorCode: run.error.errorCode, reason: run.error.reason, count, since: prior?.since ?? failedAt, retryAt: escrowRetryAt(Date.parse(failedAt), count) };
       } else {
         delete link[key];
       }
@@ -888,7 +905,9 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
   const { directory, configuration, state } = options;
   const report = (phase: CycleProgress['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
   const only = options.onDemand;
-  const changed = (link: ObjectLink | undefined, fp: string) => only !== undefined || c.initial || !link || link.fingerprint !== fp || link.escrow !== undefined;
+  // An unchanged object with an escrowed failure is retried once its escrow is due.
+  const changed = (link: ObjectLink | undefined, fp: string) => only !== undefined || c.initial || !link || link.fingerprint !== fp
+    || (link.escrow !== undefined && escrowDue(link.escrow, c.startedSim));
 
   /** Visits the objects whose source changed (all of them in an initial cycle, plus the escrowed ones). */
   const pass = async <T extends SourceUser | SourceGroup>(phase: 'users' | 'groups', objects: readonly T[], table: Record<string, ObjectLink>,
@@ -948,7 +967,7 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
         if (scope.inScope && link.targetId && members) c.membershipQueue.push(group);
       }, (group, link) => {
         // The memberships that failed (members not provisioned yet) are retried, not the group itself.
-        if (link.membersEscrow && link.targetId && members) c.membershipQueue.push(group);
+        if (link.membersEscrow && escrowDue(link.membersEscrow, c.startedSim) && link.targetId && members) c.membershipQueue.push(group);
       });
       if (!only) await hardDeleted(c, 'Group', state.groups, directory.groupById, configuration.groups);
       let done = 0;

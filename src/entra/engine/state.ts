@@ -14,6 +14,11 @@ export interface Escrow {
   readonly count: number;
   /** Simulated time of the first failure in the series. */
   readonly since: string;
+  /**
+   * Simulated time from which a cycle retries it (escrowRetryAt); absent in files of earlier versions: retried
+   * by the next cycle.
+   */
+  readonly retryAt?: string;
 }
 
 export interface ObjectLink {

@@ -273,6 +273,22 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.equal(r.cycle.stats.users.create, 0);
   });
 
+  it('escrowed failures are retried with gradually decreasing frequency: the next cycle, then every second, fourth … cycle', async () => {
+    await cycle();
+    const [, digit] = dir.users;
+    const retried: boolean[] = [];
+    for (let i = 0; i < 6; i++) retried.push(entryFor(await cycle(), digit.userPrincipalName) !== undefined);
+    // Failed in cycle 1 (count 1: due 40 min later), 2 (count 2: 80 min), 4 (count 3: 160 min), then cycle 8.
+    assert.deepEqual(retried, [true, false, true, false, false, false]);
+    assert.equal(state.users[digit.id].escrow?.count, 3);
+    assert.equal(Date.parse(state.users[digit.id].escrow!.retryAt!) - Date.parse(state.users[digit.id].escrow!.since) >= 160 * 60_000, true);
+    // A change to the source retries it at once, due or not.
+    digit.surname = digit.surname.replace(/\d/g, '');
+    const fixed = entryFor(await cycle(), digit.userPrincipalName)!;
+    assert.equal(fixed.provisioningStatusInfo.status, 'success');
+    assert.equal(state.users[digit.id].escrow, undefined);
+  });
+
   it('a state file of the earlier format (the values sent kept per link) still loads: an incremental cycle, links kept, saved lean', async () => {
     await cycle();
     const old = JSON.parse(JSON.stringify(state));
