@@ -148,7 +148,7 @@ export function entries(r: Reporter, obj: Node): Prop[] {
     if (prior !== undefined) {
       r.report('SCIM002', keyRange(prop), prior === key
         ? `"${key}" appears twice in this object. Which value a server keeps depends on its JSON parser (most keep the last); remove one.`
-        : `"${key}" repeats "${prior}": SCIM attribute names are case-insensitive, so a server sees the same attribute twice. Keep one spelling.`);
+        : `"${key}" repeats "${prior}": attribute names are case-insensitive.`);
       if (prop.value) skip(r, prop.value);
       continue;
     }

@@ -83,8 +83,8 @@ export function checkSchemas(r: Reporter, obj: Node, props: readonly Prop[]): Sc
     if (!r.hasSyntaxErrors || schemasProp) {
       r.report('SCIM010', schemasProp ? keyRange(schemasProp) : startRange(obj),
         guess === 'unknown'
-          ? 'This object has no "schemas", so it is no SCIM payload: add "schemas" with the URN of the resource or message, e.g. ["urn:ietf:params:scim:schemas:core:2.0:User"].'
-          : `This object has no "schemas"; from its attributes it looks like a ${guess}. SCIM servers (MURAL included) reject a request without "schemas": add ["${KIND_URN[guess]}"].`,
+          ? 'This object has no "schemas", so it is no SCIM payload.'
+          : `This object has no "schemas"; it looks like a ${guess}.`,
         guess === 'unknown' || schemasProp ? undefined : addUrnFix(r, obj, undefined, guess));
     }
     return { kind: guess, declared, ...(schemasProp ? { schemasProp } : {}) };
@@ -112,7 +112,7 @@ export function checkSchemas(r: Reporter, obj: Node, props: readonly Prop[]): Sc
     declared.add(urn.toLowerCase());
     const kind = urnKind(urn);
     if (kind === undefined) {
-      r.report('SCIM013', valueRange(el), `"${urn}" is not a schema MURAL or Entra uses (core User/Group, the enterprise extension, Entra's group schema, or a SCIM message). Check its spelling: a server that checks schemas (the workbench\'s mock MURAL does) answers 400 invalidSyntax.`);
+      r.report('SCIM013', valueRange(el), `"${urn}" is not a schema MURAL or Entra uses.`);
     }
     listed.push({ node: el, kind });
   }
@@ -131,12 +131,12 @@ export function checkSchemas(r: Reporter, obj: Node, props: readonly Prop[]): Sc
   }
   for (const l of listed) {
     if (l.kind !== undefined && l.kind !== kind) {
-      r.report('SCIM014', valueRange(l.node), `"${l.node.value as string}" is ${l.kind ? `a ${l.kind} schema` : 'the schema of another kind of payload'}, but this payload is a ${kind}. A ${kind} lists only its own ${MESSAGE_KINDS.has(kind) ? 'message URN' : 'core and extension URNs'}.`);
+      r.report('SCIM014', valueRange(l.node), `"${l.node.value as string}" is ${l.kind ? `a ${l.kind} schema` : 'the schema of another kind of payload'}, but this payload is a ${kind}.`);
     }
   }
   if (!declared.has(KIND_URN[kind].toLowerCase())) {
     r.report('SCIM012', keyRange(schemasProp),
-      `"schemas" lacks the core URN of a ${kind}, "${KIND_URN[kind]}". MURAL rejects a ${kind} without it${kind === 'User' ? ' (Entra always sends it, with the enterprise extension)' : ''}.`,
+      `"schemas" lacks the core URN of a ${kind}, which MURAL requires.`,
       addUrnFix(r, obj, schemasProp, kind));
   }
   return { kind, declared, schemasProp };

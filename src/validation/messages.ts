@@ -34,7 +34,7 @@ export function checkListResponse(r: Reporter, view: MappingView, obj: Node, pro
   const perPage = prop(props, 'itemsPerPage');
   if (!total?.value) {
     if (!r.hasSyntaxErrors) {
-      r.report('SCIM050', schemasProp ? keyRange(schemasProp) : startRange(obj), 'A ListResponse needs "totalResults", the number of matches (0 for none). Entra reads it to decide whether a user exists.');
+      r.report('SCIM050', schemasProp ? keyRange(schemasProp) : startRange(obj), 'A ListResponse needs "totalResults", the number of matches (0 for none).');
     }
   } else if (!isCount(total.value, 0)) {
     r.report('SCIM050', valueRange(total.value), `"totalResults" is a whole number ≥ 0, not ${jsonType(total.value)}${total.value.type === 'number' ? ` ${String(total.value.value)}` : ''}.`);
@@ -100,7 +100,7 @@ export function checkError(r: Reporter, obj: Node, props: readonly Prop[], schem
   } else if (v.type === 'number') {
     const quoted = JSON.stringify(String(v.value));
     r.report('SCIM060', nodeRange(v),
-      `"status" is a number; RFC 7644 §3.12 defines it as a string (${quoted}). Entra and other clients that deserialize the error by its schema expect the string, as MURAL sends it.`,
+      `"status" is a string in RFC 7644 §3.12: write ${quoted}.`,
       [{ title: `Write ${quoted}`, kind: 'quickfix', edits: [replaceEdit(v, quoted)] }]);
   } else if (v.type !== 'string' || !/^[1-5]\d\d$/.test(v.value as string)) {
     r.report('SCIM060', valueRange(v), `"status" is an HTTP status code written as a string, e.g. "400" or "404", not ${v.type === 'string' ? `"${v.value as string}"` : jsonType(v)}.`);
@@ -143,7 +143,7 @@ function checkFilter(r: Reporter, view: MappingView, node: Node): void {
     filter = parseFilter(text);
   } catch (e) {
     if (!isScimError(e)) throw e;
-    r.report('SCIM070', rangeInString(r.text, node, e.offset ?? 0, Math.max(e.length ?? 1, 1)), `Invalid filter: ${e.detail} A server answers 400 invalidFilter.`);
+    r.report('SCIM070', rangeInString(r.text, node, e.offset ?? 0, Math.max(e.length ?? 1, 1)), `Invalid filter: ${e.detail}`);
     return;
   }
   let unknown = false;
@@ -158,7 +158,7 @@ function checkFilter(r: Reporter, view: MappingView, node: Node): void {
   const supported = filter.kind === 'compare' && filter.op === 'eq' ? supportedCompare(view, filter.attr) : undefined;
   const refusal = muralFilterRefusal(view.table, undefined, filter);
   if (!supported || refusal) {
-    r.report('SCIM072', valueRange(node), `${refusal?.detail ?? 'MURAL does not answer this filter.'} A server following RFC 7644 answers it; MURAL answers 400 invalidFilter.`);
+    r.report('SCIM072', valueRange(node), refusal ? `MURAL refuses this filter (400 invalidFilter): it ${refusal.reason}.` : 'MURAL refuses this filter (400 invalidFilter).');
     return;
   }
   if (filter.kind !== 'compare' || typeof filter.value !== 'string') return;

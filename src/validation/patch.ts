@@ -128,14 +128,12 @@ function readOp(r: Reporter, node: Node, cache: Map<string, ParsedPath>): Op | u
   } else {
     const text = op.value.value as string;
     if (!OPS.has(text.toLowerCase())) {
-      r.report('SCIM041', valueRange(op.value), `"${text}" is not a PATCH op: use "add", "replace" or "remove" (any letter case). A server answers 400 invalidSyntax.`);
+      r.report('SCIM041', valueRange(op.value), `"${text}" is not a PATCH op: use "add", "replace" or "remove" (any letter case).`);
     } else {
       lower = text.toLowerCase();
       if (text !== lower) {
         r.report('SCIM042', valueRange(op.value),
-          `"${text}" is Entra's legacy form: by default Entra capitalises op ("Add", "Replace", "Remove") and sends one operation per attribute. `
-          + 'RFC 7644 writes ops in lower case but servers match them case-insensitively, as MURAL does, so this is fine. '
-          + 'With the aadOptscim062020 flag on the tenant URL Entra sends lower-case ops and one path-less replace.',
+          `"${text}" is Entra's default capitalised op, which MURAL accepts (with aadOptscim062020 Entra sends "${lower}").`,
           [{ title: `Write "${lower}"`, kind: 'quickfix', edits: [replaceEdit(op.value, JSON.stringify(lower))] }]);
       }
     }
@@ -167,13 +165,13 @@ function target(s: Scope, ref: PathRef, what: 'key' | 'operation'): Target | und
       ? [{ title: `Change to "${t.near.name}"`, kind: 'quickfix', edits: [replaceEdit(ref.node, JSON.stringify(ref.text.slice(0, t.near.offset) + t.near.name + ref.text.slice(t.near.offset + t.near.length)))] }]
       : [];
     s.r.report(t.reason === 'unknown' ? 'SCIM044' : 'SCIM043', inString(s.r, ref.node, t.offset, t.length),
-      t.reason === 'invalid' ? `Invalid path "${ref.text}": ${t.message}` : t.near ? t.message : `${t.message} A server answers 400 invalidPath.`, fixes);
+      t.reason === 'invalid' ? `Invalid path "${ref.text}": ${t.message}` : t.message, fixes);
     return undefined;
   }
   const readOnly = t.attr.mutability === 'readOnly' ? t.attr : t.sub?.mutability === 'readOnly' ? t.sub : undefined;
   if (readOnly) {
     s.r.report('SCIM047', valueRange(ref.node),
-      `${t.canonical} is read-only: the service provider owns it and answers 400 mutability to a PATCH that changes it. Remove this ${what}.`);
+      `${t.canonical} is read-only (400 mutability): remove this ${what}.`);
     return undefined;
   }
   return t;
@@ -183,11 +181,11 @@ function target(s: Scope, ref: PathRef, what: 'key' | 'operation'): Target | und
 function checkMapped(s: Scope, t: Target, range: Range): void {
   const { view, rt } = s;
   if (!view.mapsAttr(rt, t.attr)) {
-    s.r.report('SCIM024', range, `MURAL does not map ${t.extension ? `${t.extension}:` : ''}${t.attr.name}. Entra sends it when an admin maps it, but MURAL ignores the change.`);
+    s.r.report('SCIM024', range, `MURAL does not map ${t.extension ? `${t.extension}:` : ''}${t.attr.name}, so it ignores the change.`);
     return;
   }
   if (t.sub && !t.attr.multiValued && !view.mapsSub(rt, t.attr, t.sub)) {
-    s.r.report('SCIM024', range, `MURAL does not map ${t.attr.name}.${t.sub.name} (it maps ${view.describeMapped(rt, t.attr)}). Entra may send it, but MURAL ignores it.`);
+    s.r.report('SCIM024', range, `MURAL does not map ${t.attr.name}.${t.sub.name} (only ${view.describeMapped(rt, t.attr)}), so it ignores it.`);
     return;
   }
   if (t.filter && view.at(rt, t.attr, t.sub, { pathFilter: t.filter }).length === 0
@@ -215,12 +213,12 @@ function checkOp(s: Scope, op: Op): void {
   if (op.lower === 'remove') {
     if (!op.path) {
       r.report('SCIM045', op.op?.value ? valueRange(op.op.value) : startRange(op.node),
-        'A "remove" needs a "path" naming what to remove; without one a server answers 400 noTarget. For group members use "members[value eq \\"<id>\\"]".');
+        'A "remove" needs a "path" naming what to remove.');
     }
     if (t && isMembers(s.rt, t.attr) && !t.filter && !t.sub) {
       if (!valueNode) {
         r.report('SCIM049', valueRange(op.ref?.node as Node),
-          'This removes EVERY member of the group. To remove some, use "members[value eq \\"<id>\\"]" (Entra with aadOptscim062020) or a value list [{"value": "<id>"}] (Entra\'s default).');
+          'This removes every member of the group.');
       } else {
         checkValue(s, { attr: t.attr }, valueNode);
       }
@@ -246,7 +244,7 @@ function checkOp(s: Scope, op: Op): void {
     return;
   }
   if (valueNode.type !== 'object') {
-    r.report('SCIM046', nodeRange(valueNode), `Without "path", "${op.lower}" takes an object of attributes, e.g. {"name.givenName": "Barbara", "active": true}, not ${jsonType(valueNode)}.`);
+    r.report('SCIM046', nodeRange(valueNode), `Without "path", "${op.lower}" takes an object of attributes such as {"active": true}, not ${jsonType(valueNode)}.`);
     skip(r, valueNode);
     return;
   }

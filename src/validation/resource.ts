@@ -85,7 +85,7 @@ export function checkValue(s: Scope, loc: Loc, node: Node): void {
   if (attr.multiValued) {
     if (node.type !== 'array') {
       if (isMembers(s.rt, attr)) {
-        s.r.report('SCIM048', nodeRange(node), `members must be an array of objects such as [{"value": "<user id>"}], not ${jsonType(node)}. Entra sends one object per member in an array.`);
+        s.r.report('SCIM048', nodeRange(node), `members must be an array of objects such as [{"value": "<user id>"}], not ${jsonType(node)}.`);
       } else {
         s.r.report('SCIM030', nodeRange(node), `${attr.name} is multi-valued: send an array${attr.type === 'complex' ? ' of objects' : ''}, not ${jsonType(node)}.`);
       }
@@ -155,7 +155,7 @@ function checkComplex(s: Scope, loc: Loc, node: Node): void {
     const sub = sendableSub(s, attr, p, p.value);
     if (!sub) continue;
     if (s.mode === 'request' && mapped && !s.view.mapsSub(s.rt, attr, sub) && isSent(p.value)) {
-      s.r.report('SCIM024', keyRange(p), `MURAL does not map ${attr.name}.${sub.name} (it maps ${s.view.describeMapped(s.rt, attr)}). Entra may send it, but MURAL ignores it.`);
+      s.r.report('SCIM024', keyRange(p), `MURAL does not map ${attr.name}.${sub.name} (only ${s.view.describeMapped(s.rt, attr)}), so it ignores it.`);
     }
     checkScalar(s, { attr, extension: loc.extension, sub, element: loc.element, pathFilter: loc.pathFilter }, p.value);
   }
@@ -202,9 +202,7 @@ export function checkScalar(s: Scope, loc: Loc, node: Node): void {
       if (node.type === 'string' && BOOLEAN_STRING.test(node.value as string)) {
         const b = (node.value as string).toLowerCase();
         s.r.report('SCIM021', valueRange(node),
-          `${locName(loc)} is a boolean but this is the string "${node.value as string}". MURAL accepts Entra's string booleans ("True"/"False"), `
-          + `but the SCIM schema types ${locName(loc)} as a boolean and strict servers reject the string. Entra's default PATCH sends "False"; `
-          + `with the aadOptscim062020 flag it sends false. Write ${b}.`,
+          `${locName(loc)} is a boolean, not the string "${node.value as string}": write ${b}.`,
           [{ title: `Convert "${node.value as string}" to ${b}`, kind: 'quickfix', edits: [replaceEdit(node, b)] }]);
         return;
       }
@@ -238,7 +236,7 @@ export function checkScalar(s: Scope, loc: Loc, node: Node): void {
     return;
   }
   if (isEmailValue(loc) && value !== '' && !EMAIL.test(value)) {
-    s.r.report('SCIM032', valueRange(node), `"${value}" is not an email address (name@domain.tld). MURAL identifies users by email; fix the value in the source attribute in Entra.`);
+    s.r.report('SCIM032', valueRange(node), `"${value}" is not an email address (name@domain.tld).`);
   }
   if (s.mode === 'request') applyRules(s, loc, node, value);
 }
@@ -249,14 +247,12 @@ function applyRules(s: Scope, loc: Loc, node: Node, value: string): void {
   for (const { rule, entry } of s.view.rulesAt(s.rt, loc.attr, loc.sub, where)) {
     if (rule === 'lowercase' && value !== value.toLowerCase()) {
       s.r.report('SCIM023', valueRange(node),
-        `MURAL stores ${entry.target} in lower case${sourceNote(entry)}: it accepts "${value}" but saves "${value.toLowerCase()}", `
-        + `so a later \`userName eq "${value}"\` filter with capitals returns an empty list and Entra may create a duplicate. Send it lower case.`,
+        `MURAL stores ${entry.target} in lower case${sourceNote(entry)}: send "${value.toLowerCase()}".`,
         [{ title: `Lowercase to "${value.toLowerCase()}"`, kind: 'quickfix', edits: [replaceEdit(node, JSON.stringify(value.toLowerCase()))] }]);
     }
     if (rule === 'noDigits' && /\d/.test(value)) {
       s.r.report('SCIM022', valueRange(node),
-        `MURAL rejects digits in ${entry.target}${sourceNote(entry)}: "${value}". Names are data, so nothing here fixes it automatically: `
-        + 'correct the name at its source in Entra, or change the attribute mapping (e.g. an expression that strips digits).');
+        `MURAL rejects digits in ${entry.target}${sourceNote(entry)}: "${value}".`);
     }
   }
 }
@@ -305,7 +301,7 @@ export function checkExtension(s: Scope, extension: string, node: Node): void {
 function checkAttribute(s: Scope, loc: Loc, p: Prop): void {
   const value = p.value as Node;
   if (s.mode === 'request' && s.view.mapsAttr(s.rt, loc.attr) === false && isSent(value)) {
-    s.r.report('SCIM024', keyRange(p), `MURAL does not map ${loc.extension ? `${loc.extension}:` : ''}${loc.attr.name}. Entra may send it (if an admin maps it), but MURAL ignores it.`);
+    s.r.report('SCIM024', keyRange(p), `MURAL does not map ${loc.extension ? `${loc.extension}:` : ''}${loc.attr.name}, so it ignores it.`);
   }
   checkValue(s, loc, value);
 }
@@ -319,7 +315,7 @@ function checkMetaInRequest(s: Scope, p: Prop): void {
     const only = props.length === 1 && props[0].key === 'resourceType' ? props[0].value : undefined;
     if (only?.type === 'string' && only.value === s.rt) {
       s.r.report('SCIM026', keyRange(p),
-        `Entra sends meta: {"resourceType": "${s.rt}"} when it creates a ${s.rt}. meta is read-only, so MURAL ignores it (RFC 7643 §3.1): harmless, and removable.`,
+        `Entra sends this read-only meta when it creates a ${s.rt}; MURAL ignores it, so it is harmless.`,
         [fix]);
       return;
     }
@@ -368,8 +364,8 @@ export function checkResource(s: Scope, obj: Node, props: readonly Prop[], decla
       } else {
         s.r.report('SCIM025', keyRange(p),
           def.uniqueness === 'server'
-            ? `${def.name} is read-only: MURAL assigns it when the ${s.rt} is created and ignores what a client sends; Entra reads it from the response and uses it for every later call. Remove it.`
-            : `${def.name} is read-only: MURAL ignores what a client sends${def.multiValued ? ' (change it through the other resource)' : ''}. Remove it.`,
+            ? `${def.name} is read-only: MURAL assigns it, so remove it.`
+            : `${def.name} is read-only: MURAL ignores it${def.multiValued ? ' (change it through the other resource)' : ''}, so remove it.`,
           [{ title: `Remove read-only "${p.key}"`, kind: 'quickfix', edits: removePropertyEdits(p) }]);
         skip(s.r, p.value);
       }
@@ -380,7 +376,7 @@ export function checkResource(s: Scope, obj: Node, props: readonly Prop[], decla
   if (s.mode === 'response') {
     if (!prop(props, 'id')) {
       s.r.report('SCIM052', schemasProp ? keyRange(schemasProp) : startRange(obj),
-        `This ${s.rt} has no "id". Entra reads the id from every resource a server returns and uses it for all later calls (PATCH, DELETE); a server must return it.`);
+        `This ${s.rt} has no "id", which Entra needs for every later call.`);
     }
     return;
   }
@@ -480,8 +476,7 @@ function checkRequired(s: Scope, obj: Node, props: readonly Prop[], schemasProp:
     const at = existing ? keyRange(existing) : schemasProp ? keyRange(schemasProp) : startRange(obj);
     const fix = addEmailFix(s, obj, props, m);
     s.r.report('SCIM020', at,
-      `MURAL requires ${m.entry.target}${sourceNote(m.entry)}; this ${s.rt} has ${existing ? `${m.target.attr.name} but not ${m.entry.target}` : 'none'}. `
-      + `MURAL rejects the ${s.rt} without it${fix ? '; add one (the quick fix copies userName)' : ''}.`,
+      `MURAL requires ${m.entry.target}${sourceNote(m.entry)}; this ${s.rt} has ${existing ? `${m.target.attr.name} but not ${m.entry.target}` : 'none'}.`,
       fix ? [fix] : undefined);
   }
 }

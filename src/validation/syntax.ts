@@ -33,7 +33,8 @@ function trailingComma(text: string, offset: number): number | undefined {
 }
 
 /** Reports jsonc-parser's errors (one per position), a trailing comma with a fix; `consequence` ends each message. */
-export function syntaxProblems(r: Reporter, errors: readonly ParseError[], consequence: string): void {
+export function syntaxProblems(r: Reporter, errors: readonly ParseError[], consequence?: string): void {
+  const then = consequence ? ` ${consequence}` : '';
   const max = r.text.length;
   const seen = new Set<number>();
   for (const e of errors) {
@@ -42,11 +43,11 @@ export function syntaxProblems(r: Reporter, errors: readonly ParseError[], conse
     seen.add(offset);
     const comma = e.error === PROPERTY_NAME_EXPECTED || e.error === VALUE_EXPECTED ? trailingComma(r.text, offset) : undefined;
     if (comma !== undefined) {
-      r.report('SCIM001', { offset: comma, length: 1 }, `JSON syntax error: a trailing comma before "${r.text[offset]}" is not allowed in JSON. ${consequence}`,
+      r.report('SCIM001', { offset: comma, length: 1 }, `JSON syntax error: a trailing comma before "${r.text[offset]}" is not allowed in JSON.${then}`,
         [{ title: 'Remove the trailing comma', kind: 'quickfix', edits: [{ offset: comma, length: 1, newText: '' }] }]);
       continue;
     }
     const message = max === 0 ? 'The file is empty: it must hold one JSON object.' : SYNTAX_MESSAGES[e.error] ?? 'Invalid JSON.';
-    r.report('SCIM001', { offset, length: Math.min(Math.max(e.length, 0), max - offset) }, `JSON syntax error: ${message} ${consequence}`);
+    r.report('SCIM001', { offset, length: Math.min(Math.max(e.length, 0), max - offset) }, `JSON syntax error: ${message}${then}`);
   }
 }

@@ -29,7 +29,7 @@ export interface ValidationResult {
 export function validatePayload(text: string, options: ValidateOptions = {}): ValidationResult {
   const { root, errors, tooDeep } = readTree(text, { allowTrailingComma: false });
   const r = new Reporter(text, errors.length > 0 || tooDeep === true);
-  syntaxProblems(r, errors, 'A SCIM server answers 400 invalidSyntax.');
+  syntaxProblems(r, errors);
   if (tooDeep) r.report('SCIM001', { offset: 0, length: 0 }, 'The document nests arrays or objects too deeply to be checked; no SCIM payload nests more than a few levels.');
   let kind: PayloadKind = 'unknown';
   if (root) {

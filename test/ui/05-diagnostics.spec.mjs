@@ -42,7 +42,7 @@ export default async function (ui, step) {
     for (const [code, text] of [
       ['SCIM022', 'MURAL rejects digits in name.givenName'],
       ['SCIM023', 'MURAL stores userName in lower case'],
-      ['SCIM021', 'active is a boolean but this is the string "True"'],
+      ['SCIM021', 'active is a boolean, not the string "True"'],
       ['SCIM025', 'id is read-only'],
     ]) {
       const row = problemRow(code);

@@ -97,6 +97,20 @@ describe('fixtures: one bad payload per rule', () => {
   }
 });
 
+describe('fixtures: messages', () => {
+  it('every message is one short sentence: what is wrong, without the why, which the rule\'s section of docs/diagnostics.md and the hover give', () => {
+    for (const sub of ['bad', 'entra']) {
+      for (const name of readdirSync(join(DIR, sub))) {
+        for (const p of validatePayload(read(sub, name)).problems) {
+          // Quoted text ("…", `…`) may hold anything; outside it no sentence ends before the last character.
+          const bare = p.message.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/`[^`]*`/g, '``');
+          assert.ok(p.message.length <= 180 && !/[.!?]\s+\S/.test(bare), `${sub}/${name} ${p.code}: ${p.message}`);
+        }
+      }
+    }
+  });
+});
+
 describe('fixtures: every fix fixes what it claims', () => {
   it('applying a fix leaves valid JSON and one problem fewer of its code', () => {
     let fixes = 0;

@@ -98,7 +98,7 @@ describe('validation: PatchOp paths', () => {
 
   it('SCIM045: remove without a path', () => {
     const p = expectOne(patch('{"op": "remove", "value": [{"value": "u1"}]}'), 'SCIM045', 'remove');
-    assert.match(p.message, /noTarget/);
+    assert.match(p.message, /needs a "path"/);
   });
 
   it('SCIM046: add/replace without value, and a path-less value that is not an object', () => {
