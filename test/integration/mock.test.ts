@@ -429,6 +429,9 @@ describe('mock server in the extension host', function () {
     assert.match(doc.getText(), /404/);
     assert.match(doc.getText(), /──────── Response 404 ────────\ncontent-type: application\/scim\+json; charset=utf-8\n/i, 'the response headers are in the entry');
     assert.match(doc.getText(), /Bearer \[redacted\]/);
+    assert.equal(doc.languageId, 'scim-exchange', 'the request file grammar, in a language of its own');
+    const wrap = (languageId: string) => vscode.workspace.getConfiguration('editor', { languageId }).get('wordWrap');
+    assert.deepEqual([wrap('scim-exchange'), wrap('http')], ['on', 'off'], 'long lines wrap in log entries, not in the user\'s .http files');
     for (const e of a.log.entries()) assert.ok(!JSON.stringify(e).includes(token), 'no log entry holds the token');
     assert.ok(!doc.getText().includes(token));
     a.log.setFilter({ statusClasses: [4], methods: [] });

@@ -15,6 +15,8 @@ import { SECTION } from '../config';
 import type { MockServerController } from '../mock/controller';
 
 export const LOG_SCHEME = 'scim-log';
+/** The language of an entry's document: the request file grammar, with long lines wrapped. */
+export const EXCHANGE_LANGUAGE = 'scim-exchange';
 /**
  * While following, the list shows the newest this many requests, so that each repaint during a burst sends
  * the workbench a hundred rows rather than the whole log; paused, it shows every request kept.
@@ -278,7 +280,10 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
   commands.register('scimWorkbench.log.open', async (entry?: RequestLogEntry) => {
     const e = entry ?? view.selection[0];
     if (!e) return;
-    const doc = await vscode.workspace.openTextDocument(provider.uriFor(e));
+    let doc = await vscode.workspace.openTextDocument(provider.uriFor(e));
+    // A language of its own, whose default wraps long lines (package.json configurationDefaults), so users'
+    // .http files keep their word-wrap setting.
+    if (doc.languageId !== EXCHANGE_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, EXCHANGE_LANGUAGE);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
   });
   commands.register('scimWorkbench.log.filter', async () => {
