@@ -179,7 +179,7 @@ class ProvisioningCommands {
   }
 
   /** Runs one cycle (or provision on demand) behind a cancellable notification; undefined when it did not run. */
-  private async run(what: string, onDemand?: OnDemandSubject): Promise<CycleResult | undefined> {
+  private async run(what: string, subject?: OnDemandSubject): Promise<CycleResult | undefined> {
     const ready = await this.prepare();
     if (!ready) return undefined;
     let configuration;
@@ -193,7 +193,6 @@ class ProvisioningCommands {
       });
       return undefined;
     }
-    const subject = onDemand;
     if (!(await this.confirmWrites(ready.target, subject ? `Provision ${subject.label} on demand` : what))) return undefined;
     const client = await this.connections.network.clientFor('Entra provisioning');
     if (!client) return undefined;
@@ -240,9 +239,10 @@ class ProvisioningCommands {
     this.output.info(`Entra provisioning: ${line}${c.stopped ? ` Stopped: ${c.stopped}` : ''}`);
     const st = this.job.status();
     if (st.kind === 'paused') {
-      const choice = await vscode.window.showWarningMessage(`Provisioning paused: ${st.error}`, 'Allow Staged Deletions', 'Show Staged');
-      if (choice === 'Show Staged') this.tree.setFilter({ ...NO_FILTER, actions: ['stagedDelete'] });
-      else if (choice) await vscode.commands.executeCommand('scimWorkbench.provisioning.allowDeletes');
+      void vscode.window.showWarningMessage(`Provisioning paused: ${st.error}`, 'Allow Staged Deletions', 'Show Staged').then((choice) => {
+        if (choice === 'Show Staged') this.tree.setFilter({ ...NO_FILTER, actions: ['stagedDelete'] });
+        else if (choice) void vscode.commands.executeCommand('scimWorkbench.provisioning.allowDeletes');
+      });
     } else if (st.kind === 'quarantined' || st.kind === 'disabled') {
       void vscode.window.showWarningMessage(st.kind === 'disabled' ? `The provisioning job is disabled: ${st.why}` : `Provisioning is quarantined (${st.reason}): ${st.error}`);
     } else if (c.stopped) {
@@ -426,9 +426,7 @@ export function registerEntraProvisioning(context: vscode.ExtensionContext, comm
   const configured = () => void vscode.commands.executeCommand('setContext', CONFIGURED_CONTEXT, !!job.settings.directoryFile);
   configured();
   tree.view = view;
-  context.subscriptions.push(job, tree, view, documents, job.onDidChange(configured), view.onDidChangeVisibility((e) => {
-    if (e.visible) void job.load();
-  }));
+  context.subscriptions.push(job, tree, view, documents, job.onDidChange(configured));
   commands.register('scimWorkbench.provisioning.start', () => c.cycle('Start provisioning'));
   commands.register('scimWorkbench.provisioning.runNextCycle', () => c.cycle('Run the next cycle'));
   commands.register('scimWorkbench.provisioning.restart', () => c.restart());

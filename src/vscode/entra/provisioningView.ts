@@ -146,6 +146,8 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
 
   getChildren(node?: ProvisioningNode): ProvisioningNode[] {
     if (!node) {
+      // The state and log are read from the storage when the view first shows; the job fires when they are in.
+      void this.job.load();
       if (!this.job.settings.directoryFile) return [];
       return [{ type: 'job' }, { type: 'status' }, ...(this.job.lastCycle() ? [{ type: 'stats' } as const] : []), { type: 'log' }];
     }

@@ -104,7 +104,7 @@ describe('untrusted workspace', function () {
     const a = await api();
     const started = await a.mock.start();
     assert.ok(started.ok);
-    const requests = a.mock.requestCount;
+    const requests = a.log.stats.summary().total;
     const shown = recordMessages();
     const asked = choose();
     for (const verb of ['start', 'runNextCycle', 'provisionOnDemand', 'restart', 'allowDeletes']) {
@@ -118,7 +118,7 @@ describe('untrusted workspace', function () {
       assert.match(m.text, /^This workspace is not trusted, so SCIM Workbench does not run provisioning from its directory and configuration files/);
       assert.deepEqual(m.items, ['Manage Workspace Trust']);
     }
-    assert.equal(a.mock.requestCount, requests, 'the mock received nothing');
+    assert.equal(a.log.stats.summary().total, requests, 'the mock received nothing');
     assert.equal(a.provisioning.job.state, undefined);
   });
 });
