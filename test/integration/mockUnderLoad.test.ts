@@ -3,13 +3,37 @@
 // for open resource documents, batched).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ScimService } from '../../src/mock/service';
 import { resourceUri } from '../../src/vscode/directory/resourceFs';
+import type { DirectoryNode } from '../../src/vscode/directory/tree';
 import { FOLLOW_ROWS } from '../../src/vscode/log/logView';
 import { api, entraUser, FIXTURE_PORT, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
+
+/**
+ * Requests on a few kept-alive connections, as a provisioning client sends them. fetch in the extension host
+ * opens a connection per request and keeps it for the server's keep-alive time: the suite's bursts through it
+ * together would reach the mock's connection limit (512).
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+async function keptAlive(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const running = await (await api()).mock.ready();
+  if (!running) throw new Error('mock server not running');
+  const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${await (await api()).mock.token()}` };
+  if (body !== undefined) headers['content-type'] = 'application/scim+json';
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(`${running.url}${path}`), { method, agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('error', reject)
+        .on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject).end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
 
 describe('mock server under load in the extension host', function () {
   this.timeout(120_000);
@@ -23,6 +47,7 @@ describe('mock server under load in the extension host', function () {
   afterEach(() => restoreAll());
 
   after(async () => {
+    agent.destroy();
     const a = await api();
     await a.mock.stop();
     await setSetting('scimWorkbench.mock.port', FIXTURE_PORT);
@@ -104,6 +129,51 @@ describe('mock server under load in the extension host', function () {
     } finally {
       sub.dispose();
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+
+  it('repaints only the Directory rows a burst changed: creations the Users row, a membership both, a reset everything', async () => {
+    const a = await api();
+    assert.equal((await a.mock.start()).ok, true);
+    await a.mock.service?.reset();
+    a.directory.refreshNow();
+    const [source] = await a.directory.getChildren();
+    assert.equal(source?.type, 'source');
+    const [users, groups] = await a.directory.getChildren(source);
+    assert.equal(users?.type === 'collection' && users.kind, 'Users');
+    assert.equal(groups?.type === 'collection' && groups.kind, 'Groups');
+    const repaints: (readonly DirectoryNode[] | 'all')[] = [];
+    const sub = a.directory.onDidChangeTreeData((e) => repaints.push(e ? [e].flat() : 'all'));
+    try {
+      const created = await Promise.all(Array.from({ length: 50 }, (_, i) => keptAlive('POST', '/Users', entraUser(`rows.user.${i}@contoso.com`, 'Rows', 'User'))));
+      assert.ok(created.every((r) => r.status === 201));
+      await waitFor('the Users row to repaint', () => repaints.length > 0 || undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(repaints.every((r) => r !== 'all' && r.length === 1 && r[0] === users), 'only the Users row, the node VS Code was given');
+      assert.equal((await a.directory.getTreeItem(users as DirectoryNode)).description, '50', 'with the new count');
+
+      repaints.length = 0;
+      const group = await keptAlive('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Rows workspace' });
+      await waitFor('the Groups row to repaint', () => repaints.length > 0 || undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(repaints.every((r) => r !== 'all' && r.length === 1 && r[0] === groups), 'only the Groups row');
+
+      repaints.length = 0;
+      const patched = await keptAlive('PATCH', `/Groups/${group.json.id as string}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Add', path: 'members', value: [{ value: created[0]?.json.id as string }] }],
+      });
+      assert.equal(patched.status, 204);
+      await waitFor('the rows to repaint', () => repaints.length > 0 || undefined);
+      const [both] = repaints;
+      assert.ok(both !== 'all' && both?.length === 2 && both.includes(users as DirectoryNode) && both.includes(groups as DirectoryNode), 'a membership shows in both collections');
+
+      repaints.length = 0;
+      await a.mock.service?.reset();
+      await waitFor('the tree to repaint', () => repaints.length > 0 || undefined);
+      assert.deepEqual(repaints, ['all'], 'a reset repaints everything');
+    } finally {
+      sub.dispose();
     }
   });
 

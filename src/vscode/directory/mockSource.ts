@@ -1,7 +1,7 @@
 // The running mock server's directory as a DirectorySource: read in process (no HTTP), paged by the service.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ListQuery, ScimService } from '../../mock/service';
+import type { ChangeEvent, ListQuery, ScimService } from '../../mock/service';
 import { isScimError } from '../../scim/errors';
 import { parseFilter } from '../../scim/filter';
 import { filterableTargets, muralFilterRefusal } from '../../scim/muralQuery';
@@ -15,14 +15,14 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   readonly kind = 'mock' as const;
   readonly label = 'Mock MURAL server';
   readonly writes: MockDirectoryWrites;
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = new vscode.EventEmitter<readonly CollectionKind[] | void>();
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
   /** The first users in order, for one server, its options, its directory's version and a filter (see usersInOrder). */
   private ordered: { key: readonly unknown[]; totalResults: number; resources: Resource[] } | undefined;
 
   constructor(private readonly mock: MockServerController) {
-    this.subscription = mock.onDidChangeDirectory(() => { this.ordered = undefined; this.emitter.fire(); });
+    this.subscription = mock.onDidChangeDirectory((e) => { this.ordered = undefined; this.emitter.fire(changedCollections(e)); });
     this.writes = new MockDirectoryWrites(mock);
   }
 
@@ -106,4 +106,19 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
     this.subscription.dispose();
     this.emitter.dispose();
   }
+}
+
+const USERS: readonly CollectionKind[] = ['Users'];
+const GROUPS: readonly CollectionKind[] = ['Groups'];
+const BOTH: readonly CollectionKind[] = ['Users', 'Groups'];
+
+/**
+ * The collections a change shows in: a new user or group only in its own; any other change of a user can
+ * change groups' members (names, admins, a deactivation's lost workspaces) and of a group its users' workspaces;
+ * a reset, a seed or a reload, everything (undefined).
+ */
+export function changedCollections(e: ChangeEvent): readonly CollectionKind[] | undefined {
+  if (e.type === 'reset' || e.type === 'reloaded' || e.type === 'seeded') return undefined;
+  if (e.type === 'created') return e.resourceType === 'User' ? USERS : GROUPS;
+  return BOTH;
 }

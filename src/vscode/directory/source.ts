@@ -50,8 +50,8 @@ export interface DirectorySource {
   /** Why the source cannot be listed yet (the mock server loading its directory): shown instead of its collections. */
   readonly pending?: string;
   readonly writes: DirectoryWrites;
-  /** Fires when the directory changed (the tree debounces it). */
-  readonly onDidChange: vscode.Event<void>;
+  /** Fires when the directory changed, with the collections that did when the source knows (the tree debounces it). */
+  readonly onDidChange: vscode.Event<readonly CollectionKind[] | void>;
   list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage>;
   members(groupId: string): Promise<readonly GroupMember[]>;
   /** Workspaces a deactivated user lost (MURAL's soft delete); empty where the source cannot tell. */

@@ -1,7 +1,7 @@
 // The directory explorer: each source (the mock server, browsed endpoints) with its Users and Groups,
 // groups expanding to their members, deactivated users to the workspaces they lost. Children are fetched a
 // page at a time ("Load more…"), cached until the source changes, and refreshed on a debounce so a burst of
-// hundreds of requests repaints once. Item ids are stable (source, kind, resource id) so selection and
+// hundreds of requests repaints once, and only the collections it changed. Item ids are stable (source, kind, resource id) so selection and
 // expansion survive refreshes. Items carry no click command: a command with arguments is re-registered on
 // every repaint, and a click landing during a burst of refreshes would hit a stale one ("Actual command not
 // found"); the view's selection opens them instead (see register.ts). An action item (Seed Sample Users… under
@@ -42,7 +42,7 @@ function keyOf(node: DirectoryNode): string {
 export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryNode>, vscode.Disposable {
   private readonly sources: DirectorySource[] = [];
   private readonly sourceListeners = new Map<string, vscode.Disposable>();
-  private readonly emitter = new vscode.EventEmitter<DirectoryNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<DirectoryNode | DirectoryNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   /** Children per parent key, valid until the next refresh. */
   private readonly cache = new Map<string, DirectoryNode[]>();
@@ -51,6 +51,8 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   private readonly limits = new Map<string, number>();
   private filterText: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Collection keys to repaint at the next refresh, or the whole tree. */
+  private stale: Set<string> | 'all' = new Set();
   private readonly refreshedEmitter = new vscode.EventEmitter<void>();
   /** Fires after a (debounced) refresh was handed to VS Code; tests wait on it. */
   readonly onDidRefresh = this.refreshedEmitter.event;
@@ -70,7 +72,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   addSource(source: DirectorySource): void {
     if (this.sources.some((s) => s.id === source.id)) return;
     this.sources.push(source);
-    this.sourceListeners.set(source.id, source.onDidChange(() => this.scheduleRefresh()));
+    this.sourceListeners.set(source.id, source.onDidChange((kinds) => this.scheduleRefresh(kinds ? { source, kinds } : undefined)));
     this.refreshNow();
   }
 
@@ -86,17 +88,41 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   /** Sources currently shown (a stopped mock is not). */
   visibleSources: (source: DirectorySource) => boolean = () => true;
 
-  /** Repaints after a quiet period: bursts of change events cost one refresh. */
-  scheduleRefresh(): void {
+  /**
+   * Repaints after a quiet period: bursts of change events cost one refresh. Given the collections that changed,
+   * only their rows (and what is expanded under them) are repainted: a burst of creations then sends the workbench
+   * one row with the new count, not the whole tree to fetch again.
+   */
+  scheduleRefresh(changed?: { readonly source: DirectorySource; readonly kinds: readonly CollectionKind[] }): void {
+    if (!changed) this.stale = 'all';
+    else if (this.stale !== 'all') for (const kind of changed.kinds) this.stale.add(`${changed.source.id}/${kind}`);
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.refreshNow(); }, REFRESH_DEBOUNCE_MS);
+    this.timer = setTimeout(() => { this.timer = undefined; this.refreshStale(); }, REFRESH_DEBOUNCE_MS);
   }
 
   refreshNow(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    this.stale = new Set();
     this.cache.clear();
     this.totals.clear();
     this.emitter.fire(undefined);
+    this.refreshedEmitter.fire();
+  }
+
+  private refreshStale(): void {
+    const stale = this.stale;
+    if (stale === 'all') { this.refreshNow(); return; }
+    this.stale = new Set();
+    const rows: DirectoryNode[] = [];
+    for (const key of stale) {
+      // The row VS Code shows is the node it was given: the one cached under its source.
+      const row = this.cache.get(key.slice(0, key.indexOf('/')))?.find((n) => n.type === 'collection' && keyOf(n) === key);
+      if (!row) continue;
+      this.totals.delete(key);
+      for (const cached of [...this.cache.keys()]) if (cached === key || cached.startsWith(`${key}/`)) this.cache.delete(cached);
+      rows.push(row);
+    }
+    if (rows.length > 0) this.emitter.fire(rows);
     this.refreshedEmitter.fire();
   }
 
