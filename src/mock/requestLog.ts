@@ -83,6 +83,8 @@ export class RingBuffer<T> {
 
 /** How far back the request rate looks. */
 const RATE_WINDOW_SECONDS = 3;
+/** A request counts in RequestStats' rate for at most this long (its own second and the window's). */
+export const RATE_SPAN_MS = (RATE_WINDOW_SECONDS + 1) * 1000;
 
 export interface RequestSummary {
   /** Requests counted since the start or the last clear. */

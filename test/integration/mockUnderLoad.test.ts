@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { ScimService } from '../../src/mock/service';
 import { resourceUri } from '../../src/vscode/directory/resourceFs';
 import type { DirectoryNode } from '../../src/vscode/directory/tree';
-import { FOLLOW_ROWS } from '../../src/vscode/log/logView';
+import { FOLLOW_ROWS, REPAINT_MS } from '../../src/vscode/log/logView';
 import { api, entraUser, FIXTURE_PORT, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
 
 /**
@@ -174,6 +174,39 @@ describe('mock server under load in the extension host', function () {
       assert.deepEqual(repaints, ['all'], 'a reset repaints everything');
     } finally {
       sub.dispose();
+    }
+  });
+
+  it('repaints the Provisioning Log list and its summary together, at most once a second during a burst', async () => {
+    const a = await api();
+    assert.equal((await a.mock.start()).ok, true);
+    await vscode.commands.executeCommand('scimWorkbench.log.clear');
+    await new Promise((r) => setTimeout(r, 5 * REPAINT_MS)); // the repaints of earlier requests have died down
+    const events: { kind: 'list' | 'summary'; at: number }[] = [];
+    const subs = [
+      a.log.onDidChangeTreeData(() => events.push({ kind: 'list', at: performance.now() })),
+      a.log.onDidRepaint(() => events.push({ kind: 'summary', at: performance.now() })),
+    ];
+    try {
+      const t0 = performance.now();
+      await keptAlive('GET', '/Users?count=1');
+      await waitFor('the lone request to show', () => events.length > 0 || undefined);
+      assert.ok(events[0]!.at - t0 < REPAINT_MS, `a lone request showed after ${Math.round(events[0]!.at - t0)} ms`);
+      // Three seconds of requests, eight at a time.
+      const end = performance.now() + 3 * REPAINT_MS;
+      let sent = 0;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (performance.now() < end) { await keptAlive('GET', '/Users?count=1'); sent++; }
+      }));
+      const burst = events.filter((e) => e.at >= t0);
+      const lists = burst.filter((e) => e.kind === 'list');
+      assert.ok(sent > 30, `${sent} requests`);
+      assert.ok(lists.length <= 5, `${sent} requests over ${Math.round(performance.now() - t0)} ms repainted the list ${lists.length} times`);
+      for (let i = 0; i < burst.length; i++) {
+        if (burst[i]!.kind === 'list') assert.equal(burst[i + 1]?.kind, 'summary', 'the summary repaints with the list');
+      }
+    } finally {
+      for (const s of subs) s.dispose();
     }
   });
 

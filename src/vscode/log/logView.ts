@@ -6,13 +6,14 @@
 // while the summary goes on.
 import * as vscode from 'vscode';
 import { STATUS_CODES } from 'node:http';
-import { RequestStats, type RequestLogEntry, type RequestSummary } from '../../mock/requestLog';
+import { RATE_SPAN_MS, RequestStats, type RequestLogEntry, type RequestSummary } from '../../mock/requestLog';
 import { BASE_PATHS } from '../../mock/server';
 import { WORKBENCH_HEADER } from '../../client/http';
 import { prettyJson } from '../../client/text';
 import type { Commands } from '../commands';
 import { SECTION } from '../config';
 import type { MockServerController } from '../mock/controller';
+import { RepaintPacer } from './pacer';
 
 export const LOG_SCHEME = 'scim-log';
 /** The language of an entry's document: the request file grammar, with long lines wrapped. */
@@ -22,9 +23,13 @@ export const EXCHANGE_LANGUAGE = 'scim-exchange';
  * the workbench a hundred rows rather than the whole log; paused, it shows every request kept.
  */
 export const FOLLOW_ROWS = 100;
-/** The list repaints at most this often while requests arrive; the summary once a second. */
-const REFRESH_MS = 500;
-const SUMMARY_MS = 1000;
+/**
+ * While requests arrive, the list and its summary repaint together at most this often (see pacer.ts: every
+ * repaint costs the workbench the same, a hundred rows or one); a request after a quiet spell shows after
+ * FIRST_REPAINT_MS.
+ */
+export const REPAINT_MS = 1000;
+const FIRST_REPAINT_MS = 100;
 
 export interface LogFilter {
   /** Status classes shown (2 = 2xx … 5 = 5xx); empty = all. */
@@ -130,7 +135,12 @@ export function renderEntry(e: RequestLogEntry): string {
 export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestLogEntry>, vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<RequestLogEntry | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly repainted = new vscode.EventEmitter<void>();
+  /** Fires when the list and the summary repaint: soon after a request, then at most once a REPAINT_MS. */
+  readonly onDidRepaint = this.repainted.event;
+  private readonly pacer = new RepaintPacer(() => this.repaint(), { firstMs: FIRST_REPAINT_MS, intervalMs: REPAINT_MS, lingerMs: RATE_SPAN_MS });
+  /** Requests arrived (or the server stopped or started) since the list was last repainted. */
+  private listStale = false;
   private current: LogFilter = NO_FILTER;
   private readonly subscriptions: vscode.Disposable[];
   /** Every request since the start or the last clear, whatever the log keeps. */
@@ -144,9 +154,13 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
       mock.onDidRequest((e) => {
         this.stats.record(e);
         if (this.frozen) this.arrivedSincePause++;
-        else this.scheduleRefresh();
+        else this.listStale = true;
+        this.pacer.changedNow();
       }),
-      mock.onDidChangeState(() => this.scheduleRefresh()),
+      mock.onDidChangeState(() => {
+        this.listStale = true;
+        this.pacer.changedNow();
+      }),
     ];
   }
 
@@ -159,6 +173,7 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
     if (paused === this.paused) return;
     this.frozen = paused ? this.mock.requests() : undefined;
     this.arrivedSincePause = 0;
+    this.listStale = false;
     this.emitter.fire(undefined);
   }
 
@@ -187,9 +202,12 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
     return out;
   }
 
-  private scheduleRefresh(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; if (!this.frozen) this.emitter.fire(undefined); }, REFRESH_MS);
+  private repaint(): void {
+    if (this.listStale && !this.frozen) {
+      this.listStale = false;
+      this.emitter.fire(undefined);
+    }
+    this.repainted.fire();
   }
 
   /** Forgets the requests: the log, the summary and a paused list. */
@@ -233,9 +251,10 @@ export class ProvisioningLogProvider implements vscode.TreeDataProvider<RequestL
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.pacer.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
+    this.repainted.dispose();
   }
 }
 
@@ -268,11 +287,10 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     void vscode.commands.executeCommand('setContext', 'scimWorkbench.logPaused', paused);
     updateMessage();
   };
-  const ticker = setInterval(updateMessage, SUMMARY_MS);
   context.subscriptions.push(
     provider,
     view,
-    { dispose: () => clearInterval(ticker) },
+    provider.onDidRepaint(updateMessage),
     // Selecting opens the exchange; item commands would go stale while the log repaints under a burst.
     view.onDidChangeSelection((e) => { if (e.selection[0]) void vscode.commands.executeCommand('scimWorkbench.log.open', e.selection[0]); }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, provider),
