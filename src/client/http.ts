@@ -279,12 +279,8 @@ export class HttpClient {
         const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
         // What a caller sees is redacted when first read: a caller that keeps only the status and the JSON
         // (the provisioning engine without recorded exchanges) pays for no header, URL or request-body redaction.
-        const raw: Unredacted = { secrets, finalUrl: url.toString(), sentHeaders, sentBody: body, answer: res };
-        const request = { method } as SentRequest;
-        Object.defineProperty(request, RAW, { value: raw });
-        Object.defineProperties(request, body !== undefined ? SENT_WITH_BODY : SENT);
-        const response = {
-          request,
+        return answered(res, method, url.toString(), sentHeaders, body, secrets, {
+          request: undefined as unknown as SentRequest,
           status: res.statusCode,
           statusText: res.statusText || STATUS_CODES[res.statusCode] || '',
           bodyTruncated: res.truncated,
@@ -292,10 +288,7 @@ export class HttpClient {
           durationMs: performance.now() - started,
           redirects,
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-        } as Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'> as HttpResponse;
-        Object.defineProperty(response, RAW, { value: raw });
-        Object.defineProperties(response, ANSWERED);
-        return response;
+        });
       }
     } finally {
       clearTimeout(timer);
@@ -409,49 +402,78 @@ export class HttpClient {
   }
 }
 
-/** What the redacted fields of a response and its request are computed from, kept on them under a non-enumerable symbol. */
-interface Unredacted {
-  readonly secrets: readonly string[];
-  readonly finalUrl: string;
-  readonly sentHeaders: Readonly<Record<string, string>>;
-  readonly sentBody?: string;
-  readonly answer: RawAnswer;
-}
-const RAW = Symbol('unredacted');
+/** The plain fields of a response, without those redacted on first read. */
+type PlainFields = Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'>;
 
 /**
- * An enumerable property computed on first read and then kept, so it reads, spreads and serialises like a plain
- * one. The descriptors are shared by every response (the per-object data is under RAW): a response costs no
- * closures.
+ * The response and its request as callers see them. What needs redaction (URLs, headers, bodies, and the JSON,
+ * parsed from the redacted body so an echoed token never reaches the caller's objects either) is computed on
+ * first read and kept: a caller that reads only the status and the JSON (the provisioning engine without
+ * recorded exchanges) pays for no header, URL or request-body redaction. Accessors of object literals, so the
+ * fields read, spread and serialise like plain ones at the cost of a few closures, not of property redefinitions.
  */
-function lazy(key: string, compute: (raw: Unredacted, self: Record<string, unknown>) => unknown): PropertyDescriptor {
-  const settle = (self: object, value: unknown) => Object.defineProperty(self, key, { value, enumerable: true, writable: true, configurable: true });
-  return {
-    enumerable: true,
-    configurable: true,
-    get(this: Record<string | symbol, unknown>) {
-      const value = compute(this[RAW] as Unredacted, this);
-      settle(this, value);
-      return value;
+function answered(answer: RawAnswer, method: string, finalUrl: string, sentHeaders: Readonly<Record<string, string>>, sentBody: string | undefined,
+  secrets: readonly string[], plain: PlainFields): HttpResponse {
+  const kept: { url?: string; sentHeaders?: Record<string, string>; sentBody?: string; headers?: Record<string, string>; body?: string; json?: unknown; parsed?: boolean; finalUrl?: string } = {};
+  const request: SentRequest = {
+    method,
+    get url(): string {
+      return (kept.url ??= redactUrl(finalUrl, secrets));
     },
-    set(this: object, value: unknown) {
-      settle(this, value);
+    set url(v: string) {
+      kept.url = v;
+    },
+    get headers(): Record<string, string> {
+      return (kept.sentHeaders ??= redactHeaders(sentHeaders, secrets));
+    },
+    set headers(v: Record<string, string>) {
+      kept.sentHeaders = v;
+    },
+  };
+  if (sentBody !== undefined) {
+    Object.defineProperty(request, 'body', {
+      enumerable: true,
+      configurable: true,
+      get: () => (kept.sentBody ??= redact(sentBody, secrets)),
+      set: (v: string) => {
+        kept.sentBody = v;
+      },
+    });
+  }
+  return {
+    ...plain,
+    request,
+    get headers(): Record<string, string> {
+      return (kept.headers ??= redactHeaders(answer.headers, secrets));
+    },
+    set headers(v: Record<string, string>) {
+      kept.headers = v;
+    },
+    get body(): string {
+      return (kept.body ??= redact(answer.text, secrets));
+    },
+    set body(v: string) {
+      kept.body = v;
+    },
+    get json(): unknown {
+      if (!kept.parsed) {
+        kept.parsed = true;
+        kept.json = answer.truncated ? undefined : parseJson(this.body);
+      }
+      return kept.json;
+    },
+    set json(v: unknown) {
+      kept.parsed = true;
+      kept.json = v;
+    },
+    get url(): string {
+      return kept.finalUrl ?? request.url;
+    },
+    set url(v: string) {
+      kept.finalUrl = v;
     },
   };
 }
-
-const SENT: PropertyDescriptorMap = {
-  url: lazy('url', (r) => redactUrl(r.finalUrl, r.secrets)),
-  headers: lazy('headers', (r) => redactHeaders(r.sentHeaders, r.secrets)),
-};
-const SENT_WITH_BODY: PropertyDescriptorMap = { ...SENT, body: lazy('body', (r) => redact(r.sentBody ?? '', r.secrets)) };
-const ANSWERED: PropertyDescriptorMap = {
-  headers: lazy('headers', (r) => redactHeaders(r.answer.headers, r.secrets)),
-  body: lazy('body', (r) => redact(r.answer.text, r.secrets)),
-  // Parsed from the redacted text, so an echoed token never reaches the caller's objects either.
-  json: lazy('json', (r, self) => (r.answer.truncated ? undefined : parseJson(self.body as string))),
-  url: lazy('url', (_r, self) => (self.request as SentRequest).url),
-};
 
 /** `text` parsed as JSON; undefined when empty or not JSON. */
 function parseJson(text: string): unknown {
