@@ -13,7 +13,7 @@ import { sampleDirectory } from '../../src/entra/directory/sample';
 import { muralDefaultEngineConfiguration } from '../../src/entra/engine/config';
 import { DEFAULT_CONCURRENCY, type CycleResult } from '../../src/entra/engine/cycle';
 import { parseState } from '../../src/entra/engine/state';
-import { ProvisioningJob } from '../../src/vscode/entra/provisioningJob';
+import { ProvisioningJob, REPAINT_MS } from '../../src/vscode/entra/provisioningJob';
 import { ProvisioningTreeProvider, type ProvisioningNode } from '../../src/vscode/entra/provisioningView';
 import type { ScimWorkbenchApi } from '../../src/extension';
 import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, stubServer, waitFor } from './helpers';
@@ -275,8 +275,16 @@ describe('Entra Provisioning view', function () {
         if ((a.provisioning.job.running?.entries ?? 0) > 5) source.cancel();
       },
     }, source.token)) as never);
+    let repaints = 0;
+    const counting = a.provisioning.tree.onDidChangeTreeData(() => repaints++);
+    const t0 = Date.now();
     const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+    const ms = Date.now() - t0;
+    counting.dispose();
     assert.match(result.cycle.stopped ?? '', /cancelled/);
+    // Batched: one repaint per REPAINT_MS at most, plus the start and the end of the cycle — not one per object.
+    assert.ok(repaints <= 3 + ms / REPAINT_MS, `${repaints} repaints in ${ms} ms`);
+    assert.ok(result.entries.length > repaints, `${result.entries.length} entries, ${repaints} repaints`);
     // While it ran: the notification and the view's status counted the objects, at most twice a second.
     assert.ok(seen.length >= 1);
     assert.match(seen[0].message ?? '', /^initial cycle 1: [\d,]+ of 2,020 objects( · users)? · [\d,]+ created/);
