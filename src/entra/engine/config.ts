@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   evaluate, findObject, inScope, loadConfiguration, loadConfigurationText, muralDefaultConfiguration, objectMappingFor,
-  type ObjectMappingDefinition, type ProvisioningConfiguration as EntraConfiguration,
+  type FlowType, type ObjectMappingDefinition, type ProvisioningConfiguration as EntraConfiguration,
 } from '../index';
 import type { SourceObjectKind } from './source';
 
@@ -32,8 +32,12 @@ export interface AttributeMapping {
   readonly defaultValue?: string;
   /** > 0: a matching attribute; the lowest is tried first. */
   readonly matchingPriority?: number;
-  /** Always (create and update) or ObjectAddOnly ("Only during object creation"). */
-  readonly flowType: 'Always' | 'ObjectAddOnly';
+  /**
+   * Always (create and update), ObjectAddOnly ("Only during object creation"), or on update only adding:
+   * AttributeAddOnly (only when the target has no value), ValueAddOnly and MultiValueAddOnly (the values the
+   * target lacks are added, none removed; on a single value, only when the target has none).
+   */
+  readonly flowType: FlowType;
   readonly targetType: TargetType;
   /** Values differing only in case are different (the target attribute's caseExact). */
   readonly caseExact?: boolean;
@@ -124,7 +128,7 @@ function objectMapping(config: EntraConfiguration, om: ObjectMappingDefinition |
       },
       ...(m.defaultValue !== null ? { defaultValue: m.defaultValue } : {}),
       ...(m.matchingPriority > 0 ? { matchingPriority: m.matchingPriority } : {}),
-      flowType: m.flowType === 'ObjectAddOnly' ? 'ObjectAddOnly' : 'Always',
+      flowType: m.flowType,
       targetType: (def?.type ?? 'String') as TargetType,
       ...(def?.caseExact ? { caseExact: true } : {}),
     });

@@ -395,6 +395,21 @@ function typed(a: AttributeMapping, value: string | readonly string[]): EntraVal
   return value;
 }
 
+/**
+ * What an update may send for a mapping that only adds (Graph's attributeMappingFlowType): undefined when it
+ * sends nothing. AttributeAddOnly flows only into a target without a value; ValueAddOnly and MultiValueAddOnly
+ * send the target's values plus the computed ones it lacks (never removing one), and on a single value flow
+ * only into a target without one.
+ */
+export function addOnly(a: AttributeMapping, computed: EntraValue, current: readonly unknown[]): EntraValue | undefined {
+  if (a.flowType === 'Always' || a.flowType === 'ObjectAddOnly' || current.length === 0) return computed;
+  if (a.flowType === 'AttributeAddOnly' || !Array.isArray(computed)) return undefined;
+  const norm = (v: unknown) => (a.caseExact ? String(v) : String(v).toLowerCase());
+  const have = new Set(current.map(norm));
+  const missing = computed.filter((v) => !have.has(norm(v)));
+  return missing.length === 0 ? undefined : [...current.map(String), ...missing];
+}
+
 /** Entra compares case-insensitively unless the target attribute is caseExact. */
 function same(a: AttributeMapping | undefined, computed: EntraValue, current: readonly unknown[]): boolean {
   const norm = (v: unknown) => {
@@ -585,9 +600,11 @@ async function update(c: Cycle, run: ObjectRun, mapping: ObjectMapping, source: 
   }
   const byTarget = new Map(mapping.attributes.map((a) => [a.target, a]));
   const changes: AttributeChange[] = [];
-  for (const [t, value] of values) {
+  for (const [t, computed] of values) {
     const current = valuesAt(target, t);
-    if (same(byTarget.get(t), value, current)) continue;
+    const a = byTarget.get(t);
+    const value = a ? addOnly(a, computed, current) : computed;
+    if (value === undefined || same(a, value, current)) continue;
     changes.push({ target: t, value, added: current.length === 0 });
     run.modified.push({ displayName: t, oldValue: current.length ? shown(current.length === 1 ? current[0] : current) : null, newValue: shown(value) });
   }

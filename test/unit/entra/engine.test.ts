@@ -15,7 +15,7 @@ import { readDirectory } from '../../../src/entra/directory/load';
 import { sampleDirectory } from '../../../src/entra/directory/sample';
 import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra';
 import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
-import { runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
+import { addOnly, runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
 import { onDemandSubject } from '../../../src/entra/engine/onDemand';
 import { ENTRA_THRESHOLDS, judge, nextAttempt } from '../../../src/entra/engine/quarantine';
@@ -332,6 +332,26 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.equal((await h.call('GET', `${BASE}/Users`)).json.totalResults, 0);
   });
 
+  it('flow types that only add: AttributeAddOnly leaves a value the target has, ValueAddOnly fills one it lacks', async () => {
+    await cycle();
+    const file = muralDefaultConfiguration() as any;
+    const [userMapping] = file.synchronizationRules[0].objectMappings;
+    const attr = (target: string) => userMapping.attributeMappings.find((a: any) => a.targetAttributeName === target);
+    attr('name.givenName').flowType = 'AttributeAddOnly';
+    attr('name.familyName').flowType = 'ValueAddOnly';
+    const configuration = fromEntraConfiguration(loadConfiguration(file).config!);
+    const [, , , , , regular] = dir.users;
+    await h.call('PATCH', `${BASE}/Users/${state.users[regular.id].targetId}`, { schemas: [URN.PatchOp], Operations: [{ op: 'remove', path: 'name.familyName' }] });
+    regular.givenName = 'Renamed';
+    regular.surname = 'Newname';
+    const r = await cycle({ configuration });
+    const e = entryFor(r, regular.userPrincipalName)!;
+    assert.deepEqual(e.modifiedProperties.map((p) => [p.displayName, p.oldValue, p.newValue]), [['name.familyName', null, 'Newname']]);
+    const [user] = (await h.call('GET', `${BASE}/Users?${filterQuery(`userName eq "${regular.userPrincipalName.toLowerCase()}"`)}`)).json.Resources;
+    assert.notEqual(user.name.givenName, 'Renamed', 'AttributeAddOnly does not overwrite');
+    assert.equal(user.name.familyName, 'Newname');
+  });
+
   it('follows a provisioning configuration file: scoping filters, expressions, expression errors, a disabled group mapping', async () => {
     const file = muralDefaultConfiguration() as any;
     const [userMapping, groupMapping] = file.synchronizationRules[0].objectMappings;
@@ -512,6 +532,21 @@ describe('entra/engine: provision on demand', () => {
     assert.throws(() => onDemandSubject(d, 'nobody@contoso.com'), /No user or group of the directory file has the id, userPrincipalName, mail or group name "nobody@contoso.com"/);
     assert.throws(() => onDemandSubject(d, dir.users[3].userPrincipalName), /is disabled in Entra: Entra's on-demand search does not offer such users/);
     assert.throws(() => onDemandSubject(d, dir.groups[0].displayName), /up to 5 members; Engineering has \d+/);
+  });
+});
+
+describe('entra/engine: flow types that only add', () => {
+  const mapping = (flowType: 'Always' | 'AttributeAddOnly' | 'ValueAddOnly' | 'MultiValueAddOnly', caseExact = false) =>
+    ({ target: 'roles', source: '[roles]', evaluate: () => ({ flow: 'none' as const }), flowType, targetType: 'String' as const, caseExact });
+  it('adds the values a multi-valued target lacks and never removes one; single values only into an empty target', () => {
+    assert.deepEqual(addOnly(mapping('Always'), ['a'], ['b']), ['a']);
+    assert.deepEqual(addOnly(mapping('MultiValueAddOnly'), ['A', 'c'], ['a', 'b']), ['a', 'b', 'c'], 'case-insensitive unless caseExact');
+    assert.deepEqual(addOnly(mapping('MultiValueAddOnly', true), ['A'], ['a']), ['a', 'A']);
+    assert.deepEqual(addOnly(mapping('ValueAddOnly'), ['a'], ['a', 'b']), undefined, 'nothing to add, nothing removed');
+    assert.equal(addOnly(mapping('ValueAddOnly'), 'x', ['y']), undefined);
+    assert.equal(addOnly(mapping('ValueAddOnly'), 'x', []), 'x');
+    assert.equal(addOnly(mapping('AttributeAddOnly'), ['x'], ['y']), undefined);
+    assert.deepEqual(addOnly(mapping('AttributeAddOnly'), ['x'], []), ['x']);
   });
 });
 
