@@ -301,6 +301,26 @@ describe('Entra Provisioning view', function () {
     assert.match(String(stopped?.item.description), /cancelled/);
   });
 
+  it('choosing another directory file for a started job asks whether to keep the job or start a new one', async () => {
+    const a = await api();
+    const other = await writeJson('other.entra-directory.json', sampleDirectory({ users: 3, groups: 1 }));
+    const jobId = a.provisioning.job.state?.jobId;
+    assert.ok(jobId);
+    const asked = answer('showWarningMessage', undefined, 'Keep the Job', 'Start a New Job');
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseDirectory', other), undefined, 'dismissed: nothing changes');
+    assert.equal(a.provisioning.job.settings.directoryFile, directory.fsPath);
+    const [message, options] = asked.calls[0] as [string, vscode.MessageOptions];
+    assert.equal(message, 'Provision from other.entra-directory.json instead of job.entra-directory.json?');
+    assert.equal(options.modal, true);
+    assert.match(options.detail ?? '', /objects missing from it are deleted in the target/);
+    assert.equal(await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseDirectory', other), other.fsPath);
+    assert.equal(a.provisioning.job.state?.jobId, jobId, 'Keep the Job keeps the links');
+    await vscode.commands.executeCommand('scimWorkbench.provisioning.chooseDirectory', directory);
+    assert.equal(a.provisioning.job.state, undefined, 'Start a New Job forgets the state');
+    assert.equal(a.provisioning.job.settings.directoryFile, directory.fsPath);
+    assert.equal(label(await statusItem()), 'Not started');
+  });
+
   it('a directory file that cannot be used gives a clear error and runs nothing', async () => {
     const a = await api();
     const broken = structuredClone(sample);
