@@ -1,6 +1,6 @@
 // The mock inside VS Code against the headless CLI, with the same load in one run (npm run bench:extension):
-// a burst of Entra-shaped POST /Users over 32 keep-alive connections, first to `scim-workbench serve`, then to the
-// extension's mock in the real workbench (VS Code server 1.100.3 + Chromium, the SCIM views open), where
+// bursts of Entra-shaped POST /Users over 32 keep-alive connections, taking turns between `scim-workbench serve`
+// and the extension's mock in the real workbench (VS Code server 1.100.3 + Chromium, the SCIM views open), where
 // extensionProbe.cjs measures from inside the extension host: a SCIM command's latency, how far the
 // Directory's Users count trails the server, the event loop's longest stall; then memory at 100k users and
 // the longest stall while a restart loads them from disk.
@@ -92,41 +92,48 @@ export function cpuByRole() {
 }
 
 /**
- * Cores used by each role between two cpuByRole() snapshots `ms` apart, as text: per process, so that one that
+ * CPU time (ms) each role used between two cpuByRole() snapshots, added to `into`: per process, so that one that
  * ended meanwhile takes nothing away and one that started counts whole.
  */
-export function coresBetween(before, after, ms) {
-  const roles = new Map();
-  for (const [pid, { role, ms: used }] of after) roles.set(role, (roles.get(role) ?? 0) + used - (before.get(pid)?.ms ?? 0));
-  return [...roles].map(([k, v]) => [k, v / ms]).filter(([, c]) => c >= 0.005)
+function cpuBetween(before, after, into) {
+  for (const [pid, { role, ms: used }] of after) into.set(role, (into.get(role) ?? 0) + used - (before.get(pid)?.ms ?? 0));
+}
+
+/** CPU time by role over `ms` of wall-clock time, as cores. */
+function coresText(byRole, ms) {
+  return [...byRole].map(([k, v]) => [k, v / ms]).filter(([, c]) => c >= 0.005)
     .map(([k, c]) => `${k} ${c.toFixed(2)}`).join(', ');
 }
 
 /**
- * `runs` bursts of `count` after a warm-up: the median run's requests per second, every run's, and the CPU by
- * role over all runs. The same for both servers, so their ratio compares like with like.
+ * The same POST bursts against each server, taking turns after a warm-up of each (a b, b a, a b…): the other
+ * engineers' load on a shared machine comes and goes over minutes, and bursts run one server after the other
+ * would give one of them the quiet minute. Per server: the median run's requests per second, every run's, and
+ * the CPU by role over its own runs.
  */
-export async function bursts(url, token, { warmup, count, runs }) {
-  await postBurst(url, token, warmup);
-  const cpu0 = cpuByRole();
-  const all = [];
-  let ms = 0;
+export async function alternatingBursts(servers, { warmup, count, runs }) {
+  for (const s of servers) await postBurst(s.url, s.token, warmup);
+  const results = servers.map(() => ({ all: [], ms: 0, cpu: new Map() }));
   for (let i = 0; i < runs; i++) {
-    const r = await postBurst(url, token, count);
-    all.push(r.rps);
-    ms += r.ms;
+    const order = servers.map((_, j) => (i % 2 === 0 ? j : servers.length - 1 - j));
+    for (const j of order) {
+      const before = cpuByRole();
+      const r = await postBurst(servers[j].url, servers[j].token, count);
+      cpuBetween(before, cpuByRole(), results[j].cpu);
+      results[j].all.push(r.rps);
+      results[j].ms += r.ms;
+    }
   }
-  const sorted = [...all].sort((a, b) => a - b);
-  return { rps: sorted[Math.floor((sorted.length - 1) / 2)], all, cores: coresBetween(cpu0, cpuByRole(), ms) };
+  return results.map(({ all, ms, cpu }) => {
+    const sorted = [...all].sort((a, b) => a - b);
+    return { rps: sorted[Math.floor((sorted.length - 1) / 2)], all, cores: coresText(cpu, ms) };
+  });
 }
 
-export async function headlessBursts(settings) {
+/** The headless mock (`scim-workbench serve --data`) for alternatingBursts; stop() ends it. */
+export async function startHeadless() {
   const server = await startServer('mock');
-  try {
-    return await bursts(`${server.origin}${server.basePath}`, TOKEN, settings);
-  } finally {
-    await stopServer(server);
-  }
+  return { url: `${server.origin}${server.basePath}`, token: TOKEN, stop: () => stopServer(server) };
 }
 
 /**
