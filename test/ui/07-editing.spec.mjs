@@ -1,5 +1,7 @@
 // Editing what goes to the server: a request file's JSON body and a mock user opened as JSON are checked with
-// the payload rules as a *.scim.json file is, and the user's document offers "Save to Server".
+// the payload rules as a *.scim.json file is, and the user's document offers "Save to Server". Around them: the
+// response's status-bar item lives as long as its editor, New Request File opens a named file, the Directory
+// lists users by name, and the stopped Directory offers one Start button and no actions that need a server.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,11 +33,24 @@ export default async function (ui, step) {
     await ui.pick('Mock MURAL server');
     await page.locator('.editor-group-container .monaco-editor', { hasText: '400' }).last().waitFor({ state: 'visible' });
     await page.locator('.editor-group-container .monaco-editor', { hasText: 'givenName' }).last().waitFor({ state: 'visible' });
+    await ui.statusBarItem('400 Bad Request').waitFor({ state: 'visible' });
   });
-  await step('a mock user opened as JSON: MURAL\'s rule underlined, Save to Server in the title bar', async () => {
+  await step('closing the response editor takes its status-bar item away', async () => {
+    await page.locator('.editor-group-container .monaco-editor', { hasText: 'givenName' }).last().click();
+    await ui.command('View: Close Editor');
+    await ui.statusBarItem('400 Bad Request').waitFor({ state: 'hidden' });
+  });
+  await step('SCIM: New Request File opens scim-requests.http, not an untitled tab', async () => {
+    await ui.command('SCIM: New Request File');
+    await page.locator('.tabs-container .tab.active', { hasText: 'scim-requests.http' }).waitFor({ state: 'visible' });
+    await page.locator('.editor-group-container .view-line', { hasText: '# SCIM request file' }).first().waitFor({ state: 'visible' });
+  });
+  await ui.command('View: Revert and Close Editor');
+  await step('a mock user opened as JSON: the tab named by userName, MURAL\'s rule underlined, Save to Server in the title bar', async () => {
     await ui.command('View: Close All Editors');
     await ui.openContainer();
     await ui.contextMenu(ui.sidebarRow('Ada Lovelace'), 'Open as JSON');
+    await page.locator('.tabs-container .tab.active', { hasText: 'ada.lovelace@contoso.com.json' }).waitFor({ state: 'visible' });
     const editor = page.locator('.editor-group-container .monaco-editor').first();
     await editor.locator('.view-line', { hasText: '"familyName"' }).first().waitFor({ state: 'visible' });
     await editor.locator('.view-line', { hasText: '"familyName"' }).first().click();
@@ -62,4 +77,30 @@ export default async function (ui, step) {
   });
   await ui.command('SCIM: Inject Faults into the Mock Server…');
   await ui.pick('No faults');
+  await step('Seed Sample Users… (25): the Directory lists users by name, then userName', async () => {
+    await ui.command('Notifications: Clear All Notifications');
+    await ui.command('SCIM: Seed Sample Users…');
+    await ui.answer('25');
+    await ui.openContainer();
+    const directory = ui.view('Directory');
+    // The users the view shows (it renders the rows in sight): at level 3, below Users.
+    const names = await ui.until('the users in sight', async () => {
+      const rows = await directory.locator('.monaco-list-row[aria-level="3"] .label-name').allInnerTexts();
+      return rows.length >= 5 ? rows : undefined;
+    });
+    const sorted = [...names].sort(new Intl.Collator('en', { sensitivity: 'base', numeric: true }).compare);
+    if (names.join('|') !== sorted.join('|')) throw new Error(`users not in name order: ${names.join(', ')}`);
+  });
+  await step('Stop: the stopped Directory has one Start button and no Filter or Refresh', async () => {
+    await ui.command('SCIM: Stop Mock SCIM Server');
+    const sidebar = page.locator('.part.sidebar');
+    await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Start Mock SCIM Server' }).first().waitFor({ state: 'visible' });
+    await ui.until('one Start button in the sidebar', async () =>
+      (await sidebar.locator('.welcome-view-content .monaco-button', { hasText: 'Start Mock SCIM Server' }).count()) === 1);
+    const title = ui.view('Directory').locator('.pane-header .actions');
+    for (const action of ['Filter', 'Refresh']) {
+      if (await title.locator(`.action-label[aria-label*="${action}"]`).count()) throw new Error(`${action} in the stopped Directory's title bar`);
+    }
+  });
+  await ui.command('SCIM: Start Mock SCIM Server');
 }
