@@ -234,6 +234,43 @@ class Cycle {
   /** Source ids whose disable or delete was staged: their watermark stays, so the next cycle sees them again. */
   readonly held = new Set<string>();
   private change = 0;
+  /** Per kind, per matching attribute, how many in-scope source objects have each value; built when first needed. */
+  private readonly matchValues = new Map<SourceObjectKind, Map<AttributeMapping, Map<string, number>>>();
+
+  /**
+   * How many source objects in scope share `value` of the matching attribute `m` (DuplicateSourceEntries when
+   * more than one). Counted once per cycle, and only in a cycle that matches an object: incremental cycles of
+   * linked objects never pay for it.
+   */
+  sharing(kind: SourceObjectKind, m: AttributeMapping, value: string): number {
+    let counts = this.matchValues.get(kind);
+    if (!counts) {
+      counts = new Map();
+      this.matchValues.set(kind, counts);
+      const { directory, configuration } = this.o;
+      const mapping = kind === 'User' ? configuration.users : configuration.groups;
+      const matchers = mapping.attributes.filter((a) => (a.matchingPriority ?? 0) > 0);
+      for (const a of matchers) counts.set(a, new Map());
+      const count = (source: Readonly<Record<string, unknown>>) => {
+        for (const a of matchers) {
+          const out = a.evaluate(source);
+          if (out.flow !== 'value' || typeof out.value !== 'string' || out.value === '') continue;
+          const seen = counts!.get(a)!;
+          const key = matchKey(a, out.value);
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+        }
+      };
+      if (kind === 'User') {
+        for (const u of directory.users) {
+          const scope = userScope(directory, u, mapping);
+          if (scope.inScope) count(userSource(u, scope.softDeleted));
+        }
+      } else {
+        for (const g of directory.groups) if (groupScope(directory, g, mapping).inScope) count(groupSource(g));
+      }
+    }
+    return counts.get(m)?.get(matchKey(m, value)) ?? 0;
+  }
 
   constructor(readonly o: CycleOptions) {
     this.clock = o.clock ?? Date.now;
@@ -410,6 +447,11 @@ export function addOnly(a: AttributeMapping, computed: EntraValue, current: read
   return missing.length === 0 ? undefined : [...current.map(String), ...missing];
 }
 
+/** A matching value as the target compares it: ignoring case unless the attribute is caseExact. */
+function matchKey(a: AttributeMapping, value: string): string {
+  return a.caseExact ? value : value.toLowerCase();
+}
+
 /** Entra compares case-insensitively unless the target attribute is caseExact. */
 function same(a: AttributeMapping | undefined, computed: EntraValue, current: readonly unknown[]): boolean {
   const norm = (v: unknown) => {
@@ -489,6 +531,16 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
         const out = m.evaluate(source);
         if (out.flow !== 'value' || typeof out.value !== 'string' || out.value === '') continue;
         tried++;
+        const twins = c.sharing(kind, m, out.value);
+        if (twins > 1) {
+          run.fail({
+            errorCode: 'DuplicateSourceEntries',
+            reason: `${twins} ${noun}s in scope in ${SOURCE_SYSTEM} have ${m.target} "${out.value}" (from ${m.source}): Entra cannot tell which of them ${c.app}'s object is.`,
+            errorCategory: 'failure',
+            recommendedAction: `Give each ${noun} its own ${m.source}, or change the matching attribute.`,
+          }, { name: 'EntryImport', type: 'matching', description: `Found ${twins} ${noun}s in ${SOURCE_SYSTEM} matching '${name}'` });
+          return;
+        }
         const answer = await c.send(run, 'GET', lookupPath(tk, m.target, out.value));
         if ('dryRun' in answer) return;
         if ('error' in answer || answer.status !== 200) {

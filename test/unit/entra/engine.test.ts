@@ -332,6 +332,26 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
     assert.equal((await h.call('GET', `${BASE}/Users`)).json.totalResults, 0);
   });
 
+  it('two source objects in scope with the same matching value fail as DuplicateSourceEntries, and nothing is sent for them', async () => {
+    dir.groups[1].displayName = dir.groups[0].displayName;
+    const [, , , , , regular, other] = dir.users;
+    other.mail = regular.mail;
+    const file = muralDefaultConfiguration() as any;
+    const [userMapping] = file.synchronizationRules[0].objectMappings;
+    for (const a of userMapping.attributeMappings) a.matchingPriority = a.targetAttributeName === 'emails[type eq "work"].value' ? 1 : 0;
+    const r = await cycle({ configuration: fromEntraConfiguration(loadConfiguration(file).config!) });
+    for (const name of [dir.groups[0].displayName, regular.userPrincipalName, other.userPrincipalName]) {
+      const e = r.entries.find((x) => x.sourceIdentity.displayName === name && x.provisioningStatusInfo.status === 'failure')!;
+      assert.equal(e?.provisioningStatusInfo.errorInformation?.errorCode, 'DuplicateSourceEntries', name);
+      assert.deepEqual(e.exchanges, [], 'no lookup sent');
+    }
+    assert.match(entryFor(r, regular.userPrincipalName)!.provisioningStatusInfo.errorInformation!.reason, /^2 Users in scope in Azure Active Directory have emails\[type eq "work"\]\.value ".*" \(from \[mail\]\)/);
+    assert.equal(r.cycle.stats.groups.failed, 2);
+    assert.notEqual(entryFor(r, dir.groups[2].displayName)!.provisioningStatusInfo.errorInformation?.errorCode, 'DuplicateSourceEntries');
+    const [caps] = dir.users;
+    assert.equal(entryFor(r, caps.userPrincipalName)!.exchanges[0].request.method, 'GET', 'a user with its own mail is looked up');
+  });
+
   it('flow types that only add: AttributeAddOnly leaves a value the target has, ValueAddOnly fills one it lacks', async () => {
     await cycle();
     const file = muralDefaultConfiguration() as any;
