@@ -19,7 +19,7 @@ export default async function (ui, step) {
     await ui.openContainer();
     // Room for the view, as a user makes it: the other views collapsed, the side bar dragged wider.
     for (const title of ['Directory', 'Connections', 'Provisioning Log']) {
-      const header = page.locator('.part.sidebar .pane-header', { hasText: new RegExp(`^${title}$`, 'i') }).first();
+      const header = page.locator('.part.sidebar .pane-header', { has: page.locator('.title', { hasText: new RegExp(`^${title}$`, 'i') }) }).first();
       if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
     }
     const bar = await page.locator('.part.sidebar').boundingBox();
