@@ -61,7 +61,7 @@ export function fileProblems(file: HttpFile): HttpFileProblem[] {
     for (const h of request.headers) {
       if (!/^(proxy-)?authorization$/i.test(h.name) || h.value.includes('{{') || !h.value.trim()) continue;
       push({
-        message: `This file holds a credential in plain text: anyone who can read the file can use it. Write "${h.name}: Bearer {{token}}" (or leave the header out): the token then comes from the chosen connection's secret storage.`,
+        message: `A credential in plain text: write "${h.name}: Bearer {{token}}" to take it from the connection's secret storage.`,
         severity: 'warning', offset: h.valueOffset, length: h.value.length, ...file.lines.position(h.valueOffset),
       });
     }
