@@ -7,6 +7,8 @@ const http = require('node:http');
 const fs = require('node:fs');
 const inspector = require('node:inspector');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const v8 = require('node:v8');
+const vm = require('node:vm');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'scim-workbench.scim-workbench';
@@ -105,8 +107,17 @@ exports.run = async function run() {
       if (want > have) await mock.service.seed(want - have);
       return { users: mock.service.stats().users, ms: performance.now() - t0 };
     },
+    // Live memory: a full garbage collection first (the extension host runs without --expose-gc; the flag set at
+    // run time gives a fresh context the gc function).
     async memory() {
+      v8.setFlagsFromString('--expose-gc');
+      vm.runInNewContext('gc')();
       return { ...process.memoryUsage(), users: mock.service.stats().users };
+    },
+    // An empty directory, so that memory is measured at the size asked whatever the bursts created.
+    async reset() {
+      await mock.service.reset();
+      return {};
     },
     // A CPU profile of the extension host (node:inspector), written where the benchmark says (--profile FILE).
     async 'profile/start'() {
