@@ -40,6 +40,8 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 10;
 export const RETRY_ATTEMPTS = 3;
+/** Unchanged objects a worker looks at before it lets the event loop run (see runCycle's pass). */
+const YIELD_EVERY = 1000;
 /** The longest an escrowed failure waits for its next retry. */
 export const MAX_ESCROW_DELAY_MS = 24 * 60 * 60 * 1000;
 
@@ -986,6 +988,10 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
     let stop: unknown;
     // A few workers take the next object in turn; a stop ends each after its object in progress.
     const worker = async () => {
+      // Unchanged objects cost no request: a worker runs through them without waiting, and every
+      // YIELD_EVERY of them lets the event loop take the answers of the other workers' requests (and, in VS
+      // Code, everything else), instead of holding it for all of a large directory's unchanged objects.
+      let skipped = 0;
       while (next < objects.length && stop === undefined) {
         const o = objects[next++];
         try {
@@ -995,9 +1001,14 @@ export async function runCycle(given: CycleOptions): Promise<CycleResult> {
           if (changed(existing, fp)) {
             const link = ensureLink(table, o.id, name(o));
             await visit(o, link);
+            skipped = 0;
             if (!c.held.has(o.id)) link.fingerprint = fp;
-          } else if (existing) {
-            unchanged?.(o, existing);
+          } else {
+            if (existing) unchanged?.(o, existing);
+            if (++skipped >= YIELD_EVERY) {
+              skipped = 0;
+              await new Promise<void>((resolve) => setImmediate(resolve));
+            }
           }
         } catch (e) {
           stop ??= e;

@@ -15,7 +15,8 @@ import { readDirectory } from '../../../src/entra/directory/load';
 import { sampleDirectory } from '../../../src/entra/directory/sample';
 import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra';
 import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
-import { addOnly, runCycle, type CycleResult } from '../../../src/entra/engine/cycle';
+import { addOnly, runCycle, type CycleProgress, type CycleResult, type CycleTarget } from '../../../src/entra/engine/cycle';
+import { userFingerprint } from '../../../src/entra/engine/source';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
 import { onDemandSubject } from '../../../src/entra/engine/onDemand';
 import { ENTRA_THRESHOLDS, judge, nextAttempt } from '../../../src/entra/engine/quarantine';
@@ -567,6 +568,37 @@ describe('entra/engine: flow types that only add', () => {
     assert.equal(addOnly(mapping('ValueAddOnly'), 'x', []), 'x');
     assert.equal(addOnly(mapping('AttributeAddOnly'), ['x'], ['y']), undefined);
     assert.deepEqual(addOnly(mapping('AttributeAddOnly'), ['x'], []), ['x']);
+  });
+});
+
+describe('entra/engine: large incremental cycles', () => {
+  it('a worker running through unchanged objects lets the event loop run every thousand of them', async () => {
+    const dir = sampleDirectory({ users: 5000, groups: 0 }) as unknown as Dir;
+    const directory = readDirectory(dir, 'dir.json');
+    const configuration = muralDefaultEngineConfiguration();
+    const state = newState('http://127.0.0.1:1/scim');
+    state.cycles = 1;
+    state.configuration = configuration.fingerprint;
+    for (const u of directory.users) state.users[u.id] = { displayName: u.userPrincipalName, targetId: `t-${u.id}`, fingerprint: userFingerprint(directory, u) };
+    const target: CycleTarget = { aadOptscim062020: false, session: () => assert.fail('an unchanged object sends nothing') };
+    let ticks = 0;
+    let ticking = true;
+    const tick = () => {
+      ticks++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const seen: number[] = [];
+    const r = await runCycle({
+      directory, configuration, state, target, concurrency: 1,
+      onProgress: (p: CycleProgress) => {
+        if (p.phase === 'users') seen.push(ticks);
+      },
+    });
+    ticking = false;
+    assert.equal(r.entries.length, 0);
+    assert.equal(seen.length, 10, 'a report every 500 users');
+    assert.ok(seen[seen.length - 1] - seen[0] >= 4, `the event loop ran during the pass (ticks seen: ${seen.join(', ')})`);
   });
 });
 
