@@ -71,6 +71,9 @@ export function createUi(page, { server, folder }) {
       const row = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
       await row.waitFor({ state: 'visible' });
       await row.click();
+      // The palette and the command's own prompt are the same widget: wait until it no longer shows the palette,
+      // or an answer typed next would land in the palette.
+      await ui.until(`the palette to close after ${title}`, async () => !(await quickInput.isVisible()) || !(await input.inputValue()).startsWith('>'));
     },
     /**
      * Opens a workspace file with Quick Open (Ctrl+P) as a user does. Tries again until the file is listed: the
@@ -114,11 +117,19 @@ export function createUi(page, { server, folder }) {
         await page.waitForTimeout(100);
       }
     },
-    /** Answers an open quick pick or input box: types text (optional) and presses Enter. */
-    async answer(text) {
+    /**
+     * Answers an open quick pick or input box: types text (optional) and presses Enter. With `title`, waits for
+     * the prompt of that title first: after Enter a multi-step flow keeps the widget open while the next prompt
+     * comes, and text typed meanwhile goes to the old one and is replaced by the new prompt's default value.
+     */
+    async answer(text, title) {
+      if (title !== undefined) await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
       const input = quickInput.locator('input');
       await input.waitFor({ state: 'visible' });
-      if (text !== undefined) await input.fill(text);
+      if (text !== undefined) {
+        await input.fill(text);
+        await ui.until(`"${text}" in the input`, async () => (await input.inputValue()) === text);
+      }
       await page.keyboard.press('Enter');
     },
     /** Picks the quick-pick row containing text. */

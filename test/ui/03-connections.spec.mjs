@@ -20,10 +20,10 @@ export default async function (ui, step) {
   await step('palette: SCIM: Add Connection… → tenant URL, name, scheme, token pasted into a password box', async () => {
     await ui.command('SCIM: Copy Secret Token');
     await ui.command('SCIM: Add Connection…');
-    await ui.answer(url);
-    await ui.answer('Mock over HTTP');
+    await ui.answer(url, 'Add Connection (1/4)');
+    await ui.answer('Mock over HTTP', 'Add Connection (2/4)');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Bearer' }).first().waitFor({ state: 'visible' });
-    await ui.answer();
+    await ui.answer(undefined, 'Add Connection (3/4)');
     const input = page.locator('.quick-input-widget input[type="password"]');
     await input.waitFor({ state: 'visible' });
     await input.focus();
