@@ -89,4 +89,10 @@ export default async function (ui, step) {
     await directory.locator('.monaco-list-row', { hasText: 'Dorothy Vaughan' }).last().waitFor({ state: 'visible' });
     await ui.view('Provisioning Log').locator('.monaco-list-row', { hasText: 'GET /Users?startIndex=1' }).first().waitFor({ state: 'visible' });
   });
+  await step('context menu on the endpoint: Stop Browsing → the Directory lists the mock alone again', async () => {
+    const directory = ui.view('Directory');
+    await ui.contextMenu(directory.locator('.monaco-list-row', { hasText: 'read-only' }).first(), 'Stop Browsing');
+    await directory.locator('.monaco-list-row', { hasText: 'read-only' }).waitFor({ state: 'detached' });
+    await directory.locator('.monaco-list-row', { hasText: 'Mock MURAL server' }).first().waitFor({ state: 'visible' });
+  });
 }
