@@ -3,7 +3,7 @@
 // throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
-import { compareUserKeys, firstInOrder, userOrderKey } from '../scim/displayOrder';
+import { compareKeys, firstInOrder, userOrderKey } from '../scim/displayOrder';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type EqualityLookup, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
@@ -817,8 +817,8 @@ export class ScimService extends EventEmitter<ServiceEvents> {
    */
   usersInDisplayOrder(count: number, filter?: string): { totalResults: number; resources: Resource[] } {
     const [users] = this.filterSources('User', filter === undefined ? {} : { filter });
-    const { candidates, test } = users as { candidates: Iterable<Entry>; test: (e: Entry) => boolean };
-    let totalResults = 0;
+    const { candidates, test, size } = users as { candidates: Iterable<Entry>; test: (e: Entry) => boolean; size?: number };
+    let totalResults = size ?? 0;
     const matching = function* () {
       for (const e of candidates) {
         if (!test(e)) continue;
@@ -826,7 +826,8 @@ export class ScimService extends EventEmitter<ServiceEvents> {
         yield e;
       }
     };
-    const first = firstInOrder(matching(), count, (e) => userOrderKey(e.data), compareUserKeys);
+    // Unfiltered, every user matches and the count is known: no generator between the map and the heap.
+    const first = firstInOrder(size === undefined ? matching() : candidates, count, (e) => userOrderKey(e.data), compareKeys);
     return { totalResults, resources: first.map((e) => new ResourceView(this, 'User', e).resource()) };
   }
 

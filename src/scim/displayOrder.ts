@@ -13,21 +13,36 @@ export function userLabel(user: Resource): string {
   return typeof user.userName === 'string' ? user.userName : String(user.id);
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
-/** A user's place in the order: its label, its userName, and its id so that the order is total. */
-export interface UserOrderKey {
-  readonly label: string;
-  readonly userName: string;
-  readonly id: string;
+/**
+ * `text` folded so that plain string order is the display order: accents dropped (NFD without combining marks),
+ * lower case, runs of digits padded to 12 so that they compare by value. Comparing two folded strings costs a
+ * fraction of a collator's compare, and a million users are compared on every refresh of the Directory.
+ */
+export function foldForOrder(text: string): string {
+  return text.normalize('NFD').replace(/[\p{M}\u0000]/gu, '').toLowerCase()
+    .replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(12, '0'));
 }
 
-export function userOrderKey(user: Resource): UserOrderKey {
-  return { label: userLabel(user), userName: typeof user.userName === 'string' ? user.userName : '', id: String(user.id ?? '') };
+/** A place in the order: the label, then the userName, then the id (so that the order is total). */
+export function orderKey(label: string, userName: string, id: string): string {
+  return `${foldForOrder(label)}\u0000${foldForOrder(userName)}\u0000${id}`;
 }
 
-export function compareUserKeys(a: UserOrderKey, b: UserOrderKey): number {
-  return collator.compare(a.label, b.label) || collator.compare(a.userName, b.userName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Keys of stored users, which are never changed in place (a change stores a new object). */
+const keys = new WeakMap<Resource, string>();
+
+/** A user's place in the order (computed once per user object). */
+export function userOrderKey(user: Resource): string {
+  let key = keys.get(user);
+  if (key === undefined) {
+    key = orderKey(userLabel(user), typeof user.userName === 'string' ? user.userName : '', String(user.id ?? ''));
+    keys.set(user, key);
+  }
+  return key;
+}
+
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -54,7 +69,9 @@ export function firstInOrder<T, K>(items: Iterable<T>, k: number, key: (item: T)
     }
   };
   for (const item of items) {
-    const kv = { item, key: key(item) };
+    const itemKey = key(item);
+    if (heap.length === k && compare(itemKey, (heap[0] as { key: K }).key) >= 0) continue;
+    const kv = { item, key: itemKey };
     if (heap.length < k) {
       heap.push(kv);
       for (let i = heap.length - 1; i > 0;) {
@@ -63,7 +80,7 @@ export function firstInOrder<T, K>(items: Iterable<T>, k: number, key: (item: T)
         swap(i, parent);
         i = parent;
       }
-    } else if (compare(kv.key, (heap[0] as { key: K }).key) < 0) {
+    } else {
       heap[0] = kv;
       down(0);
     }

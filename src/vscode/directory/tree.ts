@@ -8,7 +8,7 @@
 // an empty Users) runs a command without arguments, which is registered once.
 import * as vscode from 'vscode';
 import type { Resource } from '../../scim/resource';
-import { compareUserKeys, firstInOrder } from '../../scim/displayOrder';
+import { compareKeys, firstInOrder, orderKey } from '../../scim/displayOrder';
 import { userLabel, type CollectionKind, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
 
 export type DirectoryNode =
@@ -295,7 +295,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       case 'group': {
         const members = await source.members(node.resource.id as string);
         const groupName = String(node.resource.displayName ?? node.resource.id);
-        const first = firstInOrder(members, limit, (m) => ({ label: m.display ?? m.value, userName: m.userName ?? '', id: m.value }), compareUserKeys);
+        const first = firstInOrder(members, limit, (m) => orderKey(m.display ?? m.value, m.userName ?? '', m.value), compareKeys);
         const shown = first.map((member): DirectoryNode => ({ type: 'member', source, groupId: node.resource.id as string, groupName, member }));
         if (members.length === 0) return [{ type: 'message', source, parentKey: key, text: 'No members', error: false }];
         if (members.length > shown.length) shown.push({ type: 'more', source, parentKey: key, remaining: members.length - shown.length });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { ScimService } from '../../../src/mock/service';
-import { compareUserKeys, firstInOrder, userLabel, userOrderKey } from '../../../src/scim/displayOrder';
+import { compareKeys, firstInOrder, foldForOrder, userLabel, userOrderKey } from '../../../src/scim/displayOrder';
 import { ScimError } from '../../../src/scim/errors';
 import { entraUser } from '../mock/helpers';
 
@@ -23,8 +23,15 @@ describe('display order', () => {
       { id: '1', userName: 'a@x.com', displayName: 'emile' },
       { id: '0', userName: 'zed@x.com', name: { givenName: 'Ada', familyName: 'Zed' } },
     ];
-    const sorted = users.map(userOrderKey).sort(compareUserKeys).map((k) => k.id);
+    const sorted = users.slice().sort((a, b) => compareKeys(userOrderKey(a), userOrderKey(b))).map((u) => u.id);
     assert.deepEqual(sorted, ['0', '1', '2', '4', '3', '5']);
+  });
+
+  it('folds case, accents and leading zeros, and pads numbers so that string order compares them by value', () => {
+    assert.equal(foldForOrder('Émile Zoë'), foldForOrder('emile zoe'));
+    assert.equal(foldForOrder('User 007'), foldForOrder('user 7'));
+    const names = ['User 10', 'user 9', 'User 100', 'Ünal', 'Uma', 'user 0'];
+    assert.deepEqual(names.sort((a, b) => compareKeys(foldForOrder(a), foldForOrder(b))), ['Uma', 'Ünal', 'user 0', 'user 9', 'User 10', 'User 100']);
   });
 
   it('firstInOrder returns the first k of a full sort, whatever the input order and k', () => {
