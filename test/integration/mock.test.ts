@@ -308,6 +308,10 @@ describe('mock server in the extension host', function () {
     assert.equal(next.filter((n) => n.type === 'user').length, 400);
     const ids = await Promise.all(next.map(async (n) => (await a.directory.getTreeItem(n)).id));
     assert.equal(new Set(ids).size, next.length, 'ids are unique');
+    answer('showInputBox', '1');
+    const said = answer('showInformationMessage', undefined);
+    await vscode.commands.executeCommand('scimWorkbench.directory.seedUsers');
+    assert.equal(said.calls[0]?.[0], 'Added 1 user and 1 workspace to the mock directory.');
   });
 
   it('debounces bursts of changes into few refreshes', async () => {

@@ -112,7 +112,8 @@ async function seedUsers(svc: ScimService): Promise<boolean> {
       sub.dispose();
     }
   });
-  void vscode.window.showInformationMessage(`${result.cancelled ? 'Seeding cancelled: added' : 'Added'} ${result.users.toLocaleString('en-US')} users and ${result.groups} workspaces to the mock directory.`);
+  const counted = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  void vscode.window.showInformationMessage(`${result.cancelled ? 'Seeding cancelled: added' : 'Added'} ${counted(result.users, 'user')} and ${counted(result.groups, 'workspace')} to the mock directory.`);
   return true;
 }
 
