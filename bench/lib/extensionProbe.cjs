@@ -114,10 +114,15 @@ exports.run = async function run() {
       vm.runInNewContext('gc')();
       return { ...process.memoryUsage(), users: mock.service.stats().users };
     },
-    // An empty directory, so that memory is measured at the size asked whatever the bursts created.
-    async reset() {
-      await mock.service.reset();
-      return {};
+    // A new, empty directory (server stopped, its data file removed, started again), so that memory and the
+    // restart are measured at the size asked, whatever the bursts created and the data file kept of them.
+    async fresh() {
+      const file = mock.dataFile();
+      await mock.stop();
+      if (file) fs.rmSync(file, { force: true });
+      const r = await mock.start(0);
+      if (!r.ok) throw new Error(r.message);
+      return { users: mock.service.stats().users };
     },
     // A CPU profile of the extension host (node:inspector), written where the benchmark says (--profile FILE).
     async 'profile/start'() {
