@@ -136,7 +136,7 @@ export const serveCommand: CliCommand = {
     if (seed > 0) {
       const t0 = performance.now();
       const r = await service.seed(seed);
-      out.write(`Seeded ${r.users} users and ${r.groups} workspaces in ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
+      out.write(`Seeded ${r.users} user${r.users === 1 ? '' : 's'} and ${r.groups} workspace${r.groups === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
     }
 
     const server = new MockServer(service, { token, host, port, ...limits });

@@ -59,7 +59,7 @@ describe('scim-workbench serve', function () {
     assert.equal(token, 'the');
     assert.match(r.stdout(), /Secret Token {2}the one given with --token\n/);
     assert.ok(!r.stdout().includes('cli-token'), 'a given token is not printed');
-    assert.match(r.stdout(), /Seeded 20 users and 1 workspaces/);
+    assert.match(r.stdout(), /Seeded 20 users and 1 workspace in/);
     assert.match(r.stdout(), /Entra: .*Tenant URL and Secret Token/);
     const res = await request(`${url}/Users?count=0`, { headers: { authorization: 'Bearer cli-token' }, dispatcher: agent });
     assert.equal(res.statusCode, 200);
