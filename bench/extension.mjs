@@ -208,7 +208,9 @@ const ext = require(${JSON.stringify(join(root, 'dist', 'extension.js'))});
 const loadMs = performance.now() - t0;
 const stub = require(${JSON.stringify(stubFile)});
 const context = {
-  subscriptions: [], extensionUri: stub, extensionPath: ${JSON.stringify(root)}, storageUri: undefined, globalStorageUri: stub,
+  // Storage is a folder path the extension joins onto (never written during activate()).
+  subscriptions: [], extensionUri: stub, extensionPath: ${JSON.stringify(root)}, storageUri: undefined,
+  globalStorageUri: { scheme: 'file', fsPath: ${JSON.stringify(join(work, 'storage'))}, path: ${JSON.stringify(join(work, 'storage'))} },
   secrets: stub, workspaceState: stub, globalState: stub, extension: { packageJSON: { version: '0' } }, logUri: stub,
 };
 let activateMs = null;
