@@ -14,7 +14,8 @@ import { muralDefaultEngineConfiguration } from '../../src/entra/engine/config';
 import { DEFAULT_CONCURRENCY, type CycleResult } from '../../src/entra/engine/cycle';
 import { parseState } from '../../src/entra/engine/state';
 import { ProvisioningJob, REPAINT_MS } from '../../src/vscode/entra/provisioningJob';
-import { ProvisioningTreeProvider, type ProvisioningNode } from '../../src/vscode/entra/provisioningView';
+import { exportLog } from '../../src/vscode/entra/provisioning';
+import { NO_FILTER, ProvisioningTreeProvider, type ProvisioningNode } from '../../src/vscode/entra/provisioningView';
 import type { ScimWorkbenchApi } from '../../src/extension';
 import { answer, api, recordMessages, restoreAll, scim, setSetting, stub, stubServer, waitFor } from './helpers';
 
@@ -43,13 +44,13 @@ async function mockUsers(): Promise<any[]> {
 async function viewItems(): Promise<{ node: ProvisioningNode; item: vscode.TreeItem }[]> {
   const { tree } = (await api()).provisioning;
   const out: { node: ProvisioningNode; item: vscode.TreeItem }[] = [];
-  const walk = (nodes: ProvisioningNode[]) => {
+  const walk = async (nodes: ProvisioningNode[]) => {
     for (const node of nodes) {
       out.push({ node, item: tree.getTreeItem(node) });
-      walk(tree.getChildren(node));
+      await walk(await tree.getChildren(node));
     }
   };
-  walk(tree.getChildren());
+  await walk(await tree.getChildren());
   return out;
 }
 
@@ -233,7 +234,7 @@ describe('Entra Provisioning view', function () {
     answer('showSaveDialog', json, csv);
     assert.equal((await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.provisioning.exportLogs'))?.toString(), json.toString());
     assert.equal((await vscode.commands.executeCommand<vscode.Uri>('scimWorkbench.provisioning.exportLogs'))?.toString(), csv.toString());
-    const total = a.provisioning.job.cycles().reduce((n, c) => n + c.entries.length, 0);
+    const total = a.provisioning.job.cycles().reduce((n, c) => n + c.total, 0);
     const exported = JSON.parse(fs.readFileSync(json.fsPath, 'utf8'));
     assert.equal(exported.entries.length, total);
     assert.equal(exported.cycles.length, a.provisioning.job.cycles().length);
@@ -423,45 +424,101 @@ describe('Entra Provisioning view', function () {
     }
   });
 
-  it('keeps a bounded log: a cycle over the limit keeps its first entries and counts the rest; the oldest cycles go first; a reload reads the same', async () => {
+  it('keeps every entry of a cycle on disk: the view lists a bounded few, the failure filter and the export reach past them, a reload reads the same; the oldest cycles go first', async () => {
     const a = await api();
     const folderOfJob = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-provisioning-job-'));
-    const values = new Map<string, unknown>();
-    const context = {
-      workspaceState: { get: (k: string, d?: unknown) => (values.has(k) ? values.get(k) : d), update: async (k: string, v: unknown) => { values.set(k, v); }, keys: () => [...values.keys()] },
-      storageUri: vscode.Uri.file(folderOfJob), globalStorageUri: vscode.Uri.file(folderOfJob),
-    } as unknown as vscode.ExtensionContext;
+    const oldFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-provisioning-old-'));
+    const contextFor = (storage: string) => {
+      const values = new Map<string, unknown>();
+      return {
+        workspaceState: { get: (k: string, d?: unknown) => (values.has(k) ? values.get(k) : d), update: async (k: string, v: unknown) => { values.set(k, v); }, keys: () => [...values.keys()] },
+        storageUri: vscode.Uri.file(storage), globalStorageUri: vscode.Uri.file(storage),
+      } as unknown as vscode.ExtensionContext;
+    };
+    const context = contextFor(folderOfJob);
     const limits = { entries: 10, cycles: 3 };
     const job = new ProvisioningJob(context, limits);
+    const trees: ProvisioningTreeProvider[] = [];
     try {
+      await a.mock.service?.reset();
       const target = await a.connections.service.use('mock', 'start');
       const client = await a.connections.service.network.clientFor('the test');
       assert.ok(target && client);
-      const directory = parseDirectory(JSON.stringify(sampleDirectory({ users: 30, groups: 1 })), 'bounded.entra-directory.json');
+      const sample = sampleDirectory({ users: 30, groups: 1 }) as { users: Record<string, unknown>[] };
+      // The last user has a digit in the surname: MURAL refuses it, past the first 10 entries.
+      const last = sample.users[sample.users.length - 1];
+      last.surname = 'Smith2';
+      const directory = parseDirectory(JSON.stringify(sample), 'bounded.entra-directory.json');
       const run = () => job.run({
         directory, configuration: muralDefaultEngineConfiguration(), client, connection: target.connection, timeoutMs: 30_000,
         signal: new AbortController().signal, requestSignal: new AbortController().signal,
       });
-      await run();
+      const result = await run();
       const [initial] = job.cycles();
-      assert.equal(initial.entries.length, 10, 'the first 10 entries are kept');
-      assert.ok((initial.notKept ?? 0) >= 21, `the other entries are counted (${initial.notKept})`);
-      const tree = new ProvisioningTreeProvider(job, a.connections.service.store);
-      assert.deepEqual(tree.getChildren({ type: 'cycle', cycle: initial }).at(-1), { type: 'notKept', count: initial.notKept });
-      tree.dispose();
-      for (let i = 0; i < 4; i++) await run();
-      const kept = job.cycles();
-      assert.ok(kept.length <= limits.cycles, `${kept.length} cycles kept`);
-      assert.ok(!kept.some((c) => c.id === initial.id), 'the oldest cycle went first');
-      assert.ok(kept.reduce((n, c) => n + c.entries.length, 0) <= limits.entries || kept.length === 1);
+      assert.equal(initial.entries.length, 10, 'memory holds the first 10 entries');
+      assert.ok(initial.total >= 31, `the file has every entry (${initial.total})`);
+      const failing = String(last.userPrincipalName);
+      const check = async (j: ProvisioningJob, cycleId: string, total: number) => {
+        const tree = new ProvisioningTreeProvider(j, a.connections.service.store);
+        trees.push(tree);
+        const cycle = j.cycles().find((c) => c.id === cycleId);
+        assert.ok(cycle);
+        const all = await tree.getChildren({ type: 'cycle', cycle });
+        assert.equal(all.filter((n) => n.type === 'entry').length, 10, 'the view lists the display bound');
+        assert.deepEqual(all.find((n) => n.type === 'more'), { type: 'more', hidden: total - 10 });
+        assert.ok(!all.some((n) => n.type === 'entry' && n.entry.sourceIdentity.displayName === failing), 'the failure is past the bound');
+        tree.setFilter({ actions: [], statuses: ['failure'], identity: '' });
+        const failures = await tree.getChildren({ type: 'cycle', cycle });
+        assert.ok(failures.some((n) => n.type === 'entry' && n.entry.sourceIdentity.displayName === failing && n.entry.provisioningStatusInfo.status === 'failure'), `the filter finds ${failing}: ${JSON.stringify(failures.map((n) => n.type))}`);
+        // Export streams every kept entry, past the display bound, as JSON and as CSV.
+        const json = path.join(folderOfJob, `export-${trees.length}.json`);
+        const csv = path.join(folderOfJob, `export-${trees.length}.csv`);
+        assert.equal(await exportLog(j, NO_FILTER, json), total);
+        const exported = JSON.parse(fs.readFileSync(json, 'utf8'));
+        assert.equal(exported.entries.filter((e: any) => e.cycleId === cycleId).length, total);
+        assert.ok(exported.cycles.some((c: any) => c.id === cycleId));
+        assert.equal(await exportLog(j, NO_FILTER, csv), total);
+        const rows = fs.readFileSync(csv, 'utf8').split('\r\n').filter((l) => l.includes(cycleId));
+        assert.equal(rows.length, total);
+        assert.ok(rows.some((l) => l.includes(failing)));
+      };
+      await check(job, initial.id, initial.total);
+      assert.ok(result.entries.length <= 10);
       const reloaded = new ProvisioningJob(context, limits);
       await reloaded.load();
-      assert.deepEqual(reloaded.cycles().map((c) => [c.id, c.number, c.entries.length, c.summary?.kind]), kept.map((c) => [c.id, c.number, c.entries.length, c.summary?.kind]));
-      assert.equal(reloaded.state?.cycles, 5);
+      assert.deepEqual(reloaded.cycles().map((c) => [c.id, c.number, c.entries.length, c.total, c.summary?.kind]), job.cycles().map((c) => [c.id, c.number, c.entries.length, c.total, c.summary?.kind]));
+      await check(reloaded, initial.id, initial.total);
       reloaded.dispose();
+      // An earlier version's single log.jsonl (entry lines, then the cycle's summary with the entries it did not
+      // keep) is migrated on load: every line it kept is still listed, filtered and exported.
+      const dump = JSON.parse(fs.readFileSync(path.join(folderOfJob, 'export-1.json'), 'utf8'));
+      fs.mkdirSync(path.join(oldFolder, 'entra-provisioning'));
+      const oldLog = path.join(oldFolder, 'entra-provisioning', 'log.jsonl');
+      fs.writeFileSync(oldLog, [...dump.entries.map((entry: unknown) => JSON.stringify({ entry })), JSON.stringify({ cycle: { ...dump.cycles[0], number: 1, notKept: 7 } }), ''].join('\n'));
+      const migrated = new ProvisioningJob(contextFor(oldFolder), limits);
+      await migrated.load();
+      assert.deepEqual(migrated.cycles().map((c) => [c.id, c.number, c.total, c.notKept, c.summary?.kind]), [[initial.id, 1, initial.total, 7, 'initial']]);
+      assert.ok(!fs.existsSync(oldLog), 'log.jsonl is migrated');
+      await check(migrated, initial.id, initial.total);
+      migrated.dispose();
+      for (let i = 0; i < 4; i++) await run();
+      const kept = job.cycles();
+      assert.equal(kept.length, limits.cycles);
+      assert.ok(!kept.some((c) => c.id === initial.id), 'the oldest cycle went first');
+      assert.equal(job.dropped, 2);
+      const again = new ProvisioningJob(context, limits);
+      await again.load();
+      assert.deepEqual(again.cycles().map((c) => [c.id, c.number, c.total, c.summary?.kind]), kept.map((c) => [c.id, c.number, c.total, c.summary?.kind]));
+      assert.equal(again.dropped, 2);
+      assert.equal(again.state?.cycles, 5);
+      // A cycle without entries (nothing changed) has no file.
+      assert.deepEqual(fs.readdirSync(path.join(folderOfJob, 'entra-provisioning', 'log')).filter((f) => f.endsWith('.jsonl')).sort(), kept.filter((c) => c.total).map((c) => `${c.id}.jsonl`).sort(), 'the dropped cycles\' files are gone');
+      again.dispose();
     } finally {
+      for (const t of trees) t.dispose();
       job.dispose();
       fs.rmSync(folderOfJob, { recursive: true, force: true });
+      fs.rmSync(oldFolder, { recursive: true, force: true });
     }
   });
 });

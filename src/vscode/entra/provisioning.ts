@@ -5,13 +5,16 @@
 // Writes to a saved connection are confirmed in a modal naming the endpoint, every time, as the Directory's remote
 // writes are (src/vscode/connections/remoteWrites.ts). In an untrusted workspace nothing runs: the directory and
 // configuration files would decide what is written with the user's stored tokens.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EntraDirectory } from '../../entra/directory/model';
 import { DirectoryFileError } from '../../entra/directory/load';
 import { ConfigurationError } from '../../entra/engine/config';
 import type { CycleResult } from '../../entra/engine/cycle';
-import { formatJson, LogWriter } from '../../entra/engine/format';
+import { LogWriter } from '../../entra/engine/format';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import { ON_DEMAND_GROUP_MEMBERS, onDemandSubject, OnDemandError, type OnDemandSubject } from '../../entra/engine/onDemand';
 import type { Commands } from '../commands';
@@ -315,7 +318,7 @@ class ProvisioningCommands {
   async openEntry(arg?: unknown): Promise<vscode.Uri | undefined> {
     await this.job.load();
     const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'entry' in arg ? (arg as { entry: ProvisioningLogEntry }).entry.id : undefined;
-    const entry = id ? this.job.findEntry(id) : undefined;
+    const entry = id ? this.job.findEntry(id) ?? this.tree.listedEntry(id) : undefined;
     if (!entry) {
       void vscode.window.showInformationMessage('That log entry is no longer kept: the log keeps the newest cycles.');
       return undefined;
@@ -354,13 +357,14 @@ class ProvisioningCommands {
     return this.tree.filter;
   }
 
-  /** Export Entra Provisioning Logs…: the entries the filter shows, as JSON ({"cycles", "entries"}) or CSV, like the portal's download. */
+  /**
+   * Export Entra Provisioning Logs…: every kept entry the filter matches, as JSON ({"entries", "cycles"}) or CSV,
+   * like the portal's download; streamed from the cycles' files to the chosen file, never all in memory.
+   */
   async exportLogs(arg?: unknown): Promise<vscode.Uri | undefined> {
     await this.job.load();
-    const cycles = this.job.cycles().slice().reverse();
-    const entries = cycles.flatMap((c) => c.entries.filter((e) => matches(e, this.tree.filter)));
-    if (entries.length === 0) {
-      void vscode.window.showInformationMessage(this.tree.filter === NO_FILTER ? 'The provisioning log is empty: run a cycle first.' : `No log entry matches the filter (${filterText(this.tree.filter)}).`);
+    if (!this.job.cycles().some((c) => c.summary && c.total > 0)) {
+      void vscode.window.showInformationMessage('The provisioning log is empty: run a cycle first.');
       return undefined;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -370,20 +374,63 @@ class ProvisioningCommands {
       filters: { JSON: ['json'], CSV: ['csv'] },
     });
     if (!uri) return undefined;
-    let text: string;
-    if (uri.path.toLowerCase().endsWith('.csv')) {
-      const parts: string[] = [];
-      const writer = new LogWriter('csv', (s) => parts.push(s));
-      for (const e of entries) writer.entry(e);
-      text = parts.join('');
-    } else {
-      const ids = new Set(entries.map((e) => e.cycleId));
-      text = formatJson({ cycles: cycles.flatMap((c) => (c.summary && ids.has(c.id) ? [c.summary] : [])), entries });
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(`Export Entra Provisioning Logs writes to files on this machine, not to ${uri.scheme}: choose a local file.`);
+      return undefined;
     }
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-    vscode.window.setStatusBarMessage(`$(check) ${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'} exported to ${path.basename(uri.fsPath)}`, 8000);
+    const filter = this.tree.filter;
+    let count: number;
+    try {
+      count = await exportLog(this.job, filter, uri.fsPath);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Export Entra Provisioning Logs: cannot write ${uri.fsPath}: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (count === 0) {
+      await rm(uri.fsPath, { force: true });
+      void vscode.window.showInformationMessage(`No log entry matches the filter (${filterText(filter)}).`);
+      return undefined;
+    }
+    vscode.window.setStatusBarMessage(`$(check) ${count.toLocaleString('en-US')} log entr${count === 1 ? 'y' : 'ies'} exported to ${path.basename(uri.fsPath)}`, 8000);
     return uri;
   }
+}
+
+/**
+ * Streams every kept entry of the job's finished cycles that `filter` matches to `file`, as CSV when it ends in .csv,
+ * else JSON ({"entries", "cycles"}), cycle file by cycle file; returns how many were written.
+ */
+export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: string): Promise<number> {
+  const cycles = job.cycles().slice().reverse().filter((c) => c.summary);
+  const csv = file.toLowerCase().endsWith('.csv');
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const write = (s: string) => (out.write(s) ? Promise.resolve() : once(out, 'drain').then(() => undefined));
+  let count = 0;
+  const ids = new Set<string>();
+  try {
+    const parts: string[] = [];
+    const writer = csv ? new LogWriter('csv', (s) => parts.push(s)) : undefined;
+    if (!csv) await write('{\n  "entries": [');
+    for (const c of cycles) {
+      for await (const e of job.allEntries(c)) {
+        if (!matches(e, filter)) continue;
+        if (writer) writer.entry(e);
+        else parts.push(`${count ? ',' : ''}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`);
+        ids.add(c.id);
+        count++;
+        if (parts.length >= 200) await write(parts.splice(0).join(''));
+      }
+    }
+    if (csv) await write(parts.join(''));
+    else {
+      const summaries = cycles.flatMap((c) => (c.summary && ids.has(c.id) ? [c.summary] : []));
+      await write(`${parts.join('')}${count ? '\n  ' : ''}],\n  "cycles": ${JSON.stringify(summaries, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return count;
 }
 
 function progressMessage(c: RunningCycle): string {

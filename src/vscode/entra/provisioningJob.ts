@@ -4,10 +4,15 @@
 //
 // Storage (context.storageUri/entra-provisioning/): state.json is the engine's state (links, last values sent,
 // watermark, escrows, quarantine, simulated clock), written atomically after every cycle, also a cancelled one;
-// log.jsonl holds the provisioning log, one JSON line per cycle summary or entry, appended after each cycle and
-// rewritten when it outgrows MAX_LOG_ENTRIES (the oldest cycles go first). The job's files and target are in the
-// workspace state.
-import { mkdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+// log/ holds the provisioning log: one file per cycle (<cycle id>.jsonl, one JSON line per entry, every entry,
+// appended in batches while the cycle runs) and index.json (the finished cycles' summaries, entry counts and sizes,
+// and how many older cycles were dropped), rewritten atomically after each cycle. Whole cycles are kept; the oldest
+// go first when the log passes MAX_CYCLES or MAX_LOG_BYTES. Memory holds the first entries of each cycle only
+// (the view's bound); filters and exports stream the files. log.jsonl, the single file of earlier versions, is
+// migrated on the first load. The job's files and target are in the workspace state.
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Connection, HttpClient } from '../../client/http';
@@ -20,15 +25,22 @@ import type { OnDemandSubject } from '../../entra/engine/onDemand';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, type EngineState } from '../../entra/engine/state';
 import { httpTarget } from '../../entra/engine/target';
 
+/** Entries of one cycle held in memory and listed by the view; the cycle's file keeps them all. */
+export const ENTRIES_SHOWN = 500;
 /**
- * Entries the log keeps (with their exchanges for small directories); older cycles are dropped whole, and a
- * single cycle keeps its first this many.
+ * Cycles the log keeps, as Entra's portal keeps 30 days of logs: at one cycle per 40 minutes about 5 days, and
+ * every change of a longer run of manual cycles.
  */
-export const MAX_LOG_ENTRIES = 20_000;
+export const MAX_CYCLES = 200;
+/**
+ * Bytes of log files kept: entries take about 2.6 KB when only failures keep their requests (docs/provisioning-engine.md),
+ * so a 100,000-user initial cycle writes about 260 MB and three or four fit; the workspace storage is no place for more.
+ */
+export const MAX_LOG_BYTES = 1024 ** 3;
 /** Directories up to this many users and groups keep every entry's HTTP exchanges; larger ones those of failures. */
 export const EXCHANGES_FOR_ALL_UP_TO = 2_000;
-/** Cycle summaries kept. */
-const MAX_CYCLES = 200;
+/** Entries written to a cycle's file at once. */
+const WRITE_BATCH = 200;
 /** The view repaints at most this often while a cycle runs. */
 export const REPAINT_MS = 500;
 
@@ -41,15 +53,86 @@ export interface JobSettings {
   readonly targetId?: string;
 }
 
-/** A cycle of the log: its summary (absent while it runs) and its entries, oldest first. */
+/** A cycle of the log: its summary (absent while it runs), its first entries (oldest first) and how many it has. */
 export interface LoggedCycle {
   readonly id: string;
   summary?: CycleSummary;
   /** 1-based cycle number of the job; undefined for provision on demand. */
   readonly number?: number;
+  /** The cycle's first entries, up to the display bound; its file holds all `total`. */
   readonly entries: ProvisioningLogEntry[];
-  /** Entries past MAX_LOG_ENTRIES in this one cycle: counted in its statistics, not kept. */
+  /** Entries in the cycle's file. */
+  total: number;
+  /** Bytes of the cycle's file. */
+  bytes: number;
+  /** Entries an earlier version (log.jsonl) counted in the statistics but did not keep. */
   notKept?: number;
+}
+
+/** index.json: the finished cycles, oldest first, and how many older cycles were dropped. */
+interface LogIndex {
+  readonly dropped: number;
+  readonly cycles: readonly (CycleSummary & { number?: number; total: number; bytes: number; notKept?: number })[];
+}
+
+/** What the limits of the log are (tests use small ones). */
+export interface LogLimits {
+  /** Entries of a cycle held in memory and listed by the view. */
+  readonly entries: number;
+  readonly cycles: number;
+  readonly bytes?: number;
+}
+
+/** Reads a JSON-lines file line by line; a line cut by a crash is skipped. */
+async function* jsonLines<T>(file: string): AsyncGenerator<T> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!line) continue;
+      let value: T;
+      try {
+        value = JSON.parse(line) as T;
+      } catch {
+        continue;
+      }
+      yield value;
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
+/** Appends lines to a file in batches, one write at a time, so that memory holds one batch. */
+class BatchWriter {
+  private lines: string[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private failed: Error | undefined;
+  bytes = 0;
+
+  constructor(private readonly file: string) {}
+
+  add(line: string): void {
+    this.lines.push(line);
+    this.bytes += Buffer.byteLength(line);
+    if (this.lines.length >= WRITE_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.lines.length) return;
+    const chunk = this.lines.join('');
+    this.lines = [];
+    this.writing = this.writing.then(() => appendFile(this.file, chunk, 'utf8')).catch((e: Error) => {
+      this.failed ??= e;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.writing;
+    if (this.failed) throw new Error(`The provisioning log could not be written to ${this.file}: ${this.failed.message}`);
+  }
 }
 
 export interface Tally {
@@ -134,12 +217,13 @@ export class ProvisioningJob implements vscode.Disposable {
   private loaded: Promise<void> | undefined;
   private engineState: EngineState | undefined;
   private readonly logged: LoggedCycle[] = [];
-  private keptEntries = 0;
+  /** Older cycles dropped to keep the log within its limits (since the log was last cleared). */
+  private droppedCycles = 0;
   private current: RunningCycle | undefined;
   private repaint: NodeJS.Timeout | undefined;
 
-  /** `limits`: how much of the log is kept (defaults MAX_LOG_ENTRIES and MAX_CYCLES; tests use less). */
-  constructor(private readonly context: vscode.ExtensionContext, private readonly limits: { readonly entries: number; readonly cycles: number } = { entries: MAX_LOG_ENTRIES, cycles: MAX_CYCLES }) {
+  /** `limits`: how much of the log is held and kept (defaults ENTRIES_SHOWN, MAX_CYCLES, MAX_LOG_BYTES; tests use less). */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly limits: LogLimits = { entries: ENTRIES_SHOWN, cycles: MAX_CYCLES, bytes: MAX_LOG_BYTES }) {
     this.dir = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'entra-provisioning');
   }
 
@@ -163,8 +247,31 @@ export class ProvisioningJob implements vscode.Disposable {
     return path.join(this.dir, 'state.json');
   }
 
-  private get logFile(): string {
+  /** The single log file of earlier versions, migrated on load. */
+  private get oldLogFile(): string {
     return path.join(this.dir, 'log.jsonl');
+  }
+
+  private get logDir(): string {
+    return path.join(this.dir, 'log');
+  }
+
+  private get indexFile(): string {
+    return path.join(this.logDir, 'index.json');
+  }
+
+  private cycleFile(id: string): string {
+    return path.join(this.logDir, `${encodeURIComponent(id)}.jsonl`);
+  }
+
+  /** Entries of a cycle the view lists and memory holds. */
+  get displayBound(): number {
+    return this.limits.entries;
+  }
+
+  /** Older cycles dropped to keep the log within its limits. */
+  get dropped(): number {
+    return this.droppedCycles;
   }
 
   /** Reads the state and the log from the storage once; a damaged file is set aside and reported, not fatal. */
@@ -183,38 +290,96 @@ export class ProvisioningJob implements vscode.Disposable {
         void vscode.window.showWarningMessage(`The Entra provisioning job's state could not be read and was reset (the next cycle is an initial cycle): ${(e as Error).message}`);
       }
     }
-    const logText = await readFile(this.logFile, 'utf8').catch(() => '');
-    const byId = new Map<string, LoggedCycle>();
-    for (const line of logText.split('\n')) {
-      if (!line) continue;
-      let record: { cycle?: CycleSummary & { number?: number; notKept?: number }; entry?: ProvisioningLogEntry };
+    await this.migrate();
+    const indexText = await readFile(this.indexFile, 'utf8').catch(() => undefined);
+    let index: LogIndex = { dropped: 0, cycles: [] };
+    if (indexText !== undefined) {
       try {
-        record = JSON.parse(line) as typeof record;
-      } catch {
-        continue; // a line cut by a crash: the rest of the log is still good
-      }
-      if (record.entry) this.cycleFor(byId, record.entry.cycleId).entries.push(record.entry);
-      else if (record.cycle) {
-        const { number, notKept, ...summary } = record.cycle;
-        const c = this.cycleFor(byId, summary.id, number);
-        c.summary = summary;
-        if (notKept) c.notKept = notKept;
+        index = JSON.parse(indexText) as LogIndex;
+      } catch (e) {
+        void vscode.window.showWarningMessage(`The Entra provisioning log's index could not be read and the log was cleared: ${(e as Error).message}`);
       }
     }
-    this.keptEntries = this.logged.reduce((n, c) => n + c.entries.length, 0);
+    this.droppedCycles = index.dropped;
+    for (const { number, total, bytes, notKept, ...summary } of index.cycles) {
+      const entries: ProvisioningLogEntry[] = [];
+      if (total) {
+        for await (const e of jsonLines<ProvisioningLogEntry>(this.cycleFile(summary.id))) {
+          if (entries.length >= this.limits.entries) break;
+          entries.push(e);
+        }
+      }
+      this.logged.push({ id: summary.id, summary, entries, total, bytes, ...(number !== undefined ? { number } : {}), ...(notKept ? { notKept } : {}) });
+    }
+    // A cycle's file without its summary was cut by a reload while it ran (its state was not saved either).
+    const known = new Set(index.cycles.map((c) => path.basename(this.cycleFile(c.id))));
+    for (const name of await readdir(this.logDir).catch(() => [] as string[])) {
+      if (name.endsWith('.jsonl') && !known.has(name)) await rm(path.join(this.logDir, name), { force: true });
+    }
     this.emitter.fire();
   }
 
-  private cycleFor(byId: Map<string, LoggedCycle>, id: string, number?: number): LoggedCycle {
-    let c = byId.get(id);
-    if (!c) {
-      c = { id, entries: [], ...(number !== undefined ? { number } : {}) };
-      byId.set(id, c);
-      this.logged.push(c);
-    } else if (number !== undefined && c.number === undefined) {
-      (c as { number?: number }).number = number;
+  /** Moves log.jsonl (one line per entry or cycle summary, all cycles) into per-cycle files and index.json. */
+  private async migrate(): Promise<void> {
+    const exists = await stat(this.oldLogFile).then(() => true, () => false);
+    if (!exists) return;
+    await mkdir(this.logDir, { recursive: true });
+    const writers = new Map<string, BatchWriter>();
+    const counts = new Map<string, number>();
+    const cycles: (CycleSummary & { number?: number; total: number; bytes: number; notKept?: number })[] = [];
+    for await (const record of jsonLines<{ cycle?: CycleSummary & { number?: number; notKept?: number }; entry?: ProvisioningLogEntry }>(this.oldLogFile)) {
+      if (record.entry) {
+        const id = record.entry.cycleId;
+        let w = writers.get(id);
+        if (!w) {
+          w = new BatchWriter(this.cycleFile(id));
+          writers.set(id, w);
+        }
+        w.add(`${JSON.stringify(record.entry)}\n`);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      } else if (record.cycle) {
+        const w = writers.get(record.cycle.id);
+        await w?.close();
+        writers.delete(record.cycle.id);
+        cycles.push({ ...record.cycle, total: counts.get(record.cycle.id) ?? 0, bytes: w?.bytes ?? 0 });
+      }
     }
-    return c;
+    for (const w of writers.values()) await w.close();
+    await this.writeIndex({ dropped: 0, cycles });
+    await rm(this.oldLogFile, { force: true });
+  }
+
+  private async writeIndex(index: LogIndex): Promise<void> {
+    const tmp = `${this.indexFile}.tmp`;
+    await writeFile(tmp, JSON.stringify(index), 'utf8');
+    await rename(tmp, this.indexFile);
+  }
+
+  /**
+   * A cycle's entries matching `keep`, read from its file in order, up to `limit`; `more` says whether others match
+   * past it (the file is read no further than the first of them).
+   */
+  async matching(cycle: LoggedCycle, keep: (e: ProvisioningLogEntry) => boolean, limit: number): Promise<{ entries: ProvisioningLogEntry[]; more: boolean }> {
+    const entries: ProvisioningLogEntry[] = [];
+    if (cycle.total <= cycle.entries.length) {
+      const all = cycle.entries.filter(keep);
+      return { entries: all.slice(0, limit), more: all.length > limit };
+    }
+    for await (const e of jsonLines<ProvisioningLogEntry>(this.cycleFile(cycle.id))) {
+      if (!keep(e)) continue;
+      if (entries.length >= limit) return { entries, more: true };
+      entries.push(e);
+    }
+    return { entries, more: false };
+  }
+
+  /** Every kept entry of a cycle, streamed from its file. */
+  async *allEntries(cycle: LoggedCycle): AsyncGenerator<ProvisioningLogEntry> {
+    if (cycle.total <= cycle.entries.length) {
+      yield* cycle.entries;
+      return;
+    }
+    yield* jsonLines<ProvisioningLogEntry>(this.cycleFile(cycle.id));
   }
 
   /** The engine's state, undefined before the first cycle. */
@@ -282,6 +447,8 @@ export class ProvisioningJob implements vscode.Disposable {
     };
     const entries: ProvisioningLogEntry[] = [];
     let cycle: LoggedCycle | undefined;
+    let writer: BatchWriter | undefined;
+    await mkdir(this.logDir, { recursive: true });
     this.current = running;
     this.emitter.fire();
     const tick = () => {
@@ -303,12 +470,14 @@ export class ProvisioningJob implements vscode.Disposable {
         ...(request.deletionThreshold ? { deletionThreshold: request.deletionThreshold } : {}),
         onEntry: (e) => {
           if (!cycle) {
-            cycle = { id: e.cycleId, entries, ...(number !== undefined ? { number } : {}) };
+            cycle = { id: e.cycleId, entries, total: 0, bytes: 0, ...(number !== undefined ? { number } : {}) };
             this.logged.push(cycle);
+            writer = new BatchWriter(this.cycleFile(e.cycleId));
           }
-          // One cycle of a large directory keeps its first entries up to the limit (and counts the rest).
+          // Every entry goes to the cycle's file; memory holds the first ones, which the view lists.
+          writer?.add(`${JSON.stringify(e)}\n`);
+          cycle.total++;
           if (entries.length < this.limits.entries) entries.push(e);
-          else cycle.notKept = (cycle.notKept ?? 0) + 1;
           running.entries++;
           count(running.tally, e);
           schedule();
@@ -319,13 +488,23 @@ export class ProvisioningJob implements vscode.Disposable {
         },
       });
       if (!cycle) {
-        cycle = { id: result.cycle.id, entries, ...(number !== undefined ? { number } : {}) };
+        cycle = { id: result.cycle.id, entries, total: 0, bytes: 0, ...(number !== undefined ? { number } : {}) };
         this.logged.push(cycle);
       }
+      await writer?.close();
+      cycle.bytes = writer?.bytes ?? 0;
       cycle.summary = result.cycle;
       this.engineState = state;
-      await this.persist(state, cycle);
+      await this.persist(state);
       return { cycle: result.cycle, entries };
+    } catch (e) {
+      // A cycle that threw is not logged: its file goes, as its state was not saved.
+      await writer?.close().catch(() => undefined);
+      if (cycle && !cycle.summary) {
+        this.logged.splice(this.logged.indexOf(cycle), 1);
+        await rm(this.cycleFile(cycle.id), { force: true });
+      }
+      throw e;
     } finally {
       if (this.repaint) clearTimeout(this.repaint);
       this.repaint = undefined;
@@ -334,18 +513,23 @@ export class ProvisioningJob implements vscode.Disposable {
     }
   }
 
-  /** Saves the state, appends the cycle to the log file (or rewrites it without the oldest cycles). */
-  private async persist(state: EngineState, cycle: LoggedCycle): Promise<void> {
+  /** Saves the state and the log's index, dropping the oldest whole cycles while the log is over its limits. */
+  private async persist(state: EngineState): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await saveState(state, this.stateFile);
-    this.keptEntries += cycle.entries.length;
-    let dropped = false;
-    while ((this.keptEntries > this.limits.entries || this.logged.length > this.limits.cycles) && this.logged.length > 1) {
-      this.keptEntries -= this.logged.shift()?.entries.length ?? 0;
-      dropped = true;
+    const maxBytes = this.limits.bytes ?? MAX_LOG_BYTES;
+    let bytes = this.logged.reduce((n, c) => n + c.bytes, 0);
+    while ((this.logged.length > this.limits.cycles || bytes > maxBytes) && this.logged.length > 1) {
+      const old = this.logged.shift();
+      if (!old) break;
+      bytes -= old.bytes;
+      this.droppedCycles++;
+      await rm(this.cycleFile(old.id), { force: true });
     }
-    if (dropped) await writeFile(this.logFile, this.logged.map(lines).join(''), 'utf8');
-    else await appendFile(this.logFile, lines(cycle), 'utf8');
+    await this.writeIndex({
+      dropped: this.droppedCycles,
+      cycles: this.logged.flatMap((c) => (c.summary ? [{ ...c.summary, ...(c.number !== undefined ? { number: c.number } : {}), total: c.total, bytes: c.bytes, ...(c.notKept ? { notKept: c.notKept } : {}) }] : [])),
+    });
   }
 
   /** Entra's Restart provisioning: the next cycle is initial; escrows and quarantine cleared, links kept. */
@@ -376,8 +560,9 @@ export class ProvisioningJob implements vscode.Disposable {
     await rm(this.stateFile, { force: true });
     if (log) {
       this.logged.length = 0;
-      this.keptEntries = 0;
-      await rm(this.logFile, { force: true });
+      this.droppedCycles = 0;
+      await rm(this.logDir, { recursive: true, force: true });
+      await rm(this.oldLogFile, { force: true });
     }
     this.emitter.fire();
   }
@@ -403,10 +588,4 @@ export class ProvisioningJob implements vscode.Disposable {
     if (this.repaint) clearTimeout(this.repaint);
     this.emitter.dispose();
   }
-}
-
-function lines(c: LoggedCycle): string {
-  const out = c.entries.map((entry) => `${JSON.stringify({ entry })}\n`);
-  if (c.summary) out.push(`${JSON.stringify({ cycle: { ...c.summary, ...(c.number !== undefined ? { number: c.number } : {}), ...(c.notKept ? { notKept: c.notKept } : {}) } })}\n`);
-  return out.join('');
 }

@@ -8,11 +8,9 @@ import * as vscode from 'vscode';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import type { ConnectionStore } from '../connections/store';
 import { ACTION_LABEL, STATUS_LABEL } from './entryMarkdown';
-import { kindTally, MAX_LOG_ENTRIES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
+import { kindTally, MAX_CYCLES, MAX_LOG_BYTES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
 
 export const VIEW_ID = 'scimWorkbench.provisioning';
-/** Entries listed under one cycle; narrow with a filter to reach the others. */
-export const ENTRIES_SHOWN = 500;
 
 export interface LogFilter {
   readonly actions: readonly ProvisioningLogEntry['provisioningAction'][];
@@ -49,7 +47,8 @@ export type ProvisioningNode =
   | { readonly type: 'log' }
   | { readonly type: 'cycle'; readonly cycle: LoggedCycle }
   | { readonly type: 'entry'; readonly entry: ProvisioningLogEntry }
-  | { readonly type: 'more'; readonly hidden: number }
+  /** `hidden` undefined: more entries match than are listed, not counted (the file was read up to the first). */
+  | { readonly type: 'more'; readonly hidden?: number }
   | { readonly type: 'notKept'; readonly count: number };
 
 const STATUS_ICON: Readonly<Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], vscode.ThemeIcon>> = {
@@ -107,6 +106,7 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
 
   setFilter(f: LogFilter): void {
     this.current = f;
+    this.listed.clear();
     // The message first: set in the same tick as a refresh that follows it, the workbench kept the old one.
     const text = filterText(f);
     if (this.view) this.view.message = text ? `Log filtered: ${text}` : undefined;
@@ -131,20 +131,27 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
       case 'entry': return this.entryItem(node.entry);
       case 'notKept': {
         const item = new vscode.TreeItem(`${node.count.toLocaleString('en-US')} more entries not kept`);
-        item.description = `the log keeps the first ${MAX_LOG_ENTRIES.toLocaleString('en-US')} of a cycle; its statistics count them all`;
+        item.description = 'logged by an earlier version, which kept the first 20,000 entries of a cycle; its statistics count them all';
         item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem(`… ${node.hidden.toLocaleString('en-US')} more entries`);
-        item.description = 'filter the log to see them';
+        const item = new vscode.TreeItem(node.hidden === undefined ? '… more matching entries' : `… ${node.hidden.toLocaleString('en-US')} more entries`);
+        item.description = node.hidden === undefined ? 'narrow the filter, or export the log to see them all' : 'filter or export the log to see them';
         item.command = { command: 'scimWorkbench.provisioning.filterLog', title: 'Filter' };
         return item;
       }
     }
   }
 
-  getChildren(node?: ProvisioningNode): ProvisioningNode[] {
+  /** Entries the view listed last, by id, so that Open Log Entry finds those read from a cycle's file. */
+  private readonly listed = new Map<string, ProvisioningLogEntry>();
+
+  listedEntry(id: string): ProvisioningLogEntry | undefined {
+    return this.listed.get(id);
+  }
+
+  getChildren(node?: ProvisioningNode): ProvisioningNode[] | Promise<ProvisioningNode[]> {
     if (!node) {
       // The state and log are read from the storage when the view first shows; the job fires when they are in.
       void this.job.load();
@@ -154,23 +161,34 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     switch (node.type) {
       case 'job': return (['configuration', 'directory', 'target'] as const).map((key) => ({ type: 'setting', key }));
       case 'stats': return this.statLines();
-      case 'log': return this.job.cycles().filter((c) => c.entries.some((e) => matches(e, this.current)) || (!c.entries.length && this.current === NO_FILTER)).map((cycle) => ({ type: 'cycle', cycle }));
-      case 'cycle': {
-        // Newest first, as the portal lists them.
-        const shown: ProvisioningNode[] = [];
-        let hidden = 0;
-        for (let i = node.cycle.entries.length - 1; i >= 0; i--) {
-          const e = node.cycle.entries[i];
-          if (!matches(e, this.current)) continue;
-          if (shown.length < ENTRIES_SHOWN) shown.push({ type: 'entry', entry: e });
-          else hidden++;
-        }
-        if (hidden) shown.push({ type: 'more', hidden });
-        if (node.cycle.notKept) shown.push({ type: 'notKept', count: node.cycle.notKept });
-        return shown;
-      }
+      // A cycle with entries past those in memory may match: its node reads its file when opened.
+      case 'log': return this.job.cycles().filter((c) => c.total > c.entries.length || c.entries.some((e) => matches(e, this.current)) || (!c.total && this.current === NO_FILTER)).map((cycle) => ({ type: 'cycle', cycle }));
+      case 'cycle': return this.cycleChildren(node.cycle);
       default: return [];
     }
+  }
+
+  /** The first entries of a cycle that the filter matches (up to the job's display bound), newest first, as the portal lists them. */
+  private async cycleChildren(c: LoggedCycle): Promise<ProvisioningNode[]> {
+    const bound = this.job.displayBound;
+    let listed: ProvisioningLogEntry[];
+    let hidden: number | undefined;
+    if (this.current === NO_FILTER) {
+      listed = c.entries.slice(0, bound);
+      hidden = c.total - listed.length;
+    } else {
+      const found = await this.job.matching(c, (e) => matches(e, this.current), bound);
+      listed = found.entries;
+      hidden = found.more ? undefined : 0;
+    }
+    const shown: ProvisioningNode[] = [];
+    for (let i = listed.length - 1; i >= 0; i--) {
+      this.listed.set(listed[i].id, listed[i]);
+      shown.push({ type: 'entry', entry: listed[i] });
+    }
+    if (hidden !== 0) shown.push(hidden === undefined ? { type: 'more' } : { type: 'more', hidden });
+    if (c.notKept) shown.push({ type: 'notKept', count: c.notKept });
+    return shown;
   }
 
   private jobItem(): vscode.TreeItem {
@@ -259,7 +277,9 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     item.id = 'provisioning:log';
     item.iconPath = new vscode.ThemeIcon('list-unordered');
     // An active filter shows in the view's message, as the Directory's does.
-    item.description = this.job.cycles().length ? '' : 'no entries yet';
+    const dropped = this.job.dropped;
+    item.description = dropped ? `${dropped.toLocaleString('en-US')} older cycle${dropped === 1 ? '' : 's'} dropped` : this.job.cycles().length ? '' : 'no entries yet';
+    item.tooltip = `The log keeps every entry of its cycles, the newest ${MAX_CYCLES} cycles up to ${MAX_LOG_BYTES / 1024 ** 3} GiB; older cycles are dropped whole.${dropped ? ` ${dropped.toLocaleString('en-US')} were dropped.` : ''}`;
     item.contextValue = 'scim:provisioning:log';
     return item;
   }
@@ -271,8 +291,10 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     const item = new vscode.TreeItem(title, newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // The running cycle and its finished self are one node: the id keeps it open across repaints.
     item.id = `provisioning:cycle:${c.id}`;
-    const shown = this.current === NO_FILTER ? c.entries.length : c.entries.filter((e) => matches(e, this.current)).length;
-    item.description = `${s ? simTime(s.started) : ''} · ${shown.toLocaleString('en-US')} entr${shown === 1 ? 'y' : 'ies'}${s?.stopped ? ' · stopped' : ''}`;
+    // Filtered, a cycle whose entries are not all in memory says its total: its file is read when it is opened.
+    const counted = this.current === NO_FILTER || c.total > c.entries.length;
+    const shown = counted ? c.total : c.entries.filter((e) => matches(e, this.current)).length;
+    item.description = `${s ? simTime(s.started) : ''} · ${shown.toLocaleString('en-US')} entr${shown === 1 ? 'y' : 'ies'}${counted && this.current !== NO_FILTER ? ' in all' : ''}${s?.stopped ? ' · stopped' : ''}`;
     item.iconPath = new vscode.ThemeIcon(s ? (s.stopped ? 'debug-stop' : 'history') : 'sync~spin');
     item.tooltip = s ? `Cycle ID ${s.id}\n${s.started} → ${s.ended} (simulated)${s.stopped ? `\nStopped: ${s.stopped}` : ''}` : 'Running';
     return item;

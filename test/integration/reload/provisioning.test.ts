@@ -47,6 +47,7 @@ describe('Reload Window: the Entra provisioning job', function () {
     const logged = job.cycles();
     assert.equal(logged.length, 1);
     assert.equal(logged[0].entries.length, before.entries);
+    assert.equal(logged[0].total, before.entries);
     assert.equal(logged[0].summary?.kind, 'initial');
     assert.equal(logged[0].number, 1);
   });
