@@ -514,6 +514,19 @@ describe('Entra Provisioning view', function () {
       // A cycle without entries (nothing changed) has no file.
       assert.deepEqual(fs.readdirSync(path.join(folderOfJob, 'entra-provisioning', 'log')).filter((f) => f.endsWith('.jsonl')).sort(), kept.filter((c) => c.total).map((c) => `${c.id}.jsonl`).sort(), 'the dropped cycles\' files are gone');
       again.dispose();
+      // A cycle's file removed by hand: its entries are counted as not kept, never listed or exported.
+      const removed = kept.find((c) => c.total > 0);
+      assert.ok(removed);
+      fs.rmSync(path.join(folderOfJob, 'entra-provisioning', 'log', `${removed.id}.jsonl`));
+      const without = new ProvisioningJob(context, limits);
+      await without.load();
+      const lost = without.cycles().find((c) => c.id === removed.id);
+      assert.deepEqual([lost?.total, lost?.entries.length, lost?.notKept], [0, 0, removed.total]);
+      const lostTree = new ProvisioningTreeProvider(without, a.connections.service.store);
+      trees.push(lostTree);
+      assert.ok(lost);
+      assert.deepEqual(await lostTree.getChildren({ type: 'cycle', cycle: lost }), [{ type: 'notKept', count: removed.total }]);
+      without.dispose();
     } finally {
       for (const t of trees) t.dispose();
       job.dispose();

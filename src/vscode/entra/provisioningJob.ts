@@ -10,8 +10,7 @@
 // go first when the log passes MAX_CYCLES or MAX_LOG_BYTES. Memory holds the first entries of each cycle only
 // (the view's bound); filters and exports stream the files. log.jsonl, the single file of earlier versions, is
 // migrated on the first load. The job's files and target are in the workspace state.
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -65,7 +64,7 @@ export interface LoggedCycle {
   total: number;
   /** Bytes of the cycle's file. */
   bytes: number;
-  /** Entries an earlier version (log.jsonl) counted in the statistics but did not keep. */
+  /** Entries counted in the statistics whose record is gone: cut by an earlier version (log.jsonl), or a removed file. */
   notKept?: number;
 }
 
@@ -85,7 +84,8 @@ export interface LogLimits {
 
 /** Reads a JSON-lines file line by line; a line cut by a crash is skipped. */
 async function* jsonLines<T>(file: string): AsyncGenerator<T> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  // Opened first, so that a missing file throws here rather than in the stream.
+  const stream = (await open(file, 'r')).createReadStream({ encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
@@ -303,13 +303,21 @@ export class ProvisioningJob implements vscode.Disposable {
     this.droppedCycles = index.dropped;
     for (const { number, total, bytes, notKept, ...summary } of index.cycles) {
       const entries: ProvisioningLogEntry[] = [];
-      if (total) {
-        for await (const e of jsonLines<ProvisioningLogEntry>(this.cycleFile(summary.id))) {
-          if (entries.length >= this.limits.entries) break;
-          entries.push(e);
+      let gone = 0;
+      try {
+        if (total) {
+          for await (const e of jsonLines<ProvisioningLogEntry>(this.cycleFile(summary.id))) {
+            if (entries.length >= this.limits.entries) break;
+            entries.push(e);
+          }
         }
+      } catch {
+        // The cycle's file is gone (removed by hand): its entries are counted as not kept, never listed.
+        gone = total;
+        entries.length = 0;
       }
-      this.logged.push({ id: summary.id, summary, entries, total, bytes, ...(number !== undefined ? { number } : {}), ...(notKept ? { notKept } : {}) });
+      const lost = (notKept ?? 0) + gone;
+      this.logged.push({ id: summary.id, summary, entries, total: total - gone, bytes: gone ? 0 : bytes, ...(number !== undefined ? { number } : {}), ...(lost ? { notKept: lost } : {}) });
     }
     // A cycle's file without its summary was cut by a reload while it ran (its state was not saved either).
     const known = new Set(index.cycles.map((c) => path.basename(this.cycleFile(c.id))));
@@ -323,6 +331,12 @@ export class ProvisioningJob implements vscode.Disposable {
   private async migrate(): Promise<void> {
     const exists = await stat(this.oldLogFile).then(() => true, () => false);
     if (!exists) return;
+    // index.json written: a migration that ended before removing log.jsonl. Else one cut earlier starts over.
+    if (await stat(this.indexFile).then(() => true, () => false)) {
+      await rm(this.oldLogFile, { force: true });
+      return;
+    }
+    await rm(this.logDir, { recursive: true, force: true });
     await mkdir(this.logDir, { recursive: true });
     const writers = new Map<string, BatchWriter>();
     const counts = new Map<string, number>();

@@ -131,7 +131,7 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
       case 'entry': return this.entryItem(node.entry);
       case 'notKept': {
         const item = new vscode.TreeItem(`${node.count.toLocaleString('en-US')} more entries not kept`);
-        item.description = 'logged by an earlier version, which kept the first 20,000 entries of a cycle; its statistics count them all';
+        item.description = 'an earlier version kept the first 20,000 entries of a cycle, or the cycle\'s file was removed; its statistics count them all';
         item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
