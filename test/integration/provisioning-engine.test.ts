@@ -269,7 +269,8 @@ describe('Entra Provisioning view', function () {
     // Cancel from the notification once a few entries are in.
     const source = new vscode.CancellationTokenSource();
     const seen: { message?: string; status?: string; description?: string }[] = [];
-    stub(vscode.window, 'withProgress', ((_o: unknown, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Promise<unknown>) => task({
+    // Restored at the end: left in place, its cancelled token cancelled every later cycle of the suite at once.
+    const restoreProgress = stub(vscode.window, 'withProgress', ((_o: unknown, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Promise<unknown>) => task({
       report: (p) => {
         const status = a.provisioning.tree.getTreeItem({ type: 'status' });
         seen.push({ ...(p.message ? { message: p.message } : {}), status: label(status), description: String(status.description) });
@@ -279,7 +280,7 @@ describe('Entra Provisioning view', function () {
     let repaints = 0;
     const counting = a.provisioning.tree.onDidChangeTreeData(() => repaints++);
     const t0 = Date.now();
-    const result = await vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start');
+    const result = await Promise.resolve(vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start')).finally(restoreProgress);
     const ms = Date.now() - t0;
     counting.dispose();
     assert.match(result.cycle.stopped ?? '', /cancelled/);
