@@ -2,7 +2,7 @@
 // computed IsSoftDeleted and objectId), and a fingerprint of everything that decides what Entra does with it,
 // so an incremental cycle processes only objects whose fingerprint changed — as Entra's delta query returns
 // only changed objects.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntraDirectory, SourceGroup, SourceUser } from '../directory/model';
 
 export type SourceObjectKind = 'User' | 'Group';
@@ -24,8 +24,14 @@ export function groupSource(group: SourceGroup): Readonly<Record<string, unknown
   return { ...group.attributes, objectId: group.id };
 }
 
+/**
+ * sha1 of the JSON, base64url: the fingerprints state files keep, so it must not change. crypto.hash is the
+ * one-shot form of createHash(…).update(…).digest(…) (same value) at half the cost for inputs this small —
+ * an incremental cycle fingerprints every object of the directory
+ * (https://nodejs.org/api/crypto.html#cryptohashalgorithm-data-outputencoding).
+ */
 function digest(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url');
+  return hash('sha1', JSON.stringify(value), 'base64url');
 }
 
 export function userFingerprint(directory: EntraDirectory, user: SourceUser): string {

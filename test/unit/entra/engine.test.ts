@@ -4,6 +4,7 @@
 // references), the state kept between cycles, restart, dry run, refused credentials; and the shared builders
 // of Entra's requests.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -603,6 +604,13 @@ describe('entra/engine: large incremental cycles', () => {
 });
 
 describe('entra/engine: state file', () => {
+  it('keeps the fingerprints of earlier state files: sha1 of the JSON, base64url', () => {
+    const directory = readDirectory(sampleDirectory({ users: 3, groups: 1 }) as unknown as Dir, 'dir.json');
+    const user = directory.users[0];
+    const json = JSON.stringify([user.attributes, user.softDeleted, directory.scope, directory.assignedUserIds.has(user.id)]);
+    assert.equal(userFingerprint(directory, user), createHash('sha1').update(json).digest('base64url'));
+  });
+
   it('is written a link at a time, and the pieces make the same JSON as the whole state', async () => {
     const state = newState('http://127.0.0.1:1/scim');
     for (let i = 0; i < 50; i++) state.users[`u${i}`] = { displayName: `user "${i}"@x`, fingerprint: `f${i}`, targetId: `t${i}` };
