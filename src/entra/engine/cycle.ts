@@ -263,9 +263,12 @@ class Cycle {
         }
       };
       if (kind === 'User') {
+        // userScope's test without its details: in scope needs IsSoftDeleted false, so the one source built
+        // is both what the scoping filter reads and what the matchers read.
         for (const u of directory.users) {
-          const scope = userScope(directory, u, mapping);
-          if (scope.inScope) count(userSource(u, scope.softDeleted));
+          if (baseSoftDeleted(directory, u)) continue;
+          const source = userSource(u, false);
+          if (!mapping.scoping || mapping.scoping.evaluate(source).inScope) count(source);
         }
       } else {
         for (const g of directory.groups) if (groupScope(directory, g, mapping).inScope) count(groupSource(g));

@@ -336,8 +336,10 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
 
   it('two source objects in scope with the same matching value fail as DuplicateSourceEntries, and nothing is sent for them', async () => {
     dir.groups[1].displayName = dir.groups[0].displayName;
-    const [, , , , , regular, other] = dir.users;
+    const [, , , , , regular, other, disabled] = dir.users;
     other.mail = regular.mail;
+    disabled.mail = regular.mail;
+    disabled.accountEnabled = false;
     const file = muralDefaultConfiguration() as any;
     const [userMapping] = file.synchronizationRules[0].objectMappings;
     for (const a of userMapping.attributeMappings) a.matchingPriority = a.targetAttributeName === 'emails[type eq "work"].value' ? 1 : 0;
@@ -347,6 +349,7 @@ describe('entra/engine: cycles against the mock MURAL server', () => {
       assert.equal(e?.provisioningStatusInfo.errorInformation?.errorCode, 'DuplicateSourceEntries', name);
       assert.deepEqual(e.exchanges, [], 'no lookup sent');
     }
+    // The disabled user with the same mail is out of scope: it is not counted.
     assert.match(entryFor(r, regular.userPrincipalName)!.provisioningStatusInfo.errorInformation!.reason, /^2 Users in scope in Azure Active Directory have emails\[type eq "work"\]\.value ".*" \(from \[mail\]\)/);
     assert.equal(r.cycle.stats.groups.failed, 2);
     assert.notEqual(entryFor(r, dir.groups[2].displayName)!.provisioningStatusInfo.errorInformation?.errorCode, 'DuplicateSourceEntries');
