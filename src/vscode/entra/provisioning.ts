@@ -381,7 +381,9 @@ class ProvisioningCommands {
     const filter = this.tree.filter;
     let count: number;
     try {
-      count = await exportLog(this.job, filter, uri.fsPath);
+      // A 100k-user cycle is a few hundred MB of JSON: the status bar counts the entries written.
+      count = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Exporting Entra provisioning logs' },
+        (progress) => exportLog(this.job, filter, uri.fsPath, (n) => progress.report({ message: `${n.toLocaleString('en-US')} entries` })));
     } catch (e) {
       void vscode.window.showErrorMessage(`Export Entra Provisioning Logs: cannot write ${uri.fsPath}: ${(e as Error).message}`);
       return undefined;
@@ -398,9 +400,10 @@ class ProvisioningCommands {
 
 /**
  * Streams every kept entry of the job's finished cycles that `filter` matches to `file`, as CSV when it ends in .csv,
- * else JSON ({"entries", "cycles"}), cycle file by cycle file; returns how many were written.
+ * else JSON ({"entries", "cycles"}), cycle file by cycle file; returns how many were written. `onWritten` hears the
+ * running count after each batch written.
  */
-export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: string): Promise<number> {
+export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: string, onWritten?: (count: number) => void): Promise<number> {
   const cycles = job.cycles().slice().reverse().filter((c) => c.summary);
   const csv = file.toLowerCase().endsWith('.csv');
   const out = createWriteStream(file, { encoding: 'utf8' });
@@ -418,7 +421,10 @@ export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: s
         else parts.push(`${count ? ',' : ''}\n    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`);
         ids.add(c.id);
         count++;
-        if (parts.length >= 200) await write(parts.splice(0).join(''));
+        if (parts.length >= 200) {
+          await write(parts.splice(0).join(''));
+          onWritten?.(count);
+        }
       }
     }
     if (csv) await write(parts.join(''));
