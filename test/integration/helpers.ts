@@ -12,21 +12,32 @@ export async function api(): Promise<ScimWorkbenchApi> {
   return ext.activate();
 }
 
-/** Replaces a property (a vscode.window dialog, say) until the returned function is called. */
+const restorers: (() => void)[] = [];
+
+/**
+ * Replaces a property (a vscode.window dialog, say) until the returned function is called or restoreAll()
+ * runs, whichever comes first: a stub a test forgets to restore cannot leak into the tests after it.
+ */
 export function stub<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): () => void {
   const original = target[key];
   (target as Record<K, T[K]>)[key] = value;
-  return () => { (target as Record<K, T[K]>)[key] = original; };
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    (target as Record<K, T[K]>)[key] = original;
+  };
+  restorers.push(restore);
+  return restore;
 }
 
 /** Stubs that answer dialogs in order; each call takes the next answer. Restored by restoreAll(). */
-const restorers: (() => void)[] = [];
 export function answer<K extends keyof typeof vscode.window>(key: K, ...answers: unknown[]): { calls: unknown[][] } {
   const record = { calls: [] as unknown[][] };
-  restorers.push(stub(vscode.window, key, ((...args: unknown[]) => {
+  stub(vscode.window, key, ((...args: unknown[]) => {
     record.calls.push(args);
     return Promise.resolve(answers.shift());
-  }) as never));
+  }) as never);
   return record;
 }
 export function restoreAll(): void {
@@ -107,13 +118,13 @@ export function recordMessages(answers: Partial<Record<'info' | 'warning' | 'err
   const kinds = { info: 'showInformationMessage', warning: 'showWarningMessage', error: 'showErrorMessage' } as const;
   for (const [kind, key] of Object.entries(kinds) as [keyof typeof kinds, (typeof kinds)[keyof typeof kinds]][]) {
     const queue = [...(answers[kind] ?? [])];
-    restorers.push(stub(vscode.window, key, ((text: string, ...rest: unknown[]) => {
+    stub(vscode.window, key, ((text: string, ...rest: unknown[]) => {
       const items = rest.filter((r) => typeof r === 'string' || (typeof r === 'object' && r !== null && 'title' in r));
       const options = rest.find((r) => typeof r === 'object' && r !== null && !('title' in r)) as { detail?: string } | undefined;
       record.messages.push({ kind, text, items });
       shownMessages.push(text, ...(options?.detail ? [options.detail] : []));
       return Promise.resolve(queue.shift());
-    }) as never));
+    }) as never);
   }
   return record;
 }
@@ -124,12 +135,12 @@ export function recordMessages(answers: Partial<Record<'info' | 'warning' | 'err
  */
 export function choose(...predicates: ((item: any) => boolean)[]): { calls: { items: any[]; options: vscode.QuickPickOptions | undefined }[] } {
   const record = { calls: [] as { items: any[]; options: vscode.QuickPickOptions | undefined }[] };
-  restorers.push(stub(vscode.window, 'showQuickPick', (async (items: unknown, options?: vscode.QuickPickOptions) => {
+  stub(vscode.window, 'showQuickPick', (async (items: unknown, options?: vscode.QuickPickOptions) => {
     const list = (await items) as any[];
     record.calls.push({ items: list, options });
     const accept = predicates.shift();
     return accept ? list.find((i) => accept(i)) : undefined;
-  }) as never));
+  }) as never);
   return record;
 }
 

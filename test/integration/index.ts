@@ -20,7 +20,11 @@ export function run(): Promise<void> {
   const vscode = require('vscode') as typeof import('vscode');
   const resultFile = process.env.SCIM_WORKBENCH_TEST_RESULT;
   const grep = process.env.SCIM_WORKBENCH_TEST_GREP;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { restoreAll } = require('./helpers') as typeof import('./helpers');
+  // Every stub and dialog answer ends with its test, whatever the suite's own hooks do.
+  const rootHooks = { afterEach: restoreAll };
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, rootHooks, ...(grep ? { grep } : {}) });
   // SCIM_WORKBENCH_TEST_SUITE=untrusted runs the suite of untrusted/ instead (its own workspace, trust on);
   // =reload the suite of reload/ (it reloads the window and runs again).
   const suite = process.env.SCIM_WORKBENCH_TEST_SUITE;

@@ -11,7 +11,7 @@ import { ScimService } from '../../src/mock/service';
 import { resourceUri } from '../../src/vscode/directory/resourceFs';
 import type { DirectoryNode } from '../../src/vscode/directory/tree';
 import { FOLLOW_ROWS, REPAINT_MS } from '../../src/vscode/log/logView';
-import { api, entraUser, FIXTURE_PORT, freePort, recordMessages, restoreAll, scim, setSetting, waitFor } from './helpers';
+import { api, entraUser, FIXTURE_PORT, freePort, recordMessages, restoreAll, scim, setSetting, stub, waitFor } from './helpers';
 
 /**
  * Requests on a few kept-alive connections, as a provisioning client sends them. fetch in the extension host
@@ -59,12 +59,22 @@ describe('mock server under load in the extension host', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-workbench-big-'));
     const file = path.join(dir, 'directory.jsonl');
     try {
-      const users = 20_000;
+      const users = 5_000;
       const seeded = await ScimService.open({ dataFile: file });
       await seeded.seed(users);
       await seeded.close();
       await setSetting('scimWorkbench.mock.dataFile', file);
       const messages = recordMessages();
+      // The start is held while it says "starting" (at the token, which it reads after loading the directory)
+      // until the test lets it go: how long a load takes depends on the machine, and a fast one finished it
+      // before the command below ran.
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      const token = a.mock.token.bind(a.mock);
+      stub(a.mock, 'token', async () => {
+        await held;
+        return token();
+      });
 
       const start = a.mock.start();
       await waitFor('the starting state', () => a.mock.state.status === 'starting');
@@ -78,8 +88,13 @@ describe('mock server under load in the extension host', function () {
       assert.match(loading?.type === 'message' ? loading.text : '', /^Starting: loading the saved directory \(directory\.jsonl, [\d.]+ MiB\)…$/);
 
       await vscode.env.clipboard.writeText('');
-      const copy = vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl');
-      assert.equal(a.mock.state.status, 'starting', 'the command was run while the directory loaded');
+      let copied = false;
+      const copy = Promise.resolve(vscode.commands.executeCommand('scimWorkbench.mock.copyTenantUrl')).then(() => { copied = true; });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(a.mock.state.status, 'starting');
+      assert.equal(copied, false, 'Copy Tenant URL waits while the directory loads');
+      assert.deepEqual(messages.messages.filter((m) => m.kind !== 'info'), [], 'no "not running" warning while it waits');
+      release();
       await copy;
       const running = await a.mock.ready();
       assert.ok(running, 'the server runs once the command is done');
@@ -88,6 +103,7 @@ describe('mock server under load in the extension host', function () {
       assert.equal((await start).ok, true);
       assert.equal(a.mock.service?.stats().users, users);
     } finally {
+      restoreAll();
       await a.mock.stop();
       await setSetting('scimWorkbench.mock.dataFile', undefined);
       fs.rmSync(dir, { recursive: true, force: true });
