@@ -161,7 +161,10 @@ describe('connections', function () {
     assert.match(probes[0] ?? '', /^GET \/.*\/Groups\?excludedAttributes=members&filter=displayName eq "[0-9a-f-]{36}"$/);
 
     await vscode.commands.executeCommand('scimWorkbench.connections.showReport', 'mock');
-    const report = await waitFor('the report', () => vscode.window.activeTextEditor?.document.uri.scheme === 'scim-report' ? vscode.window.activeTextEditor.document : undefined);
+    await waitFor('the rendered report', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && /^Preview Test Connection – Mock MURAL server\.md$/.test(t.label)));
+    const report = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'scim-report');
+    assert.ok(report, 'the preview shows the report document');
     assert.equal(report.languageId, 'markdown');
     const text = report.getText();
     assert.match(text, /^# Test Connection: Mock MURAL server$/m);

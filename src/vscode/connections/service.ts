@@ -168,7 +168,8 @@ export class ConnectionService implements vscode.Disposable {
       if (choice) await this.test(id);
       return;
     }
-    await this.reports.show(uri, 'markdown', { preview: true });
+    // Rendered, as the Entra provisioning check's report opens (its `.md` path makes it Markdown).
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
   }
 
   dispose(): void {
