@@ -163,10 +163,10 @@ describe('mock server under load in the extension host', function () {
     try {
       const created = await Promise.all(Array.from({ length: 50 }, (_, i) => keptAlive('POST', '/Users', entraUser(`rows.user.${i}@contoso.com`, 'Rows', 'User'))));
       assert.ok(created.every((r) => r.status === 201));
-      await waitFor('the Users row to repaint', () => repaints.length > 0 || undefined);
+      // The last repaint of the burst comes a pacing period after the first: wait for the count it shows.
+      await waitFor('the Users row to show the new count', async () => (await a.directory.getTreeItem(users as DirectoryNode)).description === '50' || undefined);
       await new Promise((r) => setTimeout(r, 500));
-      assert.ok(repaints.every((r) => r !== 'all' && r.length === 1 && r[0] === users), 'only the Users row, the node VS Code was given');
-      assert.equal((await a.directory.getTreeItem(users as DirectoryNode)).description, '50', 'with the new count');
+      assert.ok(repaints.length > 0 && repaints.every((r) => r !== 'all' && r.length === 1 && r[0] === users), 'only the Users row, the node VS Code was given');
 
       repaints.length = 0;
       const group = await keptAlive('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Rows workspace' });
