@@ -266,6 +266,10 @@ describe('Entra Provisioning view', function () {
     await a.provisioning.job.reset(false);
     await a.mock.service?.reset();
     directory = await writeJson('job.entra-directory.json', sampleDirectory({ users: 2000, groups: 20 }));
+    // 5 ms before every answer of the mock: the cycle (4 objects at a time, two requests or more each) lasts
+    // seconds on any machine, so the progress reports the test cancels from come before it ends by itself.
+    await setSetting('scimWorkbench.mock.latencyMs', 5);
+    await waitFor('the latency applied to the running mock', () => a.mock.service?.options.latencyMs === 5);
     // Cancel from the notification once a few entries are in.
     const source = new vscode.CancellationTokenSource();
     const seen: { message?: string; status?: string; description?: string }[] = [];
@@ -280,7 +284,8 @@ describe('Entra Provisioning view', function () {
     let repaints = 0;
     const counting = a.provisioning.tree.onDidChangeTreeData(() => repaints++);
     const t0 = Date.now();
-    const result = await Promise.resolve(vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start')).finally(restoreProgress);
+    const result = await Promise.resolve(vscode.commands.executeCommand<CycleResult>('scimWorkbench.provisioning.start'))
+      .finally(() => { restoreProgress(); return setSetting('scimWorkbench.mock.latencyMs', undefined); });
     const ms = Date.now() - t0;
     counting.dispose();
     assert.match(result.cycle.stopped ?? '', /cancelled/);
