@@ -47,7 +47,13 @@ export async function checkInstalledVsix({ server, vsix, folder, shots, log = co
     await item.click();
     await page.locator('.extension-editor .header img.icon[src*="icon.png"]').first().waitFor({ state: 'visible' });
     // The Details tab is README.md in a webview: the user guide comes first.
-    await page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('h2', { hasText: 'Get started' }).first().waitFor({ state: 'visible' });
+    const details = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    await details.locator('h2', { hasText: 'Get started' }).first().waitFor({ state: 'visible' });
+    // The hero picture loaded (a broken image shows its alt text, 0 pixels wide).
+    const hero = details.locator('img[alt^="SCIM Workbench in VS Code"]').first();
+    await hero.waitFor({ state: 'visible' });
+    const width = await hero.evaluate((img) => img.complete ? img.naturalWidth : 0);
+    if (!(width > 0)) throw new Error('the extension page shows README\'s picture broken');
     await page.screenshot({ path: join(shots, 'vsix-installed-extension-page.png') });
     log('  ✔ the Extensions view and the extension\'s page show its icon and README\'s user guide');
     return 0;

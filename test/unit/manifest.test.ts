@@ -99,6 +99,9 @@ describe('package.json', () => {
 
   it('packages exactly what the installed extension refers to (vsce ls)', async function () {
     this.timeout(30_000);
+    // README.md (vsce always lists it) is packed from dist/README.md, its pictures inlined (scripts/vsix-readme.mjs):
+    // the pictures are not packed, the documents it links are.
+    assert.match(manifest.scripts.package, /node scripts\/vsix-readme\.mjs && vsce package .*--readme-path dist\/README\.md/);
     const needed = new Set(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/diagnostics.md' /* src/vscode/diagnostics/ruleDocs.ts */]);
     const add = (file: string) => needed.add(path.posix.normalize(file));
     add(manifest.main);
@@ -108,9 +111,10 @@ describe('package.json', () => {
       else if (v && typeof v === 'object') Object.values(v).forEach(visit);
     };
     visit(manifest.contributes);
-    // Markdown shown by VS Code (README, walkthrough pages) and the relative links and images in it.
+    // Markdown shown by VS Code (README, walkthrough pages) and the relative links and images in it (README's inlined).
     for (const md of [...needed].filter((f) => f.endsWith('.md') && f !== 'docs/diagnostics.md')) {
-      for (const [, target] of fs.readFileSync(path.join(root, md), 'utf8').matchAll(/\]\(([^)\s#]+)[^)]*\)/g)) {
+      for (const [, bang, target] of fs.readFileSync(path.join(root, md), 'utf8').matchAll(/(!?)\[[^\]]*\]\(([^)\s#]+)[^)]*\)/g)) {
+        if (md === 'README.md' && bang) continue;
         if (!/^[a-z]+:/i.test(target)) add(path.posix.join(path.posix.dirname(md), target));
       }
     }
