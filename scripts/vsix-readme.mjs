@@ -1,7 +1,8 @@
 // Writes dist/README.md, the README the .vsix carries (`vsce package --readme-path`): README.md with its
-// repository images inlined as data: URIs. VS Code's extension page renders the README in a webview whose
-// Content-Security-Policy allows images from https: and data: only, so a relative image of an installed
-// extension without a published repository shows as its alt text (see the vsix phase of scripts/test.mjs).
+// repository images inlined as data: URIs. VS Code's extension page renders the README in a webview that
+// loads images from https: and data: URLs (its Content-Security-Policy); a relative path reaches nothing there
+// (vsce rewrites relative links to a published repository's URLs, and this extension names none), so the
+// picture showed as its alt text. The vsix phase of scripts/test.mjs checks that it loads.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
