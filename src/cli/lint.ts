@@ -5,7 +5,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isProvisioningConfiguration, loadMappingTable, validatePayload, validateProvisioningConfiguration, type Problem, type Severity } from '../validation';
 import type { MappingTable } from '../scim/mapping';
-import { LineIndex } from '../scim/text';
+import { counted, formatCount, LineIndex } from '../scim/text';
 import { CliError, parseOptions, type CliCommand } from './command';
 
 export interface LintIo {
@@ -319,7 +319,7 @@ export function createLintCommand(io: LintIo): CliCommand {
         const count = (s: Severity) => records.filter((r) => r.severity === s).length;
         const errors = count('error');
         const warnings = count('warning');
-        io.stderr.write(`${files.size} file${files.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${records.length - errors - warnings} other.\n`);
+        io.stderr.write(`${counted(files.size, 'file')} checked: ${counted(errors, 'error')}, ${counted(warnings, 'warning')}, ${formatCount(records.length - errors - warnings)} other.\n`);
       }
       return records.some((r) => r.severity === 'error') ? 1 : 0;
     },

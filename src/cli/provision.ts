@@ -15,6 +15,7 @@ import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
 import { onDemandSubject, OnDemandError } from '../entra/engine/onDemand';
 import { httpTarget } from '../entra/engine/target';
+import { counted } from '../scim/text';
 import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
 import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
 
@@ -252,7 +253,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
         if (out) await new Promise<void>((ok, failed) => out.end(() => ok()).once('error', failed));
       }
       if (outFile) {
-        io.stdout.write(`${count} log entr${count === 1 ? 'y' : 'ies'} written to ${values.output}.${stateFile && !dryRun ? ` Next cycle at ${state.clock} (simulated).` : ''}\n`);
+        io.stdout.write(`${counted(count, 'log entry', 'log entries')} written to ${values.output}.${stateFile && !dryRun ? ` Next cycle at ${state.clock} (simulated).` : ''}\n`);
       }
       return runFailed(summaries) ? 1 : 0;
     },

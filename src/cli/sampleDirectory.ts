@@ -2,6 +2,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MAX_SAMPLE_GROUPS, MAX_SAMPLE_USERS, SAMPLE_CASES, sampleDirectory } from '../entra/directory/sample';
+import { counted } from '../scim/text';
 import { CliError, parseOptions, type CliCommand } from './command';
 
 export interface SampleIo {
@@ -61,7 +62,7 @@ export function createSampleDirectoryCommand(io: SampleIo): CliCommand {
       await writeFile(file, text, 'utf8').catch((e: Error) => {
         throw new CliError(`Cannot write ${values.output}: ${e.message}`);
       });
-      io.stdout.write(`Wrote ${users} users and ${groups} groups to ${values.output}.\n`);
+      io.stdout.write(`Wrote ${counted(users, 'user')} and ${counted(groups, 'group')} to ${values.output}.\n`);
       return 0;
     },
   };

@@ -6,6 +6,7 @@ import { JournalError } from '../mock/journal';
 import { MOCK_OPTION_TABLE, parseOptionText, type MockOptions } from '../mock/options';
 import { DEFAULT_PORT, MockServer, tokenProblem } from '../mock/server';
 import { ScimService } from '../mock/service';
+import { counted } from '../scim/text';
 
 const TOKEN_ENV = 'SCIM_WORKBENCH_TOKEN';
 
@@ -136,7 +137,7 @@ export const serveCommand: CliCommand = {
     if (seed > 0) {
       const t0 = performance.now();
       const r = await service.seed(seed);
-      out.write(`Seeded ${r.users} user${r.users === 1 ? '' : 's'} and ${r.groups} workspace${r.groups === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
+      out.write(`Seeded ${counted(r.users, 'user')} and ${counted(r.groups, 'workspace')} in ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
     }
 
     const server = new MockServer(service, { token, host, port, ...limits });
@@ -170,7 +171,7 @@ export const serveCommand: CliCommand = {
       `  Tenant URL    ${url}`,
       // A token the operator gave is not printed: it would end up in CI logs. Only a generated one is shown.
       `  Secret Token  ${source ? `the one given with ${source === '--token' ? '--token' : `$${TOKEN_ENV}`}` : token}`,
-      `  Directory     ${stats.users} users, ${stats.groups} workspaces, ${values.data ? `kept in ${values.data}` : 'in memory (use --data FILE to keep it)'}`,
+      `  Directory     ${counted(stats.users, 'user')}, ${counted(stats.groups, 'workspace')}, ${values.data ? `kept in ${values.data}` : 'in memory (use --data FILE to keep it)'}`,
       'Entra: Enterprise app > Provisioning > Admin Credentials: paste the Tenant URL and Secret Token, then Test Connection.',
       `Entra's cloud cannot reach ${host}: forward the port through a public tunnel and use its https address with ${new URL(url).pathname}.`,
       'Press Ctrl-C to stop.',

@@ -3,6 +3,7 @@
 // A response (ListResponse, Error) is refused: there is nothing to send.
 import type { ResourceKind } from './scim';
 import { URN } from '../scim/schemas';
+import { counted } from '../scim/text';
 
 export interface PayloadOption {
   readonly method: 'POST' | 'PUT' | 'PATCH';
@@ -56,7 +57,7 @@ export function planPayload(payload: unknown, fileName: string): PayloadPlan {
     const kind = patchKind(ops, fileName);
     return {
       options: [
-        { method: 'PATCH', kind, needsId: true, detail: `Change one ${kind === 'Users' ? 'user' : 'group'} with these ${ops.length} operation${ops.length === 1 ? '' : 's'} (as Entra sends updates)` },
+        { method: 'PATCH', kind, needsId: true, detail: `Change one ${kind === 'Users' ? 'user' : 'group'} with these ${counted(ops.length, 'operation')} (as Entra sends updates)` },
         { method: 'PATCH', kind: other(kind), needsId: true, detail: `The same PatchOp on a ${kind === 'Users' ? 'group' : 'user'}` },
       ],
     };

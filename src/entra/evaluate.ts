@@ -9,6 +9,7 @@ import { dateAdd, dateDiff, DateError, formatDate, formatEntraDate, fromFileTime
 import { findFunction, type FunctionSpec } from './functions';
 import type { Arg, CallExpr, CompareExpr, Expr, ExpressionError } from './parser';
 import { allMatches, compileRegex, expandReplacement, RegexError } from './regex';
+import { plural } from '../scim/text';
 import { normalizeDiacritics, pcase } from './text';
 
 export type Value = string | null | readonly string[];
@@ -199,7 +200,7 @@ class Evaluator {
 
 export function arityMessage(spec: FunctionSpec, n: number): string {
   const range = spec.max === Infinity ? `at least ${spec.min}` : spec.min === spec.max ? `${spec.min}` : `${spec.min} to ${spec.max}`;
-  return `${spec.name} takes ${range} argument${spec.min === 1 && spec.max === 1 ? '' : 's'} — ${spec.signature} — but is given ${n}.`;
+  return `${spec.name} takes ${range} ${plural(spec.max === Infinity ? spec.min : spec.max, 'argument')} — ${spec.signature} — but is given ${n}.`;
 }
 
 /** Truthiness of a condition value: True/False (any case) or a number (non-zero = true). */

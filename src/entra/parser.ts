@@ -9,7 +9,7 @@
 // Inside strings only `\\` and `\"` are escapes; a backslash before anything else is kept (the Workday
 // guide's `"\+(?<isdCode>…)"` works next to the documented `"\\+…"`). Every node and every error carries
 // offsets into the text ([start, end)), so the editor can underline inside the JSON string.
-import { LineIndex } from '../scim/text';
+import { counted, formatCount, LineIndex } from '../scim/text';
 
 export const MAX_EXPRESSION_LENGTH = 10_000;
 /** Deepest nesting of calls and comparisons read; deeper text is an error, never a stack overflow. */
@@ -313,7 +313,7 @@ export function parseExpression(text: string): ParseResult {
     return {
       ok: false,
       error: {
-        message: `The expression is ${text.length.toLocaleString('en-US')} characters long; Entra accepts at most ${MAX_EXPRESSION_LENGTH.toLocaleString('en-US')}.`,
+        message: `The expression is ${counted(text.length, 'character')} long; Entra accepts at most ${formatCount(MAX_EXPRESSION_LENGTH)}.`,
         offset: MAX_EXPRESSION_LENGTH,
         length: text.length - MAX_EXPRESSION_LENGTH,
       },

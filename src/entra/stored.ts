@@ -10,6 +10,7 @@
 //                   four (true value), five (false value).
 import { findFunction, type FunctionSpec } from './functions';
 import type { Arg, CompareOp, Expr } from './parser';
+import { counted } from '../scim/text';
 
 export interface AttributeMappingSource {
   readonly expression: string;
@@ -77,7 +78,7 @@ function toTree(e: Expr, path: (string | number)[]): AttributeMappingSource {
     case 'call': {
       const spec = findFunction(e.name);
       if (!spec) throw new Fail({ message: `Unknown function ${e.name}: its parameter names, which Graph stores, are not known.`, path });
-      if (e.args.length > spec.max) throw new Fail({ message: `${spec.name} takes at most ${spec.max} arguments; ${e.args.length} are given.`, path });
+      if (e.args.length > spec.max) throw new Fail({ message: `${spec.name} takes at most ${counted(spec.max, 'argument')}; ${e.args.length} are given.`, path });
       const parameters: { key: string; value: AttributeMappingSource }[] = [];
       const push = (key: string, a: Expr) => parameters.push({ key, value: toTree(a, [...path, 'parameters', parameters.length, 'value']) });
       e.args.forEach((a, i) => {

@@ -1,5 +1,6 @@
-// Text helpers every layer shares: offsets to lines and columns, and JSON's string escapes. One definition each,
-// so the CLI, the editor and the .http parser agree on where a line ends and what "\u00e9" means.
+// Text helpers every layer shares: offsets to lines and columns, JSON's string escapes, and counts of things.
+// One definition each, so the CLI, the editor and the .http parser agree on where a line ends, what "\u00e9"
+// means and how "1,000 users" is written.
 
 /**
  * Line starts of a text, for offset → 0-based line and UTF-16 column (what editors count). A line ends at LF,
@@ -61,4 +62,26 @@ export function decodeJsonEscape(text: string, at: number): { readonly value: st
   }
   const value = SIMPLE_ESCAPES[e];
   return value === undefined ? undefined : { value, length: 2 };
+}
+
+// en-US digit grouping whatever the machine's locale: the CLI's output and the editor's texts read the same
+// everywhere (and tests can assert them).
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
+/** A count as every layer shows it: `7`, `1,000`, `20,000`. */
+export function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
+
+/**
+ * The word that goes with `n`: `singular` for exactly 1, else `pluralForm` (by default `singular` + "s"). For a
+ * word apart from its number ("2 requests and responses"), or a verb that agrees with it ("is" / "are").
+ */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return n === 1 ? singular : pluralForm;
+}
+
+/** `n` things: `counted(1, 'user')` → "1 user", `counted(1000, 'user')` → "1,000 users", `counted(2, 'entry', 'entries')`. */
+export function counted(n: number, singular: string, pluralForm?: string): string {
+  return `${formatCount(n)} ${plural(n, singular, pluralForm)}`;
 }

@@ -1,6 +1,7 @@
 // The check's report as text (terminals), JSON (tools), JUnit XML (CI test reports) and Markdown (the VS Code
 // report document, support tickets). Reports hold only redacted exchanges, so no format can show a token.
 import { fence, prettyJson } from '../text';
+import { counted, plural } from '../../scim/text';
 import type { CheckReport, CheckStep, Exchange, Verdict } from './types';
 
 export type ReportFormat = 'text' | 'json' | 'junit' | 'markdown';
@@ -13,23 +14,19 @@ function ms(n: number): string {
   return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function rulesText(report: CheckReport): string {
   return report.rules === 'mural' ? 'MURAL rules' : 'generic SCIM rules';
 }
 
 /** `27 passed, 1 failed, 0 warnings, 2 skipped`. */
 export function tally(report: CheckReport): string {
-  return `${report.passed} passed, ${report.failed} failed, ${plural(report.warnings, 'warning')}, ${report.skipped} skipped`;
+  return `${report.passed} passed, ${report.failed} failed, ${counted(report.warnings, 'warning')}, ${report.skipped} skipped`;
 }
 
 /** One line for messages: the outcome and the counts. */
 export function verdictLine(report: CheckReport): string {
   const outcome = report.cancelled ? 'Cancelled' : report.failed > 0 ? 'Failed' : 'Passed';
-  return `${outcome}: ${tally(report)} of ${plural(report.steps.length, 'step')} in ${ms(report.durationMs)}.`;
+  return `${outcome}: ${tally(report)} of ${counted(report.steps.length, 'step')} in ${ms(report.durationMs)}.`;
 }
 
 function requestText(e: Exchange): string {
@@ -200,7 +197,7 @@ export function formatMarkdown(report: CheckReport, options: { readonly title?: 
     if (s.verdict === 'fail' || s.verdict === 'warn') {
       lines.push(...exchangesMarkdown(s));
     } else {
-      lines.push('<details>', `<summary>${plural(s.exchanges.length, 'request')} and response${s.exchanges.length === 1 ? '' : 's'}</summary>`, '',
+      lines.push('<details>', `<summary>${counted(s.exchanges.length, 'request')} and ${plural(s.exchanges.length, 'response')}</summary>`, '',
         ...exchangesMarkdown(s), '</details>', '');
     }
   }

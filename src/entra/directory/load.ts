@@ -5,7 +5,7 @@
 // one JSON.parse and a few linear passes.
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { LineIndex } from '../../scim/text';
+import { counted, LineIndex } from '../../scim/text';
 import { isObject, type JsonObject } from '../../scim/values';
 import { DIRECTORY_SCOPES, type DirectoryScope, type EntraDirectory, type SourceGroup, type SourceUser } from './model';
 
@@ -25,7 +25,7 @@ export interface DirectoryProblem {
 export class DirectoryFileError extends Error {
   constructor(readonly file: string, readonly problems: readonly DirectoryProblem[]) {
     const lines = problems.slice(0, LISTED).map((p) => `${file}${p.path ? `: ${p.path}` : ''}: ${p.message}`);
-    if (problems.length > LISTED) lines.push(`… and ${problems.length - LISTED} more problems.`);
+    if (problems.length > LISTED) lines.push(`… and ${counted(problems.length - LISTED, 'more problem')}.`);
     super(lines.join('\n'));
     this.name = 'DirectoryFileError';
   }

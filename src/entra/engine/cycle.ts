@@ -16,6 +16,7 @@ import { HttpError } from '../../client/httpError';
 import { scimErrorInfo } from '../../client/scim';
 import { URN } from '../../scim/schemas';
 import { isObject, type JsonObject } from '../../scim/values';
+import { counted, plural } from '../../scim/text';
 import type { EntraDirectory, SourceGroup, SourceUser } from '../directory/model';
 import { softDeleteMapping, type AttributeMapping, type ObjectMapping, type ProvisioningConfiguration } from './config';
 import {
@@ -200,7 +201,7 @@ class ObjectRun {
     this.cycle.held.add(this.sourceId);
     this.status = 'skipped';
     this.action = 'stagedDelete';
-    const reason = `The ${what} of ${this.kind} '${this.name}' is held: this cycle would disable or delete ${this.cycle.deletions} objects, ` +
+    const reason = `The ${what} of ${this.kind} '${this.name}' is held: this cycle would disable or delete ${counted(this.cycle.deletions, 'object')}, ` +
       `more than the accidental-deletion threshold of ${this.cycle.o.deletionThreshold}. Allow the deletions to send it.`;
     this.error = { errorCode: 'StagedDelete', reason, errorCategory: 'success' };
     this.step('EntryExportStagedDelete', 'export', 'skipped', reason);
@@ -903,7 +904,7 @@ async function memberships(c: Cycle, group: SourceGroup, link: ObjectLink): Prom
       run.status = 'failure';
       run.error = {
         errorCode: 'UnableToResolveReferenceAttributeValue',
-        reason: `${unresolved.length} member${unresolved.length === 1 ? ' is' : 's are'} not provisioned in ${c.app} yet (${unresolved.join(', ')}): we were unable to assign them as members of ${group.displayName}. Entra retries in the next cycle.`,
+        reason: `${counted(unresolved.length, 'member')} ${plural(unresolved.length, 'is', 'are')} not provisioned in ${c.app} yet (${unresolved.join(', ')}): we were unable to assign them as members of ${group.displayName}. Entra retries in the next cycle.`,
         errorCategory: 'failure',
       };
     }

@@ -4,6 +4,7 @@
 import type { CycleSummary, KindStats } from './cycle';
 import type { ProvisioningLogEntry } from './log';
 import { waitText } from './quarantine';
+import { counted, formatCount } from '../../scim/text';
 
 export type LogFormat = 'text' | 'json' | 'csv';
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json', 'csv'];
@@ -22,7 +23,7 @@ const STATUS: Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], s
 
 function kindLine(name: string, s: KindStats): string {
   const parts = ([['created', s.create], ['updated', s.update], ['disabled', s.disable], ['deleted', s.delete], ['skipped', s.skipped], ['failed', s.failed]] as const)
-    .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`);
+    .filter(([, n]) => n > 0).map(([w, n]) => `${formatCount(n)} ${w}`);
   return `${name}: ${parts.length ? parts.join(', ') : 'no change'}`;
 }
 
@@ -30,11 +31,11 @@ function kindLine(name: string, s: KindStats): string {
 export function cycleLine(c: CycleSummary): string {
   const m = c.stats.memberships;
   const members = m.updated + m.failed > 0
-    ? `; memberships: ${m.updated + m.failed} group${m.updated + m.failed === 1 ? '' : 's'} (${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''})`
+    ? `; memberships: ${counted(m.updated + m.failed, 'group')} (${formatCount(m.membersAdded)} added, ${formatCount(m.membersRemoved)} removed${m.failed ? `, ${formatCount(m.failed)} failed` : ''})`
     : '';
   return `${c.kind === 'initial' ? 'Initial cycle' : c.kind === 'incremental' ? 'Incremental cycle' : 'Provision on demand'} ${c.id}${c.dryRun ? ' (dry run: nothing written)' : ''}, ${c.started} → ${c.ended}: ` +
     `${kindLine('users', c.stats.users)}; ${kindLine('groups', c.stats.groups)}${members}` +
-    `${c.stats.stagedDeletes ? `; ${c.stats.stagedDeletes} deletions staged` : ''}; ${c.stats.requests} requests.` +
+    `${c.stats.stagedDeletes ? `; ${counted(c.stats.stagedDeletes, 'deletion')} staged` : ''}; ${counted(c.stats.requests, 'request')}.` +
     (c.stopped ? ` Stopped: ${c.stopped}` : '');
 }
 

@@ -1,6 +1,7 @@
 // Provision on demand (https://learn.microsoft.com/entra/identity/app-provisioning/provision-on-demand): one user, or one group with up to 5 members, found as
 // the portal's search finds them, then run through the same pipeline as a cycle (runCycle's onDemand option).
 import type { EntraDirectory } from '../directory/model';
+import { counted } from '../../scim/text';
 
 /** Entra's limit for a group provisioned on demand. */
 export const ON_DEMAND_GROUP_MEMBERS = 5;
@@ -42,5 +43,5 @@ export function onDemandSubject(directory: EntraDirectory, query: string): OnDem
   if (g.memberIds.length > ON_DEMAND_GROUP_MEMBERS) {
     throw new OnDemandError(`Provision on demand takes a group of up to ${ON_DEMAND_GROUP_MEMBERS} members; ${g.displayName} has ${g.memberIds.length}. Run a cycle instead.`);
   }
-  return { userIds: new Set(g.memberIds), groupIds: new Set([g.id]), label: `Group '${g.displayName}' and its ${g.memberIds.length} member${g.memberIds.length === 1 ? '' : 's'}` };
+  return { userIds: new Set(g.memberIds), groupIds: new Set([g.id]), label: `Group '${g.displayName}' and its ${counted(g.memberIds.length, 'member')}` };
 }

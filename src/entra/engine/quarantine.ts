@@ -4,6 +4,8 @@
 // quarantines with TooManyDeletes. A quarantined job retries 6 h after the first failure, then 12 h, 24 h and
 // every 24 h after it; after 28 days it is disabled. Any successful export in a retry lifts the quarantine.
 
+import { counted } from '../../scim/text';
+
 export type QuarantineReason =
   | 'EncounteredQuarantineException'
   | 'EncounteredEscrowProportionThreshold'
@@ -71,7 +73,7 @@ export interface CycleOutcome {
 export function judge(o: CycleOutcome, successiveCompleteFailures: number, t: QuarantineThresholds): { reason: QuarantineReason; error: string } | undefined {
   if (o.credentialsRefused) return { reason: 'EncounteredQuarantineException', error: 'The target refused the credentials (401): every call would fail the same way.' };
   if (o.tooManyDeletes !== undefined) {
-    return { reason: 'TooManyDeletes', error: `The cycle would have disabled or deleted ${o.tooManyDeletes} objects, more than the accidental-deletion threshold: they are staged until the deletions are allowed.` };
+    return { reason: 'TooManyDeletes', error: `The cycle would have disabled or deleted ${counted(o.tooManyDeletes, 'object')}, more than the accidental-deletion threshold: they are staged until the deletions are allowed.` };
   }
   if (o.failed + o.referenceFailed > t.absolute) {
     return { reason: 'EncounteredTotalEscrowThreshold', error: `${o.failed + o.referenceFailed} failures (reference failures included) exceed ${t.absolute}.` };

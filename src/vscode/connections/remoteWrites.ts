@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../client/http';
 import { listPage, patch, remove, type ResourceKind } from '../../client/scim';
 import type { Resource } from '../../scim/resource';
+import { counted, plural } from '../../scim/text';
 import { userLabel, type CollectionKind, type DirectoryWrites, type GroupMember } from '../directory/source';
 import type { Call, RemoteDirectorySource } from './remote';
 import type { ConnectionService } from './service';
@@ -64,7 +65,7 @@ export class RemoteDirectoryWrites implements DirectoryWrites {
     }
     type Item = vscode.QuickPickItem & { id?: string; manual?: true };
     const items: Item[] = groups.map((g) => ({ label: String(g.displayName ?? g.id), description: g.id as string, id: g.id as string }));
-    items.push({ label: '$(edit) Enter a group id…', detail: more ? `${page.totalResults - page.resources.length} more groups are not listed here` : undefined, manual: true, alwaysShow: true });
+    items.push({ label: '$(edit) Enter a group id…', detail: more ? `${counted(page.totalResults - page.resources.length, 'more group')} ${plural(page.totalResults - page.resources.length, 'is', 'are')} not listed here` : undefined, manual: true, alwaysShow: true });
     const pick = await vscode.window.showQuickPick(items, {
       title: `Add ${name} to a group on ${on}${more ? ` (the first ${page.resources.length} of ${page.totalResults} groups)` : ''}`,
       matchOnDescription: true,

@@ -10,6 +10,7 @@ import { startWithFeedback } from '../mock/commands';
 import { ReadOnlyDocuments } from './documents';
 import { NetworkClient } from './network';
 import { renderTestReport } from '../../client/testConnectionReport';
+import { counted } from '../../scim/text';
 import { ConnectionStore, MOCK_CONNECTION_ID, type ConnectionInfo } from './store';
 
 export const REPORT_SCHEME = 'scim-report';
@@ -146,7 +147,7 @@ export class ConnectionService implements vscode.Disposable {
   private async tell(target: Target, result: TestConnectionResult): Promise<void> {
     const info = this.store.info(target.id) as ConnectionInfo;
     if (result.ok) {
-      const warn = result.warnings.length ? ` ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}: ${result.warnings[0]}` : '';
+      const warn = result.warnings.length ? ` ${counted(result.warnings.length, 'warning')}: ${result.warnings[0]}` : '';
       const choice = await vscode.window.showInformationMessage(
         `Test Connection passed for "${target.name}": /Users and /Groups answered Entra's probes as Entra expects.${warn}`, 'Show Report');
       if (choice) await this.showReport(target.id);

@@ -3,6 +3,7 @@
 // `scim:connection:saved:browsing:report` that the menus match.
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../requests/history';
+import { counted } from '../../scim/text';
 import { shortTime, type ConnectionService } from './service';
 import { MOCK_CONNECTION_ID, type ConnectionInfo } from './store';
 
@@ -109,7 +110,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
         const n = this.history?.entries().length ?? 0;
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'history';
-        item.description = `${n} request${n === 1 ? '' : 's'}`;
+        item.description = counted(n, 'request');
         item.iconPath = new vscode.ThemeIcon('history');
         item.contextValue = 'scim:history';
         item.tooltip = 'Requests sent from request files, payloads and this history, newest first (tokens are never kept).';

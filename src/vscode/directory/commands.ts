@@ -8,6 +8,7 @@ import { parseFilter } from '../../scim/filter';
 import { MURAL_MAPPING, entriesFor } from '../../scim/mapping';
 import { muralFilterRefusal } from '../../scim/muralQuery';
 import { URN } from '../../scim/schemas';
+import { counted, formatCount } from '../../scim/text';
 import type { ScimService } from '../../mock/service';
 import type { Commands } from '../commands';
 import { settingId, writeMockSwitches } from '../config';
@@ -96,7 +97,7 @@ async function seedUsers(svc: ScimService): Promise<boolean> {
   });
   if (text === undefined) return false;
   const count = Number(text.trim());
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Seeding ${count.toLocaleString('en-US')} users`, cancellable: true }, async (progress, token) => {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Seeding ${counted(count, 'user')}`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     let reported = 0;
@@ -104,7 +105,7 @@ async function seedUsers(svc: ScimService): Promise<boolean> {
       return await svc.seed(count, {
         signal: abort.signal,
         onProgress: (done, total) => {
-          progress.report({ increment: ((done - reported) / total) * 100, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` });
+          progress.report({ increment: ((done - reported) / total) * 100, message: `${formatCount(done)} of ${formatCount(total)}` });
           reported = done;
         },
       });
@@ -112,7 +113,6 @@ async function seedUsers(svc: ScimService): Promise<boolean> {
       sub.dispose();
     }
   });
-  const counted = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
   void vscode.window.showInformationMessage(`${result.cancelled ? 'Seeding cancelled: added' : 'Added'} ${counted(result.users, 'user')} and ${counted(result.groups, 'workspace')} to the mock directory.`);
   return true;
 }
@@ -120,7 +120,7 @@ async function seedUsers(svc: ScimService): Promise<boolean> {
 async function resetDirectory(svc: ScimService): Promise<boolean> {
   const { users, groups } = svc.stats();
   const ok = await vscode.window.showWarningMessage(
-    `Delete all ${users.toLocaleString('en-US')} users and ${groups.toLocaleString('en-US')} groups from the mock directory? This cannot be undone.`,
+    `Delete all ${counted(users, 'user')} and ${counted(groups, 'group')} from the mock directory? This cannot be undone.`,
     { modal: true }, 'Reset Directory');
   if (ok !== 'Reset Directory') return false;
   await svc.reset();

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ScimService } from '../../mock/service';
 import type { Resource } from '../../scim/resource';
+import { counted } from '../../scim/text';
 import { confirmDeactivate, stopConfirmingDeactivate } from '../config';
 import { whenStarted } from '../mock/commands';
 import type { MockServerController } from '../mock/controller';
@@ -28,7 +29,7 @@ export class MockDirectoryWrites implements DirectoryWrites {
       const groups = Array.isArray(user.groups) ? user.groups.length : 0;
       if (!(await this.confirmDeactivation(user))) return false;
       await svc.deactivateUser(id);
-      vscode.window.setStatusBarMessage(`$(circle-slash) ${userLabel(user)} deactivated${groups ? ` and removed from ${groups} workspace${groups === 1 ? '' : 's'}` : ''}`, 5000);
+      vscode.window.setStatusBarMessage(`$(circle-slash) ${userLabel(user)} deactivated${groups ? ` and removed from ${counted(groups, 'workspace')}` : ''}`, 5000);
       return true;
     }
     const lost = svc.lostWorkspaces(id);

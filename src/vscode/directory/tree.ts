@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { Resource } from '../../scim/resource';
 import { compareKeys, firstInOrder, orderKey } from '../../scim/displayOrder';
+import { counted } from '../../scim/text';
 import { userLabel, type CollectionKind, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
 
 export type DirectoryNode =
@@ -187,7 +188,7 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
       case 'group': {
         const g = node.resource;
         const item = new vscode.TreeItem(String(g.displayName ?? g.id), C.Collapsed);
-        if (node.memberCount !== undefined) item.description = `${node.memberCount.toLocaleString('en-US')} member${node.memberCount === 1 ? '' : 's'}`;
+        if (node.memberCount !== undefined) item.description = counted(node.memberCount, 'member');
         item.iconPath = new vscode.ThemeIcon('organization');
         item.tooltip = new vscode.MarkdownString(`**${escapeMd(String(g.displayName ?? ''))}** (workspace)\n\nid: \`${g.id as string}\`${g.externalId ? `\n\nexternalId: \`${String(g.externalId)}\`` : ''}`);
         item.contextValue = `scim:group:${node.source.kind}`;

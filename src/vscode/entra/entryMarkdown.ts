@@ -6,6 +6,7 @@ import { prettyJson } from '../../client/text';
 import type { Exchange } from '../../client/entraCheck/types';
 import type { CycleSummary } from '../../entra/engine/cycle';
 import type { ProvisioningLogEntry, ProvisioningStep } from '../../entra/engine/log';
+import { counted } from '../../scim/text';
 
 export const ACTION_LABEL: Readonly<Record<ProvisioningLogEntry['provisioningAction'], string>> = {
   create: 'Create', update: 'Update', delete: 'Delete', disable: 'Disable', stagedDelete: 'StagedDelete', other: 'Other',
@@ -107,7 +108,7 @@ export function entryMarkdown(e: ProvisioningLogEntry, exchangesNote?: string): 
 
 /** Provision on Demand's answer: the cycle line and each entry of the object (a group's members first). */
 export function onDemandMarkdown(label: string, cycle: CycleSummary, entries: readonly ProvisioningLogEntry[]): string {
-  const head = [`# Provision on demand: ${label}`, '', `${entries.length} log entr${entries.length === 1 ? 'y' : 'ies'}, ${cycle.stats.requests} request${cycle.stats.requests === 1 ? '' : 's'}. The job's cycles and schedule are unchanged.`];
+  const head = [`# Provision on demand: ${label}`, '', `${counted(entries.length, 'log entry', 'log entries')}, ${counted(cycle.stats.requests, 'request')}. The job's cycles and schedule are unchanged.`];
   if (cycle.stopped) head.push('', `> Stopped: ${cycle.stopped}`);
   // Each entry's headings one level down, under a heading of its own.
   const parts = entries.map((e) => entryMarkdown(e).replace(/^(#+) /gm, '#$1 '));

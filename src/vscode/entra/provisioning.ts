@@ -17,6 +17,7 @@ import type { CycleResult } from '../../entra/engine/cycle';
 import { LogWriter } from '../../entra/engine/format';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import { ON_DEMAND_GROUP_MEMBERS, onDemandSubject, OnDemandError, type OnDemandSubject } from '../../entra/engine/onDemand';
+import { counted, formatCount } from '../../scim/text';
 import type { Commands } from '../commands';
 import { provisioningDeletionThreshold, requestTimeoutMs } from '../config';
 import { ReadOnlyDocuments } from '../connections/documents';
@@ -162,7 +163,7 @@ class ProvisioningCommands {
       this.output.error(`Entra provisioning: the directory file cannot be used:\n${e.message}`);
       const p = e.problems[0];
       const first = `${vscode.workspace.asRelativePath(e.file)}${p?.path ? `: ${p.path}` : ''}: ${p?.message ?? e.message}`;
-      const more = e.problems.length > 1 ? ` (and ${e.problems.length - 1} more problem${e.problems.length === 2 ? '' : 's'}: see the output)` : '';
+      const more = e.problems.length > 1 ? ` (and ${counted(e.problems.length - 1, 'more problem')}: see the output)` : '';
       void vscode.window.showErrorMessage(`The directory file cannot be used: ${first}${more}`, 'Open Directory File', 'Show Output').then((c) => {
         if (c === 'Show Output') this.output.show(true);
         else if (c) void vscode.window.showTextDocument(vscode.Uri.file(e.file));
@@ -237,7 +238,7 @@ class ProvisioningCommands {
     const c = result.cycle;
     const s = c.stats;
     const failed = s.users.failed + s.groups.failed + s.memberships.failed;
-    const members = s.memberships.failed ? `; memberships of ${s.memberships.failed} group${s.memberships.failed === 1 ? '' : 's'} failed` : '';
+    const members = s.memberships.failed ? `; memberships of ${counted(s.memberships.failed, 'group')} failed` : '';
     const line = `${c.kind === 'initial' ? 'Initial' : 'Incremental'} cycle ${this.job.state?.cycles ?? ''}: users ${tallyText(kindTally(s.users))}; groups ${tallyText(kindTally(s.groups))}${members}.`;
     this.output.info(`Entra provisioning: ${line}${c.stopped ? ` Stopped: ${c.stopped}` : ''}`);
     const st = this.job.status();
@@ -383,7 +384,7 @@ class ProvisioningCommands {
     try {
       // A 100k-user cycle is a few hundred MB of JSON: the status bar counts the entries written.
       count = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Exporting Entra provisioning logs' },
-        (progress) => exportLog(this.job, filter, uri.fsPath, (n) => progress.report({ message: `${n.toLocaleString('en-US')} entries` })));
+        (progress) => exportLog(this.job, filter, uri.fsPath, (n) => progress.report({ message: counted(n, 'entry', 'entries') })));
     } catch (e) {
       void vscode.window.showErrorMessage(`Export Entra Provisioning Logs: cannot write ${uri.fsPath}: ${(e as Error).message}`);
       return undefined;
@@ -393,7 +394,7 @@ class ProvisioningCommands {
       void vscode.window.showInformationMessage(`No log entry matches the filter (${filterText(filter)}).`);
       return undefined;
     }
-    vscode.window.setStatusBarMessage(`$(check) ${count.toLocaleString('en-US')} log entr${count === 1 ? 'y' : 'ies'} exported to ${path.basename(uri.fsPath)}`, 8000);
+    vscode.window.setStatusBarMessage(`$(check) ${counted(count, 'log entry', 'log entries')} exported to ${path.basename(uri.fsPath)}`, 8000);
     return uri;
   }
 }
@@ -440,7 +441,7 @@ export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: s
 }
 
 function progressMessage(c: RunningCycle): string {
-  const done = c.total ? `${Math.min(c.entries, c.total).toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} objects` : `${c.entries.toLocaleString('en-US')} objects`;
+  const done = c.total ? `${formatCount(Math.min(c.entries, c.total))} of ${counted(c.total, 'object')}` : counted(c.entries, 'object');
   const phase = c.progress ? ` · ${c.progress.phase}` : '';
   return `${c.kind === 'onDemand' ? '' : `${c.kind} cycle ${c.number}: `}${done}${phase} · ${tallyText(c.tally)}`;
 }
@@ -457,7 +458,7 @@ async function pickOnDemand(directory: EntraDirectory): Promise<string | undefin
   for (const g of directory.groups) {
     if (items.length >= ON_DEMAND_PICKS) break;
     if (g.memberIds.length > ON_DEMAND_GROUP_MEMBERS) continue;
-    items.push({ label: `$(organization) ${g.displayName}`, description: `group, ${g.memberIds.length} member${g.memberIds.length === 1 ? '' : 's'}`, id: g.id });
+    items.push({ label: `$(organization) ${g.displayName}`, description: `group, ${counted(g.memberIds.length, 'member')}`, id: g.id });
   }
   items.push({ label: '$(edit) Type an object id, UPN or mail…', typed: true, alwaysShow: true });
   const pick = await vscode.window.showQuickPick(items, {

@@ -23,6 +23,7 @@ import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import type { OnDemandSubject } from '../../entra/engine/onDemand';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, type EngineState } from '../../entra/engine/state';
 import { httpTarget } from '../../entra/engine/target';
+import { formatCount } from '../../scim/text';
 
 /** Entries of one cycle held in memory and listed by the view; the cycle's file keeps them all. */
 export const ENTRIES_SHOWN = 500;
@@ -205,7 +206,7 @@ export function kindTally(s: KindStats): Tally {
 /** "3 created, 1 failed", or "no change". */
 export function tallyText(t: Tally): string {
   const parts = ([['created', t.created], ['updated', t.updated], ['disabled', t.disabled], ['deleted', t.deleted], ['skipped', t.skipped], ['failed', t.failed], ['staged', t.staged]] as const)
-    .filter(([, n]) => n > 0).map(([w, n]) => `${n.toLocaleString('en-US')} ${w}`);
+    .filter(([, n]) => n > 0).map(([w, n]) => `${formatCount(n)} ${w}`);
   return parts.length ? parts.join(', ') : 'no change';
 }
 

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
+import { counted, formatCount, plural } from '../../scim/text';
 import type { ConnectionStore } from '../connections/store';
 import { ACTION_LABEL, STATUS_LABEL } from './entryMarkdown';
 import { kindTally, MAX_CYCLES, MAX_LOG_BYTES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
@@ -73,7 +74,7 @@ export function statusText(s: JobStatus): { label: string; description: string; 
     case 'running': {
       const c = s.cycle;
       const what = c.kind === 'onDemand' ? 'Provisioning on demand' : `Running ${c.kind} cycle ${c.number}`;
-      const of = c.total ? `${Math.min(c.entries, c.total).toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} objects` : `${c.entries.toLocaleString('en-US')} objects`;
+      const of = c.total ? `${formatCount(Math.min(c.entries, c.total))} of ${counted(c.total, 'object')}` : counted(c.entries, 'object');
       return { label: what, description: `${of} · ${tallyText(c.tally)}`, icon: new vscode.ThemeIcon('sync~spin'), tooltip: `${what}: ${of}; ${tallyText(c.tally)}.` };
     }
     case 'idle':
@@ -81,7 +82,7 @@ export function statusText(s: JobStatus): { label: string; description: string; 
     case 'quarantined':
       return { label: `Quarantined: ${s.reason}`, description: `next attempt ${simTime(s.nextAttempt, true)} (simulated)`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Next attempt at ${s.nextAttempt} (simulated). Fix the cause and run the next cycle, or restart provisioning.` };
     case 'paused':
-      return { label: `Paused: ${s.staged.toLocaleString('en-US')} deletions staged`, description: 'Allow Staged Deletions to send them', icon: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Allow Staged Deletions sends them in the next cycle.` };
+      return { label: `Paused: ${counted(s.staged, 'deletion')} staged`, description: 'Allow Staged Deletions to send them', icon: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground')), tooltip: `${s.error} Allow Staged Deletions sends them in the next cycle.` };
     case 'disabled':
       return { label: 'Disabled', description: s.why, icon: new vscode.ThemeIcon('circle-slash'), tooltip: `The job is disabled: ${s.why} Restart provisioning to run it again.` };
   }
@@ -130,13 +131,13 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
       case 'cycle': return this.cycleItem(node.cycle);
       case 'entry': return this.entryItem(node.entry);
       case 'notKept': {
-        const item = new vscode.TreeItem(`${node.count.toLocaleString('en-US')} more entries not kept`);
+        const item = new vscode.TreeItem(`${counted(node.count, 'more entry', 'more entries')} not kept`);
         item.description = 'an earlier version kept the first 20,000 entries of a cycle, or the cycle\'s file was removed; its statistics count them all';
         item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem(node.hidden === undefined ? '… more matching entries' : `… ${node.hidden.toLocaleString('en-US')} more entries`);
+        const item = new vscode.TreeItem(node.hidden === undefined ? '… more matching entries' : `… ${counted(node.hidden, 'more entry', 'more entries')}`);
         item.description = node.hidden === undefined ? 'narrow the filter, or export the log to see them all' : 'filter or export the log to see them';
         item.command = { command: 'scimWorkbench.provisioning.filterLog', title: 'Filter' };
         return item;
@@ -265,9 +266,9 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
       { type: 'statLine', label: 'Users', description: tallyText(kindTally(s.stats.users)), icon: 'person' },
       { type: 'statLine', label: 'Groups', description: tallyText(kindTally(s.stats.groups)), icon: 'organization' },
     ];
-    if (m.updated + m.failed) lines.push({ type: 'statLine', label: 'Memberships', description: `${m.updated + m.failed} groups: ${m.membersAdded} added, ${m.membersRemoved} removed${m.failed ? `, ${m.failed} failed` : ''}`, icon: 'references' });
-    if (s.stats.stagedDeletes) lines.push({ type: 'statLine', label: 'Staged deletions', description: `${s.stats.stagedDeletes} held`, icon: 'debug-pause' });
-    lines.push({ type: 'statLine', label: 'Requests', description: s.stats.requests.toLocaleString('en-US'), icon: 'arrow-swap' });
+    if (m.updated + m.failed) lines.push({ type: 'statLine', label: 'Memberships', description: `${counted(m.updated + m.failed, 'group')}: ${formatCount(m.membersAdded)} added, ${formatCount(m.membersRemoved)} removed${m.failed ? `, ${formatCount(m.failed)} failed` : ''}`, icon: 'references' });
+    if (s.stats.stagedDeletes) lines.push({ type: 'statLine', label: 'Staged deletions', description: `${formatCount(s.stats.stagedDeletes)} held`, icon: 'debug-pause' });
+    lines.push({ type: 'statLine', label: 'Requests', description: formatCount(s.stats.requests), icon: 'arrow-swap' });
     if (s.stopped) lines.push({ type: 'statLine', label: 'Stopped', description: s.stopped, icon: 'debug-stop' });
     return lines;
   }
@@ -278,8 +279,8 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     item.iconPath = new vscode.ThemeIcon('list-unordered');
     // An active filter shows in the view's message, as the Directory's does.
     const dropped = this.job.dropped;
-    item.description = dropped ? `${dropped.toLocaleString('en-US')} older cycle${dropped === 1 ? '' : 's'} dropped` : this.job.cycles().length ? '' : 'no entries yet';
-    item.tooltip = `The log keeps every entry of its cycles, the newest ${MAX_CYCLES} cycles up to ${MAX_LOG_BYTES / 1024 ** 3} GiB; older cycles are dropped whole.${dropped ? ` ${dropped.toLocaleString('en-US')} were dropped.` : ''}`;
+    item.description = dropped ? `${counted(dropped, 'older cycle')} dropped` : this.job.cycles().length ? '' : 'no entries yet';
+    item.tooltip = `The log keeps every entry of its cycles, the newest ${MAX_CYCLES} cycles up to ${MAX_LOG_BYTES / 1024 ** 3} GiB; older cycles are dropped whole.${dropped ? ` ${formatCount(dropped)} ${plural(dropped, 'was', 'were')} dropped.` : ''}`;
     item.contextValue = 'scim:provisioning:log';
     return item;
   }
@@ -292,9 +293,9 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     // The running cycle and its finished self are one node: the id keeps it open across repaints.
     item.id = `provisioning:cycle:${c.id}`;
     // Filtered, a cycle whose entries are not all in memory says its total: its file is read when it is opened.
-    const counted = this.current === NO_FILTER || c.total > c.entries.length;
-    const shown = counted ? c.total : c.entries.filter((e) => matches(e, this.current)).length;
-    item.description = `${s ? simTime(s.started) : ''} · ${shown.toLocaleString('en-US')} entr${shown === 1 ? 'y' : 'ies'}${counted && this.current !== NO_FILTER ? ' in all' : ''}${s?.stopped ? ' · stopped' : ''}`;
+    const showsTotal = this.current === NO_FILTER || c.total > c.entries.length;
+    const shown = showsTotal ? c.total : c.entries.filter((e) => matches(e, this.current)).length;
+    item.description = `${s ? simTime(s.started) : ''} · ${counted(shown, 'entry', 'entries')}${showsTotal && this.current !== NO_FILTER ? ' in all' : ''}${s?.stopped ? ' · stopped' : ''}`;
     item.iconPath = new vscode.ThemeIcon(s ? (s.stopped ? 'debug-stop' : 'history') : 'sync~spin');
     item.tooltip = s ? `Cycle ID ${s.id}\n${s.started} → ${s.ended} (simulated)${s.stopped ? `\nStopped: ${s.stopped}` : ''}` : 'Running';
     return item;

@@ -10,6 +10,7 @@ import { RATE_SPAN_MS, RequestStats, type RequestLogEntry, type RequestSummary }
 import { BASE_PATHS } from '../../mock/server';
 import { WORKBENCH_HEADER } from '../../client/http';
 import { prettyJson } from '../../client/text';
+import { counted, formatCount } from '../../scim/text';
 import type { Commands } from '../commands';
 import { SECTION } from '../config';
 import type { MockServerController } from '../mock/controller';
@@ -93,13 +94,11 @@ export function matchesFilter(e: RequestLogEntry, f: LogFilter): boolean {
   return f.statusClasses.length === 0 || f.statusClasses.includes(Math.floor(e.status / 100));
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
-
 /** The summary line shown above the list: totals, errors by status, the latest failure. */
 export function summaryText(s: RequestSummary): string {
   if (s.total === 0) return '';
-  const parts = [`${count(s.total)} request${s.total === 1 ? '' : 's'}`];
-  parts.push(s.errors.length === 0 ? 'no errors' : `errors ${s.errors.map(([status, n]) => `${status} ×${count(n)}`).join(', ')}`);
+  const parts = [counted(s.total, 'request')];
+  parts.push(s.errors.length === 0 ? 'no errors' : `errors ${s.errors.map(([status, n]) => `${status} ×${formatCount(n)}`).join(', ')}`);
   const f = s.latestFailure;
   if (f) parts.push(`latest failure: ${f.method} ${labelPath(f.path)} → ${f.status} at ${f.time.slice(11, 19)}`);
   return parts.join(' · ');
@@ -269,11 +268,11 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     const parts = [f.statusClasses.map((c) => `${c}xx`).join(', '), f.methods.join(', '), senders.length ? `sent by ${senders.join(', ')}` : ''].filter(Boolean);
     const summary = provider.stats.summary();
     const capped = !provider.paused && mock.requestCount > FOLLOW_ROWS
-      ? `Following: the newest ${FOLLOW_ROWS} shown; Pause to browse all ${count(mock.requestCount)} kept` : '';
+      ? `Following: the newest ${FOLLOW_ROWS} shown; Pause to browse all ${formatCount(mock.requestCount)} kept` : '';
     const message = [summaryText(summary), parts.length ? `Showing ${parts.join(' · ')}` : '', capped].filter(Boolean).join('\n');
-    const rate = summary.perSecond >= 0.5 ? `${count(Math.round(summary.perSecond))} req/s` : '';
+    const rate = summary.perSecond >= 0.5 ? `${formatCount(Math.round(summary.perSecond))} req/s` : '';
     const description = provider.paused
-      ? `paused${provider.newSincePause ? ` · ${count(provider.newSincePause)} new` : ''}${rate ? ` · ${rate}` : ''}`
+      ? `paused${provider.newSincePause ? ` · ${formatCount(provider.newSincePause)} new` : ''}${rate ? ` · ${rate}` : ''}`
       : rate;
     const next = { message, description, failure: summary.latestFailure !== undefined, filtered: parts.length > 0 };
     if (next.message !== shown.message) view.message = message || undefined;
@@ -350,7 +349,7 @@ export function registerProvisioningLog(context: vscode.ExtensionContext, comman
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify([...entries].reverse(), null, 2) + '\n', 'utf8'));
-    void vscode.window.showInformationMessage(`Exported ${entries.length} requests to ${vscode.workspace.asRelativePath(target)} (tokens are redacted).`);
+    void vscode.window.showInformationMessage(`Exported ${counted(entries.length, 'request')} to ${vscode.workspace.asRelativePath(target)} (tokens are redacted).`);
   });
   return provider;
 }

@@ -9,6 +9,7 @@ import { requestAtLine, resolveRequest, type HttpFileProblem, type NamedExchange
 import { planPayload, type PayloadOption } from '../../client/payloadPlan';
 import { listPage, type ResourceKind } from '../../client/scim';
 import { parseTenantUrl } from '../../client/tenantUrl';
+import { counted } from '../../scim/text';
 import { explainFailure } from '../connections/remote';
 import { rangeOf } from '../ranges';
 import type { ConnectionService, Target } from '../connections/service';
@@ -253,7 +254,7 @@ export class RequestController {
   async clearHistory(): Promise<void> {
     const n = this.history.entries().length;
     if (n === 0) return;
-    const ok = await vscode.window.showWarningMessage(`Clear the request history (${n} request${n === 1 ? '' : 's'})?`, { modal: true }, 'Clear History');
+    const ok = await vscode.window.showWarningMessage(`Clear the request history (${counted(n, 'request')})?`, { modal: true }, 'Clear History');
     if (ok) await this.history.clear();
   }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { LineIndex, decodeJsonEscape } from '../../../src/scim/text';
+import { LineIndex, counted, decodeJsonEscape, formatCount, plural } from '../../../src/scim/text';
 
 describe('text helpers', () => {
   it('LineIndex ends lines at LF, CRLF and a lone CR, and clamps offsets to the text', () => {
@@ -43,6 +43,30 @@ describe('text helpers', () => {
         i += e.length;
       }
       assert.equal(out, s);
+    }));
+  });
+
+  it('counts things: one in the singular, any other number in the plural, with thousands separators', () => {
+    assert.equal(counted(1, 'user'), '1 user');
+    assert.equal(counted(0, 'user'), '0 users');
+    assert.equal(counted(2, 'user'), '2 users');
+    assert.equal(counted(1000, 'user'), '1,000 users');
+    assert.equal(counted(1234567, 'request'), '1,234,567 requests');
+    assert.equal(counted(1, 'log entry', 'log entries'), '1 log entry');
+    assert.equal(counted(20000, 'log entry', 'log entries'), '20,000 log entries');
+    assert.equal(counted(-1, 'day'), '-1 days', 'only exactly 1 is singular');
+  });
+
+  it('gives the word alone for a count written elsewhere, and any pair of forms', () => {
+    assert.equal(`${counted(1, 'request')} and ${plural(1, 'response')}`, '1 request and response');
+    assert.equal(`${counted(3, 'request')} and ${plural(3, 'response')}`, '3 requests and responses');
+    assert.equal(plural(1, 'is', 'are'), 'is');
+    assert.equal(plural(2, 'is', 'are'), 'are');
+  });
+
+  it('groups digits by three with commas whatever the integer (en-US, not the machine\'s locale)', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (n) => {
+      assert.equal(formatCount(n), String(n).replace(/\B(?=(\d{3})+$)/g, ','));
     }));
   });
 });
