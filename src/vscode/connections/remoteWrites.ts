@@ -58,14 +58,15 @@ export class RemoteDirectoryWrites implements DirectoryWrites {
     const page = await this.source.call((c, o) => listPage(c, 'Groups', { startIndex: 1, count: GROUP_PICK_COUNT, excludedAttributes: ['members'] }, o));
     const current = new Set(Array.isArray(user.groups) ? (user.groups as { value?: unknown }[]).map((g) => g.value) : []);
     const groups = page.resources.filter((g) => typeof g.id === 'string' && !current.has(g.id));
-    const more = page.totalResults > page.resources.length;
+    const unlisted = page.totalResults - page.resources.length;
+    const more = unlisted > 0;
     if (groups.length === 0 && !more) {
       void vscode.window.showInformationMessage(page.resources.length === 0 ? `${on} has no groups.` : `${name} is already in every group of ${on}.`);
       return false;
     }
     type Item = vscode.QuickPickItem & { id?: string; manual?: true };
     const items: Item[] = groups.map((g) => ({ label: String(g.displayName ?? g.id), description: g.id as string, id: g.id as string }));
-    items.push({ label: '$(edit) Enter a group id…', detail: more ? `${counted(page.totalResults - page.resources.length, 'more group')} ${plural(page.totalResults - page.resources.length, 'is', 'are')} not listed here` : undefined, manual: true, alwaysShow: true });
+    items.push({ label: '$(edit) Enter a group id…', detail: more ? `${counted(unlisted, 'more group')} ${plural(unlisted, 'is', 'are')} not listed here` : undefined, manual: true, alwaysShow: true });
     const pick = await vscode.window.showQuickPick(items, {
       title: `Add ${name} to a group on ${on}${more ? ` (the first ${page.resources.length} of ${page.totalResults} groups)` : ''}`,
       matchOnDescription: true,

@@ -112,16 +112,18 @@ describe('entra/directory: the directory file', () => {
   });
 
   it('lists at most 20 problems in the message and counts the rest', () => {
-    const users = Array.from({ length: 25 }, (_, i) => ({ id: `u${i}` }));
-    try {
-      readDirectory({ users }, 'big.json');
-      assert.fail('accepted');
-    } catch (e) {
-      assert.ok(e instanceof DirectoryFileError);
-      assert.equal(e.problems.length, 25);
-      const lines = e.message.split('\n');
-      assert.equal(lines.length, 21);
-      assert.equal(lines[20], '… and 5 more problems.');
+    for (const [count, last] of [[25, '… and 5 more problems.'], [21, '… and 1 more problem.']] as const) {
+      const users = Array.from({ length: count }, (_, i) => ({ id: `u${i}` }));
+      try {
+        readDirectory({ users }, 'big.json');
+        assert.fail('accepted');
+      } catch (e) {
+        assert.ok(e instanceof DirectoryFileError);
+        assert.equal(e.problems.length, count);
+        const lines = e.message.split('\n');
+        assert.equal(lines.length, 21);
+        assert.equal(lines[20], last);
+      }
     }
   });
 

@@ -459,6 +459,8 @@ describe('entra expression evaluator: documented examples', () => {
     assert.match(u.message, /Unknown function Frobnicate/);
     assert.deepEqual([u.offset, u.length], [10, 10]);
     assert.match(evalError('Left("x")').message, /Left takes 2 arguments — Left\(String, NumChars\) — but is given 1/);
+    assert.match(evalError('Trim("a", "b")').message, /^Trim takes 1 argument — /);
+    assert.match(evalError('Coalesce()').message, /^Coalesce takes at least 1 argument — /);
     assert.match(evalError('Join(" ", True)').message, /Unknown keyword True/);
     assert.match(evalError('CDate("not a date")').message, /is not a date/);
     assert.match(evalError('DateAdd("q", 1, Now())').message, /is not an interval/);
