@@ -72,12 +72,13 @@ export default async function (ui, step) {
     await connections.locator('.monaco-list-row', { hasText: '409 POST /Users' }).waitFor({ state: 'visible' });
     await connections.locator('.monaco-list-row', { hasText: '201 POST /Users' }).waitFor({ state: 'visible' });
   });
-  await step('context menu: Show Test Connection Report → every probe, token shown as ***', async () => {
+  await step('context menu: Show Test Connection Report → rendered, every probe, token shown as ***', async () => {
     const row = ui.view('Connections').locator('.monaco-list-row', { hasText: 'Mock over HTTP' }).first();
     await ui.contextMenu(row, 'Show Test Connection Report');
-    const report = page.locator('.editor-group-container .monaco-editor', { hasText: '# Test Connection: Mock over HTTP' }).first();
-    await report.waitFor({ state: 'visible' });
-    await page.locator('.editor-group-container .monaco-editor', { hasText: 'Authorization: Bearer ***' }).first().waitFor({ state: 'visible' });
+    await page.locator('.tabs-container .tab', { hasText: 'Preview Test Connection – Mock over HTTP.md' }).first().waitFor({ state: 'visible' });
+    const preview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    await preview.locator('h1', { hasText: 'Test Connection: Mock over HTTP' }).waitFor({ state: 'visible' });
+    await preview.getByText('Authorization: Bearer ***').first().waitFor({ state: 'visible' });
   });
   await step('context menu: Browse in Directory → the endpoint is listed read-only, its users read over HTTP', async () => {
     const row = ui.view('Connections').locator('.monaco-list-row', { hasText: 'Mock over HTTP' }).first();
