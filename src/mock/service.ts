@@ -3,7 +3,7 @@
 // throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
-import { compareKeys, firstInOrder, userOrderKey } from '../scim/displayOrder';
+import { compareKeys, userOrderKey } from '../scim/displayOrder';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type EqualityLookup, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
@@ -14,6 +14,7 @@ import { checkRequired, coreAttributes, normalizeResource, type Resource } from 
 import { RESOURCE_TYPES, URN, resolveAttribute, type ResourceTypeName } from '../scim/schemas';
 import { deepEqual, getProp, isObject } from '../scim/values';
 import { Journal, StorageError } from './journal';
+import type { OrderedIndex } from './orderedIndex';
 import { DEFAULT_OPTIONS, validateOptions, type MockOptions } from './options';
 import { MuralRules } from './rules';
 import { UserGenerator, workspaceName } from './seed';
@@ -256,6 +257,8 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   readonly rules: MuralRules;
   private opts: MockOptions;
   private journal: Journal | undefined;
+  /** The users matching the Directory's filter, in order, for one state of the directory (see usersInDisplayOrder). */
+  private matchesInOrder: { order: OrderedIndex<UserEntry>; seq: number; options: MockOptions; filter: string | undefined; matches: readonly Entry[] } | undefined;
   private base: string | undefined;
   private readonly defaultCount: number;
   private readonly maxResults: number;
@@ -811,24 +814,35 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   }
 
   /**
-   * The first `count` users matching `filter` (refused as a list request's would be) in the order the Directory
-   * shows them (src/scim/displayOrder.ts), and how many match: O(n log count) for n users, where MURAL's API
-   * has no order to ask for.
+   * Users `startIndex` (1-based) to `startIndex + count - 1` of those matching `filter` (refused as a list
+   * request's would be) in the order the Directory shows them (src/scim/displayOrder.ts), and how many match,
+   * where MURAL's API has no order to ask for. Unfiltered, the page is read from the store's order index:
+   * O(n / 512 + count) for n users, whatever the page. Filtered, the matches are listed in order once per change of
+   * the directory (from the indexed candidates when the filter has an indexed equality, else by testing every
+   * user in order) and each page is a slice of that list.
    */
-  usersInDisplayOrder(count: number, filter?: string): { totalResults: number; resources: Resource[] } {
+  usersInDisplayOrder(startIndex: number, count: number, filter?: string): { totalResults: number; resources: Resource[] } {
     const [users] = this.filterSources('User', filter === undefined ? {} : { filter });
     const { candidates, test, size } = users as { candidates: Iterable<Entry>; test: (e: Entry) => boolean; size?: number };
-    let totalResults = size ?? 0;
-    const matching = function* () {
-      for (const e of candidates) {
-        if (!test(e)) continue;
-        totalResults++;
-        yield e;
-      }
-    };
-    // Unfiltered, every user matches and the count is known: no generator between the map and the heap.
-    const first = firstInOrder(size === undefined ? matching() : candidates, count, (e) => userOrderKey(e.data), compareKeys);
-    return { totalResults, resources: first.map((e) => new ResourceView(this, 'User', e).resource()) };
+    const order = this.store.userOrder();
+    const from = Math.max(0, startIndex - 1);
+    if (size !== undefined) return { totalResults: size, resources: this.userResources(order.slice(from, count)) };
+    const memo = this.matchesInOrder;
+    let matches: readonly Entry[];
+    if (memo && memo.order === order && memo.seq === this.store.seq && memo.options === this.opts && memo.filter === filter) {
+      matches = memo.matches;
+    } else {
+      // An indexed equality (userName eq "…") narrows the candidates to an array: sort those few, not all users.
+      matches = Array.isArray(candidates)
+        ? (candidates as Entry[]).filter(test).sort((a, b) => compareKeys(userOrderKey(a.data), userOrderKey(b.data)))
+        : inOrder(order, test);
+      this.matchesInOrder = { order, seq: this.store.seq, options: this.opts, filter, matches };
+    }
+    return { totalResults: matches.length, resources: this.userResources(matches.slice(from, from + count)) };
+  }
+
+  private userResources(entries: readonly Entry[]): Resource[] {
+    return entries.map((e) => new ResourceView(this, 'User', e).resource());
   }
 
   getUser(idOrEmail: string): Resource {
@@ -1024,4 +1038,10 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   async compact(): Promise<void> {
     await this.journal?.compact();
   }
+}
+
+function inOrder(order: Iterable<Entry>, test: (e: Entry) => boolean): Entry[] {
+  const out: Entry[] = [];
+  for (const e of order) if (test(e)) out.push(e);
+  return out;
 }

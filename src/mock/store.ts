@@ -1,12 +1,15 @@
 // The directory's in-memory state: users and groups by id, the indexes that answer equality filters without a
-// scan, the membership index in both directions, and each user's record of workspaces lost on deactivation.
+// scan, the users in the Directory's order (built when first asked for), the membership index in both directions,
+// and each user's record of workspaces lost on deactivation.
 //
 // Every change is a record (see DirectoryRecord) applied by apply(): the service applies a record when it
 // handles a request, and the journal replays the same records on load, so the two cannot drift apart.
 // Records set values (they never increment), so the state after replay is the state that was acknowledged.
+import { userOrderKey } from '../scim/displayOrder';
 import { normalizeResource, type Resource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schemas';
 import type { Snapshot } from './journal';
+import { OrderedIndex } from './orderedIndex';
 
 /** A workspace (group) a user lost when deactivated; reactivation does not restore it. */
 export interface LostWorkspace {
@@ -98,6 +101,9 @@ class MultiIndex<T> {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** A user's place in the Directory's order: the key cached for its (never mutated) data. */
+const orderKeyOf = (e: UserEntry): string => userOrderKey(e.data);
+
 function emailValues(data: Resource): string[] {
   const emails = data.emails;
   if (!Array.isArray(emails)) return [];
@@ -132,6 +138,13 @@ export class DirectoryStore {
   private readonly schemaLists = new Map<string, readonly unknown[]>();
   /** The shared arrays themselves: data that already holds one (a PATCH keeps `schemas`) needs no look-up. */
   private readonly sharedSchemaLists = new WeakSet<readonly unknown[]>();
+  /**
+   * The users in the Directory's order (src/scim/displayOrder.ts), or undefined until someone asks for it
+   * (userOrder): a server nobody views (the CLI) never computes the keys, and loading a data file does not
+   * insert 100k users one by one but leaves one sort to the first view. Kept up to date once built; clear()
+   * drops it.
+   */
+  private order: OrderedIndex<UserEntry> | undefined;
   /** Highest sequence number applied. */
   seq = 0;
 
@@ -148,6 +161,11 @@ export class DirectoryStore {
 
   usersByEmail(email: string): readonly UserEntry[] {
     return this.userByEmail.get(email.toLowerCase());
+  }
+
+  /** The users in the Directory's order: sorted once on the first call after a load or clear(), then kept. */
+  userOrder(): OrderedIndex<UserEntry> {
+    return (this.order ??= new OrderedIndex(orderKeyOf, this.users.values()));
   }
 
   /**
@@ -251,13 +269,17 @@ export class DirectoryStore {
       // The indexed attributes are usually untouched (a PATCH shares unchanged values with the old data).
       const reindex = old.userName !== data.userName || old.externalId !== data.externalId || old.emails !== data.emails;
       if (reindex) this.unindexUser(e);
+      // Out of the order under its old key, back in under the new one, when the change moves it.
+      const moved = this.order !== undefined && userOrderKey(old) !== userOrderKey(data) && this.order.remove(e);
       e.data = data;
       if (reindex) this.indexUser(e);
+      if (moved) this.order?.insert(e);
       if (displayChanged && e.groups) for (const gid of e.groups) { const g = this.groups.get(gid); if (g) this.touch(g, seq, at); }
     } else {
       e = { id, data, created, modified: at, seq, json: undefined, dataJsonLength: undefined, groups: undefined, lost: undefined };
       this.users.set(id, e);
       this.indexUser(e);
+      this.order?.insert(e);
     }
     this.touch(e, seq, at);
     for (const l of lost ?? []) {
@@ -317,6 +339,7 @@ export class DirectoryStore {
       if (g) { g.members.delete(id); g.admins?.delete(id); this.touch(g, rec.seq, rec.at); }
     }
     this.unindexUser(u);
+    this.order?.remove(u);
     this.users.delete(id);
   }
 
@@ -337,6 +360,11 @@ export class DirectoryStore {
       groups: rec.groups && rec.groups.length > 0 ? new Set(rec.groups) : undefined,
       lost: rec.lost && rec.lost.length > 0 ? new Map(rec.lost.map((l) => [l.id, l])) : undefined,
     };
+    if (this.order) {
+      const replaced = this.users.get(rec.id);
+      if (replaced) this.order.remove(replaced);
+      this.order.insert(e);
+    }
     this.users.set(rec.id, e);
     this.indexUser(e);
   }
@@ -356,6 +384,7 @@ export class DirectoryStore {
     this.userByEmail.clear();
     this.groupByName.clear();
     this.groupByExternalId.clear();
+    this.order = undefined;
   }
 
   /** Drops every cached representation (the base URL they contain changed). */

@@ -5,7 +5,6 @@ import type { ChangeEvent, ListQuery, ScimService } from '../../mock/service';
 import { isScimError } from '../../scim/errors';
 import { parseFilter } from '../../scim/filter';
 import { filterableTargets, muralFilterRefusal } from '../../scim/muralQuery';
-import type { Resource } from '../../scim/resource';
 import { userLabel, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
 import type { MockServerController } from '../mock/controller';
 import { MockDirectoryWrites } from './mockWrites';
@@ -18,11 +17,9 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<readonly CollectionKind[] | void>();
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
-  /** The first users in order, for one server, its options, its directory's version and a filter (see usersInOrder). */
-  private ordered: { key: readonly unknown[]; totalResults: number; resources: Resource[] } | undefined;
 
   constructor(private readonly mock: MockServerController) {
-    this.subscription = mock.onDidChangeDirectory((e) => { this.ordered = undefined; this.emitter.fire(changedCollections(e)); });
+    this.subscription = mock.onDidChangeDirectory((e) => this.emitter.fire(changedCollections(e)));
     this.writes = new MockDirectoryWrites(mock);
   }
 
@@ -59,26 +56,13 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
   }
 
   private page(svc: ScimService, kind: CollectionKind, q: ListQuery & { startIndex: number; count: number }): DirectoryPage {
-    if (kind === 'Users') return q.count === 0 ? svc.listUsers(q) : this.usersInOrder(svc, q);
+    // Users in the Directory's order (src/scim/displayOrder.ts): each page, the first or a "Load more", is read
+    // from the store's order index without ordering the directory again.
+    if (kind === 'Users') return q.count === 0 ? svc.listUsers(q) : svc.usersInDisplayOrder(q.startIndex, q.count, q.filter);
     const page = svc.listGroups({ ...q, excludedAttributes: ['members'] });
     const memberCounts = new Map<string, number>();
     for (const g of page.resources) memberCounts.set(g.id as string, svc.store.groups.get(g.id as string)?.members.size ?? 0);
     return { totalResults: page.totalResults, resources: page.resources, memberCounts };
-  }
-
-  /**
-   * Users in the Directory's order (src/scim/displayOrder.ts). The tree asks page after page; the first
-   * pages are kept while the directory is unchanged, so "Load more" does not order it once per page.
-   */
-  private usersInOrder(svc: ScimService, q: { startIndex: number; count: number; filter?: string }): DirectoryPage {
-    const needed = q.startIndex - 1 + q.count;
-    const key = [svc, svc.options, svc.store.seq, q.filter];
-    let first = this.ordered?.key.every((k, i) => k === key[i]) ? this.ordered : undefined;
-    if (!first || (first.resources.length < needed && first.resources.length < first.totalResults)) {
-      first = { key, ...svc.usersInDisplayOrder(needed, q.filter) };
-      this.ordered = first;
-    }
-    return { totalResults: first.totalResults, resources: first.resources.slice(q.startIndex - 1, needed) };
   }
 
   async members(groupId: string): Promise<readonly GroupMember[]> {
