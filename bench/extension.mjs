@@ -4,6 +4,10 @@
 //   (b) loading dist/extension.js, and activate() against a stub `vscode` module, in fresh node processes;
 //   (c) the sizes of dist/extension.js and dist/cli.js;
 //   (d) the Directory view's pages at 100k users: the in-memory ScimService, queried as the tree queries it;
+//       its pages in display order from the store's order index against the heap scan over every user that
+//       served them before (src/scim/displayOrder.ts firstInOrder), in the same process; what keeping the index
+//       costs a burst of creations (against a directory nobody views) and per user in memory; and the index's
+//       insert and removal against one sorted array's splice;
 //   (e) the mock inside the real VS Code (server 1.100.3 + Chromium, views open) against the headless CLI with
 //       the same POST bursts in the same run, taking turns: write throughput, a SCIM command's p95 latency and the
 //       Directory's lag during the burst, extension-host memory at 100k users, the longest stall while
@@ -18,6 +22,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { alternatingBursts, postBurst, startHeadless, withWorkbench } from './lib/inVscode.mjs';
 
@@ -101,10 +107,14 @@ const work = mkdtempSync(join(tmpdir(), 'scim-workbench-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const libFile = join(work, 'lib.cjs');
 await esbuild.build({
-  stdin: { contents: "export { validatePayload } from './src/validation'; export { ScimService } from './src/mock/service';", resolveDir: root, loader: 'ts' },
+  stdin: {
+    contents: "export { validatePayload } from './src/validation'; export { ScimService } from './src/mock/service'; " +
+      "export { compareKeys, firstInOrder, userOrderKey } from './src/scim/displayOrder'; export { OrderedIndex } from './src/mock/orderedIndex';",
+    resolveDir: root, loader: 'ts',
+  },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], minify: true, logLevel: 'warning', outfile: libFile,
 });
-const { validatePayload, ScimService } = require(libFile);
+const { validatePayload, ScimService, compareKeys, firstInOrder, userOrderKey, OrderedIndex } = require(libFile);
 
 // ---------------------------------------------------------------------------------------------------------
 // (a) A 1 MB ListResponse of realistic users as MURAL returns them (from a small seeded directory), validated as
@@ -139,6 +149,92 @@ progress(`bench:extension: validatePayload on ${kib(payload.length)} (${payloadU
 const validation = measure(() => validatePayload(payload), RUNS);
 
 // ---------------------------------------------------------------------------------------------------------
+// (d) The Directory's users in display order (what the tree shows), from the store's order index, against the
+// heap scan over every user that served each page before, run in the same process on the same users (called below).
+
+/** Live heap after full collections (V8's gc, exposed for this measurement only). */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const liveHeap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+
+/** A body Entra would send for a new user, named at random so that it lands anywhere in the order. */
+function randomUser(i) {
+  const word = () => Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+  const given = word();
+  const family = word();
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${given}.${family}.${i}@example.com`, active: true,
+    name: { givenName: given, familyName: family }, emails: [{ primary: true, type: 'work', value: `${given}.${family}.${i}@example.com` }],
+  };
+}
+
+/** ms per creation over `count` creations (each awaited, as the server handles a burst of POSTs). */
+async function creations(service, count, from) {
+  const t = performance.now();
+  for (let i = 0; i < count; i++) await service.createUser(randomUser(from + i));
+  return (performance.now() - t) / count;
+}
+
+async function displayOrder(service) {
+  const users = () => service.store.users.values();
+  const heapPage = (start) => firstInOrder(users(), start - 1 + PAGE, (e) => userOrderKey(e.data), compareKeys).slice(start - 1)
+    .map((e) => service.getUser(e.id));
+  const deep = Math.floor(USERS / 2) + 1;
+  const others = await quiet('the display order');
+  const before = liveHeap();
+  let t = performance.now();
+  heapPage(1);
+  const coldHeapMs = performance.now() - t;
+  const withKeys = liveHeap();
+  t = performance.now();
+  service.usersInDisplayOrder(1, PAGE);
+  const buildMs = performance.now() - t;
+  // The index alone: a second one over the same users, held while the heap is measured.
+  const withIndex = liveHeap();
+  const probe = new OrderedIndex((e) => userOrderKey(e.data), users());
+  const indexBytesPerUser = (liveHeap() - withIndex) / probe.size;
+  const same = JSON.stringify(heapPage(deep).map((u) => u.id)) === JSON.stringify(service.usersInDisplayOrder(deep, PAGE).resources.map((u) => u.id));
+  if (!same) throw new Error(`the order index and the heap scan disagree on users ${deep}–${deep + PAGE - 1}`);
+  const pages = [[1, RUNS], [2 * PAGE + 1, RUNS], [deep, Math.max(3, Math.ceil(RUNS / 10))]].map(([start, runs]) => ({
+    start,
+    heap: measure(() => heapPage(start), runs, 2),
+    index: measure(() => service.usersInDisplayOrder(start, PAGE), RUNS),
+  }));
+
+  // A burst of creations at USERS users, with the index kept (this directory) and without (a directory nobody
+  // views, seeded the same), taking turns so that a change of the machine's load falls on both.
+  progress(`bench:extension: a burst of ${BURST} creations with and without the order index`);
+  const unviewed = await ScimService.open();
+  await unviewed.seed(USERS);
+  const burst = { kept: [], none: [] };
+  const turn = Math.ceil(BURST / 4);
+  for (let i = 0; i < 4; i++) {
+    burst.none.push(await creations(unviewed, turn, 2 * i * turn));
+    burst.kept.push(await creations(service, turn, (2 * i + 1) * turn));
+  }
+  await unviewed.close();
+
+  // The index's own insert and removal at USERS items against one sorted array's (binary search, then splice).
+  const keys = Array.from({ length: USERS }, (_, i) => ({ key: `${Math.random().toString(36).slice(2)}\u0000${i}` }));
+  const extra = Array.from({ length: BURST }, (_, i) => ({ key: `${Math.random().toString(36).slice(2)}\u0000x${i}` }));
+  const index = new OrderedIndex((x) => x.key, keys);
+  const array = keys.slice().sort((a, b) => compareKeys(a.key, b.key));
+  const place = (key) => { let lo = 0; let hi = array.length; while (lo < hi) { const mid = (lo + hi) >>> 1; if (array[mid].key < key) lo = mid + 1; else hi = mid; } return lo; };
+  const perOp = (fn) => { const t0 = performance.now(); for (const x of extra) fn(x); return ((performance.now() - t0) / extra.length) * 1000; };
+  const structure = {
+    arrayInsertUs: perOp((x) => array.splice(place(x.key), 0, x)),
+    arrayRemoveUs: perOp((x) => array.splice(place(x.key), 1)),
+    indexInsertUs: perOp((x) => index.insert(x)),
+    indexRemoveUs: perOp((x) => index.remove(x)),
+  };
+  return {
+    others, coldHeapMs, buildMs, pages, structure,
+    keyBytesPerUser: (withKeys - before) / USERS, indexBytesPerUser,
+    burstKeptMs: stats(burst.kept).median, burstNoneMs: stats(burst.none).median,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // (d) The directory at 100k users, queried as the Directory view does: the total (count 0), then pages of 200.
 
 progress(`bench:extension: seeding ${USERS} users into an in-memory ScimService`);
@@ -158,6 +254,7 @@ const tree = [
   ['second page (users 201–400)', measure(() => svc.listUsers({ startIndex: PAGE + 1, count: PAGE }), RUNS)],
   [`last page (users ${lastStart}–${USERS})`, measure(() => svc.listUsers({ startIndex: lastStart, count: PAGE }), RUNS)],
 ];
+const order = await displayOrder(svc);
 await svc.close();
 
 // ---------------------------------------------------------------------------------------------------------
@@ -313,6 +410,7 @@ const lines = [
   `| seed ${USERS.toLocaleString('en-US')} users (in memory) | ${ms(seedMs)} | | | 1 | | ScimService.seed, once |`,
   `| Directory first page at ${USERS.toLocaleString('en-US')} users, first call | ${ms(coldFirstMs)} | | | 1 | ${cores(treeOthers)} | right after seeding |`,
   ...tree.map(([what, s]) => row(`Directory ${what}, ${USERS.toLocaleString('en-US')} users`, s, treeOthers, 'ScimService.listUsers in memory, as the tree asks')),
+  ...displayOrderRows(order),
   ...(inVscode ? inVscodeRows(inVscode) : []),
   '',
   '| bundle | size | gzip |',
@@ -325,6 +423,26 @@ const lines = [
   END,
 ];
 const section = lines.join('\n');
+
+function displayOrderRows(r) {
+  const n = USERS.toLocaleString('en-US');
+  const ratio = (a, b) => `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×`;
+  const us = (v) => `${v.toFixed(1)} µs`;
+  const s = r.structure;
+  return [
+    `| Directory in display order at ${n} users: first heap scan (before: computes every user's key) | ${ms(r.coldHeapMs)} | | | 1 | ${cores(r.others)} | the keys cost ${r.keyBytesPerUser.toFixed(0)} B of live heap per user |`,
+    `| Directory in display order at ${n} users: first call, builds the order index (one sort) | ${ms(r.buildMs)} | | | 1 | ${cores(r.others)} | the keys made by the row above; the index costs ${r.indexBytesPerUser.toFixed(1)} B of live heap per user |`,
+    ...r.pages.flatMap(({ start, heap, index }) => {
+      const users = `users ${start.toLocaleString('en-US')}–${(start + PAGE - 1).toLocaleString('en-US')}`;
+      return [
+        row(`Directory ${users} in display order, ${n} users: heap scan over every user (before)`, heap, r.others, 'firstInOrder, the same process'),
+        row(`Directory ${users} in display order, ${n} users: order index`, index, r.others, `ScimService.usersInDisplayOrder; ${ratio(heap.median, index.median)} faster than the heap scan`),
+      ];
+    }),
+    `| a creation during a burst of ${BURST.toLocaleString('en-US')} at ${n} users, order index kept | ${us(r.burstKeptMs * 1000)} | | | 4 | ${cores(r.others)} | ${ratio(r.burstKeptMs, r.burstNoneMs)} the time in a directory nobody views (${us(r.burstNoneMs * 1000)}), taking turns |`,
+    `| order index insert / removal at ${n} items | ${us(s.indexInsertUs)} / ${us(s.indexRemoveUs)} | | | ${BURST} | ${cores(r.others)} | one sorted array (binary search, splice): ${us(s.arrayInsertUs)} / ${us(s.arrayRemoveUs)} |`,
+  ];
+}
 
 function inVscodeRows(r) {
   const pct = (r.burst.rps / r.headless.rps) * 100;
