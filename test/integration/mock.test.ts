@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import { compareKeys, userOrderKey } from '../../src/scim/displayOrder';
 import type { DirectoryNode } from '../../src/vscode/directory/tree';
 import type { MockState } from '../../src/vscode/mock/controller';
 import { answer, api, entraUser, FIXTURE_PORT, freePort, restoreAll, scim, setSetting, waitFor } from './helpers';
@@ -308,6 +309,19 @@ describe('mock server in the extension host', function () {
     assert.equal(next.filter((n) => n.type === 'user').length, 400);
     const ids = await Promise.all(next.map(async (n) => (await a.directory.getTreeItem(n)).id));
     assert.equal(new Set(ids).size, next.length, 'ids are unique');
+    const shownIds = () => collection('Users').then((c) => c.flatMap((n) => (n.type === 'user' ? [n.resource.id as string] : [])));
+    const all = [...(a.mock.service?.store.users.values() ?? [])].map((e) => e.data);
+    const sorted = all.sort((x, y) => compareKeys(userOrderKey(x), userOrderKey(y))).map((u) => u.id as string);
+    assert.deepEqual(await shownIds(), sorted.slice(0, 400), 'the second page continues the first in the Directory\'s order');
+    // A rename moves the user: the last one shown becomes the first.
+    const last = sorted[399] as string;
+    const renamed = await scim('PATCH', `/Users/${last}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Aaa Aaa' }],
+    });
+    assert.equal(renamed.status, 200);
+    await waitFor('the renamed user first', async () => ((await shownIds())[0] === last ? true : undefined));
+    assert.deepEqual(await shownIds(), [last, ...sorted.slice(0, 399)]);
     answer('showInputBox', '1');
     const said = answer('showInformationMessage', undefined);
     await vscode.commands.executeCommand('scimWorkbench.directory.seedUsers');
