@@ -55,7 +55,7 @@ export async function checkInstalledVsix({ server, vsix, folder, shots, log = co
     const width = await hero.evaluate((img) => img.complete ? img.naturalWidth : 0);
     if (!(width > 0)) throw new Error('the extension page shows README\'s picture broken');
     await page.screenshot({ path: join(shots, 'vsix-installed-extension-page.png') });
-    log('  ✔ the Extensions view and the extension\'s page show its icon and README\'s user guide');
+    log('  ✔ the Extensions view and the extension\'s page show its icon, README\'s picture and its user guide');
     return 0;
   } catch (e) {
     log(`  ✘ ${String(e?.message ?? e).split('\n')[0]}`);
