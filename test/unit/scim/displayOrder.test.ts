@@ -169,6 +169,7 @@ describe('display order', () => {
       assertPagedInOrder(svc, 10, filter, matching);
       await svc.deactivateUser(ids[1] as string);
       await svc.deleteUser(ids[3] as string);
+      assert.deepEqual(svc.usersInDisplayOrder(1, 0, filter), { totalResults: inOrder(svc, matching).length, resources: [] }, 'count 0: only how many match');
       assertPagedInOrder(svc, 9, filter, matching);
       // An indexed equality reads its candidates, not every user.
       const userName = svc.getUser(ids[1] as string).userName as string;
