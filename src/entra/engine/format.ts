@@ -21,10 +21,14 @@ const STATUS: Record<ProvisioningLogEntry['provisioningStatusInfo']['status'], s
   success: 'Success', failure: 'Failure', skipped: 'Skipped', warning: 'Warning',
 };
 
+/** "3 created, 1 failed" (the counts that are not 0, in the order given), or "no change". */
+export function outcomesText(counts: readonly (readonly [outcome: string, n: number])[]): string {
+  const parts = counts.filter(([, n]) => n > 0).map(([w, n]) => `${formatCount(n)} ${w}`);
+  return parts.length ? parts.join(', ') : 'no change';
+}
+
 function kindLine(name: string, s: KindStats): string {
-  const parts = ([['created', s.create], ['updated', s.update], ['disabled', s.disable], ['deleted', s.delete], ['skipped', s.skipped], ['failed', s.failed]] as const)
-    .filter(([, n]) => n > 0).map(([w, n]) => `${formatCount(n)} ${w}`);
-  return `${name}: ${parts.length ? parts.join(', ') : 'no change'}`;
+  return `${name}: ${outcomesText([['created', s.create], ['updated', s.update], ['disabled', s.disable], ['deleted', s.delete], ['skipped', s.skipped], ['failed', s.failed]])}`;
 }
 
 /** One line for a cycle: its kind, simulated times and counts. */

@@ -19,11 +19,11 @@ import { loadDirectory } from '../../entra/directory/load';
 import type { EntraDirectory } from '../../entra/directory/model';
 import { configurationFromText, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../entra/engine/config';
 import { runCycle, type CycleProgress, type CycleResult, type CycleSummary, type KindStats } from '../../entra/engine/cycle';
+import { outcomesText } from '../../entra/engine/format';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import type { OnDemandSubject } from '../../entra/engine/onDemand';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, type EngineState } from '../../entra/engine/state';
 import { httpTarget } from '../../entra/engine/target';
-import { formatCount } from '../../scim/text';
 
 /** Entries of one cycle held in memory and listed by the view; the cycle's file keeps them all. */
 export const ENTRIES_SHOWN = 500;
@@ -205,9 +205,7 @@ export function kindTally(s: KindStats): Tally {
 
 /** "3 created, 1 failed", or "no change". */
 export function tallyText(t: Tally): string {
-  const parts = ([['created', t.created], ['updated', t.updated], ['disabled', t.disabled], ['deleted', t.deleted], ['skipped', t.skipped], ['failed', t.failed], ['staged', t.staged]] as const)
-    .filter(([, n]) => n > 0).map(([w, n]) => `${formatCount(n)} ${w}`);
-  return parts.length ? parts.join(', ') : 'no change';
+  return outcomesText([['created', t.created], ['updated', t.updated], ['disabled', t.disabled], ['deleted', t.deleted], ['skipped', t.skipped], ['failed', t.failed], ['staged', t.staged]]);
 }
 
 export class ProvisioningJob implements vscode.Disposable {

@@ -17,6 +17,7 @@ import { sampleDirectory } from '../../../src/entra/directory/sample';
 import { loadConfiguration, muralDefaultConfiguration } from '../../../src/entra';
 import { fromEntraConfiguration, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../../../src/entra/engine/config';
 import { addOnly, runCycle, type CycleProgress, type CycleResult, type CycleTarget } from '../../../src/entra/engine/cycle';
+import { outcomesText } from '../../../src/entra/engine/format';
 import { userFingerprint } from '../../../src/entra/engine/source';
 import type { ProvisioningLogEntry } from '../../../src/entra/engine/log';
 import { onDemandSubject } from '../../../src/entra/engine/onDemand';
@@ -648,5 +649,13 @@ describe('entra/engine: quarantine rules', () => {
 
   it('retries 6 h after the first failure, then 12 h, 24 h and every 24 h', () => {
     assert.deepEqual([1, 2, 3, 4, 5].map((n) => nextAttempt(0, n) / HOUR), [6, 12, 24, 48, 72]);
+  });
+});
+
+describe('entra/engine: outcome counts as text', () => {
+  it('lists the outcomes that happened, in order, with grouped digits, or says there was no change', () => {
+    assert.equal(outcomesText([['created', 1200], ['updated', 0], ['failed', 1]]), '1,200 created, 1 failed');
+    assert.equal(outcomesText([['created', 0], ['skipped', 0]]), 'no change');
+    assert.equal(outcomesText([]), 'no change');
   });
 });
