@@ -408,8 +408,8 @@ const lines = [
     ? [row('activate() against a stub `vscode`', activateStats, loadOthers, 'the extension\'s own set-up; the stub does no VS Code API work')]
     : [`| activate() against a stub \`vscode\` | n/a | n/a | n/a | 0 | | the stub was not enough: ${activationError} |`]),
   `| seed ${USERS.toLocaleString('en-US')} users (in memory) | ${ms(seedMs)} | | | 1 | | ScimService.seed, once |`,
-  `| Directory first page at ${USERS.toLocaleString('en-US')} users, first call | ${ms(coldFirstMs)} | | | 1 | ${cores(treeOthers)} | right after seeding |`,
-  ...tree.map(([what, s]) => row(`Directory ${what}, ${USERS.toLocaleString('en-US')} users`, s, treeOthers, 'ScimService.listUsers in memory, as the tree asks')),
+  `| GET /Users first page at ${USERS.toLocaleString('en-US')} users, first call | ${ms(coldFirstMs)} | | | 1 | ${cores(treeOthers)} | right after seeding |`,
+  ...tree.map(([what, s]) => row(`GET /Users ${what} in storage order, ${USERS.toLocaleString('en-US')} users`, s, treeOthers, 'ScimService.listUsers in memory: the Users row\'s count, and the pages a SCIM client gets')),
   ...displayOrderRows(order),
   ...(inVscode ? inVscodeRows(inVscode) : []),
   '',
