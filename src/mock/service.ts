@@ -3,7 +3,7 @@
 // throw ScimError. Writes resolve once they are in the data file (when there is one), so whoever answers a
 // client after awaiting them never acknowledges a change a crash could lose.
 import { EventEmitter } from 'node:events';
-import { compareKeys, userOrderKey } from '../scim/displayOrder';
+import { compareKeys, firstInOrder, orderKey, userOrderKey } from '../scim/displayOrder';
 import { ScimError } from '../scim/errors';
 import { compileFilter, equalityLookups, formatAttrPath, parseFilter, type EqualityLookup, type FilterNode } from '../scim/filter';
 import { MURAL_MAPPING, type MappingTable } from '../scim/mapping';
@@ -61,6 +61,12 @@ export interface ListPage {
   totalResults: number;
   startIndex: number;
   resources: Resource[];
+}
+
+/** A member of a group: its id, and its user's stored data unless no such user exists (a data file's stray). */
+export interface MemberOfGroup {
+  value: string;
+  user: Resource | undefined;
 }
 
 export interface WriteConditions {
@@ -841,6 +847,43 @@ export class ScimService extends EventEmitter<ServiceEvents> {
     return { totalResults: matches.length, resources: this.userResources(matches.slice(from, from + count)) };
   }
 
+  /**
+   * Members `startIndex` (1-based) to `startIndex + count - 1` of a group in the order the Directory shows them
+   * (src/scim/displayOrder.ts: a user by userOrderKey, a member that is no user by its id), each with its user's
+   * stored data (to read, never to change), and how many members the group has; ScimError 404 for no such group.
+   * For the k members a page needs of a group of m among n users: a group large enough that the walk is expected
+   * to find them within m users (k·n ≤ m²: "All users" of a workspace) is read from the store's user order,
+   * keeping the members, about k·n / m steps and no key to compute; a smaller group, or one whose members the
+   * walk does not find within 2m users (they sort last), is ordered from its members (firstInOrder over their
+   * cached keys: m look-ups).
+   */
+  membersInDisplayOrder(groupId: string, startIndex: number, count: number): { totalResults: number; members: MemberOfGroup[] } {
+    const g = this.entry('Group', groupId) as GroupEntry;
+    const users = this.store.users;
+    const m = g.members.size;
+    const from = Math.max(0, startIndex - 1);
+    const need = Math.min(m, from + Math.max(0, count));
+    if (need <= from) return { totalResults: m, members: [] };
+    const first = (need * users.size <= m * m ? this.membersFromUserOrder(g, need) : undefined)
+      ?? firstInOrder(g.members, need, (id) => memberOrderKey(users.get(id), id), compareKeys);
+    return { totalResults: m, members: first.slice(from).map((id) => ({ value: id, user: users.get(id)?.data })) };
+  }
+
+  /** The first `need` member ids of `g` in order, walking the users' order; undefined when 2m users did not hold them. */
+  private membersFromUserOrder(g: GroupEntry, need: number): string[] | undefined {
+    const users = this.store.users;
+    const found: string[] = [];
+    let budget = 2 * g.members.size;
+    for (const u of this.store.userOrder()) {
+      if (budget-- === 0) return undefined;
+      if (g.members.has(u.id) && found.push(u.id) === need) break;
+    }
+    // Members that are no user are not in the users' order: only a data file's strays can be (see GroupEntry).
+    const strays = [...(g.strays ?? [])].filter((id) => g.members.has(id) && !users.has(id));
+    if (strays.length === 0) return found;
+    return firstInOrder([...found, ...strays], need, (id) => memberOrderKey(users.get(id), id), compareKeys);
+  }
+
   private userResources(entries: readonly Entry[]): Resource[] {
     return entries.map((e) => new ResourceView(this, 'User', e).resource());
   }
@@ -1038,6 +1081,11 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   async compact(): Promise<void> {
     await this.journal?.compact();
   }
+}
+
+/** A member's place in the Directory's order: its user's, or for an id that is no user, the id's. */
+function memberOrderKey(user: UserEntry | undefined, id: string): string {
+  return user ? userOrderKey(user.data) : orderKey(id, '', id);
 }
 
 function inOrder(order: Iterable<Entry>, test: (e: Entry) => boolean): Entry[] {

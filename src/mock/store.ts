@@ -47,6 +47,13 @@ export interface GroupEntry extends EntryBase {
   members: Set<string>;
   /** Ids of the members who administer the workspace (set in MURAL's app, not through SCIM); always members. */
   admins: Set<string> | undefined;
+  /**
+   * Member ids a data file gave the group that no user joined it through: no such user, or one whose groups leave
+   * this group out (a hand-edited file). Only those can be members that are not users, now or after the user's
+   * deletion (which leaves the groups its own `groups` names): a superset of them, so that the Directory's member
+   * pages (ScimService.membersInDisplayOrder) need not test every member. Undefined when there are none.
+   */
+  strays: Set<string> | undefined;
 }
 
 export type Entry = UserEntry | GroupEntry;
@@ -310,7 +317,7 @@ export class DirectoryStore {
     let g = this.groups.get(rec.id);
     if (!g) {
       if (!rec.data) throw new Error(`group ${rec.id} changes before it was created`);
-      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(), admins: undefined };
+      g = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(), admins: undefined, strays: undefined };
       this.groups.set(rec.id, g);
       this.indexGroup(g);
     } else if (rec.data) {
@@ -360,17 +367,23 @@ export class DirectoryStore {
       groups: rec.groups && rec.groups.length > 0 ? new Set(rec.groups) : undefined,
       lost: rec.lost && rec.lost.length > 0 ? new Map(rec.lost.map((l) => [l.id, l])) : undefined,
     };
+    const replaced = this.users.get(rec.id);
     if (this.order) {
-      const replaced = this.users.get(rec.id);
       if (replaced) this.order.remove(replaced);
       this.order.insert(e);
+    }
+    // A group that listed the user it replaces, and that this record's groups leave out, now holds a stray.
+    for (const gid of replaced?.groups ?? []) {
+      const g = this.groups.get(gid);
+      if (g?.members.has(rec.id) && !e.groups?.has(gid)) (g.strays ??= new Set()).add(rec.id);
     }
     this.users.set(rec.id, e);
     this.indexUser(e);
   }
 
   private restoreGroup(rec: SnapshotGroupRecord): void {
-    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(rec.members), admins: undefined };
+    const g: GroupEntry = { id: rec.id, data: rec.data, created: rec.created, modified: rec.at, seq: rec.seq, json: undefined, dataJsonLength: undefined, members: new Set(rec.members), admins: undefined, strays: undefined };
+    for (const uid of g.members) if (!this.users.get(uid)?.groups?.has(g.id)) (g.strays ??= new Set()).add(uid);
     if (rec.admins) g.admins = adminSet(g, rec.admins);
     this.groups.set(rec.id, g);
     this.indexGroup(g);
