@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import type { Connection, HttpClient } from '../../client/http';
 import { isHttpError } from '../../client/httpError';
 import { get, listPage, ScimRequestError, type ResourceKind } from '../../client/scim';
+import { compareKeys, firstInOrder, orderKey } from '../../scim/displayOrder';
 import { requestTimeoutMs } from '../config';
-import { tabName, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from '../directory/source';
+import { tabName, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type GroupMemberPage, type LostWorkspaceInfo } from '../directory/source';
 import type { DirectoryTreeProvider } from '../directory/tree';
 import { errorAdvice } from '../../client/responseText';
 import { RemoteDirectoryWrites } from './remoteWrites';
@@ -109,13 +110,17 @@ export class RemoteDirectorySource implements DirectorySource, vscode.Disposable
     });
   }
 
-  members(groupId: string): Promise<readonly GroupMember[]> {
+  /** The group's members come in one GET (SCIM has no paging of members): ordered here, the page returned. */
+  members(groupId: string, startIndex: number, count: number): Promise<GroupMemberPage> {
     return this.call(async (connection, options) => {
       const group = await get(connection, 'Groups', groupId, { attributes: ['members'] }, options);
-      const members = Array.isArray(group.members) ? (group.members as { value?: unknown; display?: unknown }[]) : [];
-      return members
+      const listed = Array.isArray(group.members) ? (group.members as { value?: unknown; display?: unknown }[]) : [];
+      const members = listed
         .filter((m) => typeof m.value === 'string')
-        .map((m) => ({ value: m.value as string, ...(typeof m.display === 'string' && m.display ? { display: m.display } : {}) }));
+        .map((m): GroupMember => ({ value: m.value as string, ...(typeof m.display === 'string' && m.display ? { display: m.display } : {}) }));
+      const from = Math.max(0, startIndex - 1);
+      const first = firstInOrder(members, from + Math.max(0, count), (m) => orderKey(m.display ?? m.value, '', m.value), compareKeys);
+      return { totalResults: members.length, members: first.slice(from) };
     });
   }
 

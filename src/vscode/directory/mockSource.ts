@@ -5,7 +5,7 @@ import type { ChangeEvent, ListQuery, ScimService } from '../../mock/service';
 import { isScimError } from '../../scim/errors';
 import { parseFilter } from '../../scim/filter';
 import { filterableTargets, muralFilterRefusal } from '../../scim/muralQuery';
-import { userLabel, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
+import { userLabel, type CollectionKind, type DirectoryPage, type DirectorySource, type GroupMember, type GroupMemberPage, type LostWorkspaceInfo } from './source';
 import type { MockServerController } from '../mock/controller';
 import { MockDirectoryWrites } from './mockWrites';
 
@@ -67,21 +67,21 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
     return { totalResults: page.totalResults, resources: page.resources, memberCounts };
   }
 
-  async members(groupId: string): Promise<readonly GroupMember[]> {
+  async members(groupId: string, startIndex: number, count: number): Promise<GroupMemberPage> {
     const svc = this.service();
-    const group = svc.getGroup(groupId);
+    // The page only, in order, from the service: a group of 100k members costs its page, not a sort of them all.
+    const page = svc.membersInDisplayOrder(groupId, startIndex, count);
     const admins = new Set(svc.workspaceAdmins(groupId));
-    const members = Array.isArray(group.members) ? (group.members as { value: string; display?: string }[]) : [];
-    return members.map((m) => {
-      const user = svc.store.users.get(m.value)?.data;
-      const display = user ? userLabel(user) : m.display;
+    const members = page.members.map(({ value, user }): GroupMember => {
+      const display = user ? userLabel(user) : undefined;
       return {
-        value: m.value,
+        value,
         ...(display ? { display } : {}),
         ...(typeof user?.userName === 'string' ? { userName: user.userName } : {}),
-        ...(admins.has(m.value) ? { admin: true } : {}),
+        ...(admins.has(value) ? { admin: true } : {}),
       };
     });
+    return { totalResults: page.totalResults, members };
   }
 
   async lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]> {

@@ -20,6 +20,12 @@ export interface GroupMember {
   readonly admin?: boolean;
 }
 
+/** Some of a group's members in the Directory's order (src/scim/displayOrder.ts), and how many it has. */
+export interface GroupMemberPage {
+  readonly totalResults: number;
+  readonly members: readonly GroupMember[];
+}
+
 export interface LostWorkspaceInfo {
   readonly id: string;
   readonly displayName: string;
@@ -53,7 +59,8 @@ export interface DirectorySource {
   /** Fires when the directory changed, with the collections that did when the source knows (the tree debounces it). */
   readonly onDidChange: vscode.Event<readonly CollectionKind[] | void>;
   list(kind: CollectionKind, startIndex: number, count: number, filter?: string): Promise<DirectoryPage>;
-  members(groupId: string): Promise<readonly GroupMember[]>;
+  /** Members `startIndex` (1-based) to `startIndex + count - 1` of a group in the Directory's order. */
+  members(groupId: string, startIndex: number, count: number): Promise<GroupMemberPage>;
   /** Workspaces a deactivated user lost (MURAL's soft delete); empty where the source cannot tell. */
   lostWorkspaces(userId: string): Promise<readonly LostWorkspaceInfo[]>;
   /** The document a resource opens as, its tab named `name`; absent: the mock server's editable resource documents. */

@@ -8,7 +8,6 @@
 // an empty Users) runs a command without arguments, which is registered once.
 import * as vscode from 'vscode';
 import type { Resource } from '../../scim/resource';
-import { compareKeys, firstInOrder, orderKey } from '../../scim/displayOrder';
 import { counted } from '../../scim/text';
 import { userLabel, type CollectionKind, type DirectorySource, type GroupMember, type LostWorkspaceInfo } from './source';
 
@@ -294,12 +293,12 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
         return out;
       }
       case 'group': {
-        const members = await source.members(node.resource.id as string);
+        // One call for everything shown (the first page and each "Load more"), in order from the source.
+        const page = await source.members(node.resource.id as string, 1, limit);
         const groupName = String(node.resource.displayName ?? node.resource.id);
-        const first = firstInOrder(members, limit, (m) => orderKey(m.display ?? m.value, m.userName ?? '', m.value), compareKeys);
-        const shown = first.map((member): DirectoryNode => ({ type: 'member', source, groupId: node.resource.id as string, groupName, member }));
-        if (members.length === 0) return [{ type: 'message', source, parentKey: key, text: 'No members', error: false }];
-        if (members.length > shown.length) shown.push({ type: 'more', source, parentKey: key, remaining: members.length - shown.length });
+        const shown = page.members.map((member): DirectoryNode => ({ type: 'member', source, groupId: node.resource.id as string, groupName, member }));
+        if (page.totalResults === 0) return [{ type: 'message', source, parentKey: key, text: 'No members', error: false }];
+        if (page.totalResults > shown.length) shown.push({ type: 'more', source, parentKey: key, remaining: page.totalResults - shown.length });
         return shown;
       }
       case 'user': {
