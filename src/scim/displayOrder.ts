@@ -2,7 +2,9 @@
 // ignoring case and accents, with numbers compared by value ("User 2" before "User 10"). MURAL's API returns
 // users in no documented order and ignores sortBy, so whoever shows a list sorts it. The mock's store keeps its
 // users in this order (src/mock/orderedIndex.ts: sorted once, then kept through every change), so each page of
-// the Directory is read without comparing anything; firstInOrder orders what has no index (a group's members).
+// the Directory is read without comparing anything, and so is a large group's page of members (its users met in
+// that order, ScimService.membersInDisplayOrder); firstInOrder orders what has no index (a small group's members,
+// a browsed endpoint's).
 import type { Resource } from './resource';
 
 /** What a user is called: displayName, else given + family name, else userName, else the id. */

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { compareKeys, userOrderKey } from '../../src/scim/displayOrder';
+import { compareKeys, orderKey, userLabel, userOrderKey } from '../../src/scim/displayOrder';
+import type { Resource } from '../../src/scim/resource';
 import type { DirectoryNode } from '../../src/vscode/directory/tree';
 import type { MockState } from '../../src/vscode/mock/controller';
 import { answer, api, entraUser, FIXTURE_PORT, freePort, restoreAll, scim, setSetting, waitFor } from './helpers';
@@ -326,6 +327,46 @@ describe('mock server in the extension host', function () {
     const said = answer('showInformationMessage', undefined);
     await vscode.commands.executeCommand('scimWorkbench.directory.seedUsers');
     assert.equal(said.calls[0]?.[0], 'Added 1 user and 1 workspace to the mock directory.');
+  });
+
+  it('shows an expanded group\'s members a page at a time in the Directory\'s order, for a group of every user and a small one', async () => {
+    const a = await api();
+    const svc = a.mock.service;
+    assert.ok(svc, 'the mock is running');
+    if (svc.stats().users < 450) await svc.seed(450 - svc.stats().users, { groups: 0 });
+    const userIds = [...svc.store.users.keys()];
+    // Every user (what the walk of the users' order answers) and every 17th (ordered from its members).
+    const everyone = (await svc.createGroup({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone in order', members: userIds.map((value) => ({ value })) })).id as string;
+    const few = (await svc.createGroup({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Few in order', members: userIds.filter((_, i) => i % 17 === 0).map((value) => ({ value })) })).id as string;
+    await svc.setWorkspaceAdmin(few, userIds[17] as string, true);
+    // What the tree showed before: each member labelled by its user, sorted in full by label, userName, id.
+    const expected = (groupId: string) => (svc.getGroup(groupId).members as { value: string }[]).map((m) => {
+      const user = svc.store.users.get(m.value)?.data as Resource;
+      return { id: m.value, label: userLabel(user), userName: String(user.userName), key: orderKey(userLabel(user), String(user.userName), m.value) };
+    }).sort((x, y) => compareKeys(x.key, y.key));
+    const shown = async (groupId: string) => {
+      const node = await waitFor('the group', async () => (await collection('Groups')).find((n) => n.type === 'group' && n.resource.id === groupId));
+      return { node, rows: await Promise.all((await children(node)).map(async (n) => ({ n, item: await a.directory.getTreeItem(n) }))) };
+    };
+    const members = (rows: { n: DirectoryNode; item: vscode.TreeItem }[]) => rows.filter((r) => r.n.type === 'member').map((r) => [r.item.label, r.item.description]);
+
+    const all = expected(everyone);
+    let { node, rows } = await shown(everyone);
+    assert.deepEqual(members(rows), all.slice(0, 200).map((m) => [m.label, m.userName]), 'the first page, labelled as before');
+    assert.equal(rows[200]?.item.label, 'Load more…');
+    assert.equal(rows[200]?.item.description, `${(all.length - 200).toLocaleString('en-US')} more`);
+    a.directory.loadMore(rows[200]?.n as DirectoryNode & { type: 'more' });
+    ({ rows } = await shown(everyone));
+    assert.deepEqual(members(rows), all.slice(0, 400).map((m) => [m.label, m.userName]), 'Load more continues in order');
+    assert.equal(rows[400]?.item.description, `${(all.length - 400).toLocaleString('en-US')} more`);
+    assert.equal(a.directory.getParent(rows[0]?.n as DirectoryNode), node);
+
+    const small = expected(few);
+    ({ rows } = await shown(few));
+    assert.deepEqual(members(rows), small.map((m) => [m.label, m.id === userIds[17] ? `admin · ${m.userName}` : m.userName]));
+    assert.equal(rows.length, small.length, 'no Load more: every member is shown');
+    await svc.deleteGroup(everyone);
+    await svc.deleteGroup(few);
   });
 
   it('debounces bursts of changes into few refreshes', async () => {
