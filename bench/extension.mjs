@@ -7,7 +7,8 @@
 //       its pages in display order from the store's order index against the heap scan over every user that
 //       served them before (src/scim/displayOrder.ts firstInOrder), in the same process; what keeping the index
 //       costs a burst of creations (against a directory nobody views) and per user in memory; and the index's
-//       insert and removal against one sorted array's splice;
+//       insert and removal against one sorted array's splice; an expanded group's first page of members (a group
+//       of every user, one of 50) from ScimService.membersInDisplayOrder against every member sorted as before;
 //   (e) the mock inside the real VS Code (server 1.100.3 + Chromium, views open) against the headless CLI with
 //       the same POST bursts in the same run, taking turns: write throughput, a SCIM command's p95 latency and the
 //       Directory's lag during the burst, extension-host memory at 100k users, the longest stall while
@@ -109,12 +110,12 @@ const libFile = join(work, 'lib.cjs');
 await esbuild.build({
   stdin: {
     contents: "export { validatePayload } from './src/validation'; export { ScimService } from './src/mock/service'; " +
-      "export { compareKeys, firstInOrder, userOrderKey } from './src/scim/displayOrder'; export { OrderedIndex } from './src/mock/orderedIndex';",
+      "export { compareKeys, firstInOrder, orderKey, userLabel, userOrderKey } from './src/scim/displayOrder'; export { OrderedIndex } from './src/mock/orderedIndex';",
     resolveDir: root, loader: 'ts',
   },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], minify: true, logLevel: 'warning', outfile: libFile,
 });
-const { validatePayload, ScimService, compareKeys, firstInOrder, userOrderKey, OrderedIndex } = require(libFile);
+const { validatePayload, ScimService, compareKeys, firstInOrder, orderKey, userLabel, userOrderKey, OrderedIndex } = require(libFile);
 
 // ---------------------------------------------------------------------------------------------------------
 // (a) A 1 MB ListResponse of realistic users as MURAL returns them (from a small seeded directory), validated as
@@ -234,6 +235,42 @@ async function displayOrder(service) {
   };
 }
 
+/**
+ * An expanded group's first page of members in display order, at USERS users: a workspace of every user ("All
+ * users") and one of 50, each from ScimService.membersInDisplayOrder against what the Directory did before (the
+ * group's representation with every member, each labelled and keyed with orderKey, then firstInOrder), in the
+ * same process. Called after displayOrder(), so the users' order index exists as it does for a viewed directory.
+ */
+async function memberPages(service) {
+  // USERS members ("All users" of the seeded directory; the burst above added more users) and 50 spread over it.
+  const ids = [...service.store.users.keys()].slice(0, USERS);
+  const groups = [ids, Array.from({ length: 50 }, (_, i) => ids[Math.floor((i * ids.length) / 50)])];
+  const before = (groupId) => {
+    const listed = service.getGroup(groupId).members;
+    const members = listed.map((m) => {
+      const user = service.store.users.get(m.value)?.data;
+      const display = user ? userLabel(user) : m.display;
+      return { value: m.value, ...(display ? { display } : {}), ...(typeof user?.userName === 'string' ? { userName: user.userName } : {}) };
+    });
+    return firstInOrder(members, PAGE, (m) => orderKey(m.display ?? m.value, m.userName ?? '', m.value), compareKeys);
+  };
+  const out = [];
+  for (const members of groups) {
+    const what = `${members.length} members`;
+    const id = (await service.createGroup({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Bench ${what}`, members: members.map((value) => ({ value })) })).id;
+    const same = JSON.stringify(before(id).map((m) => m.value)) === JSON.stringify(service.membersInDisplayOrder(id, 1, PAGE).members.map((m) => m.value));
+    if (!same) throw new Error(`membersInDisplayOrder and the full sort disagree on the first page of the group of ${what}`);
+    const others = await quiet(`the members of the group of ${what}`);
+    out.push({
+      size: members.length, users: service.store.users.size, others,
+      before: measure(() => before(id), Math.max(3, Math.ceil(RUNS / 6)), 2),
+      page: measure(() => service.membersInDisplayOrder(id, 1, PAGE), RUNS),
+    });
+    await service.deleteGroup(id);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // (d) The directory at 100k users, queried as the Directory view does: the total (count 0), then pages of 200.
 
@@ -255,6 +292,8 @@ const tree = [
   [`last page (users ${lastStart}–${USERS})`, measure(() => svc.listUsers({ startIndex: lastStart, count: PAGE }), RUNS)],
 ];
 const order = await displayOrder(svc);
+progress('bench:extension: a group\'s first page of members in display order');
+const members = await memberPages(svc);
 await svc.close();
 
 // ---------------------------------------------------------------------------------------------------------
@@ -411,6 +450,7 @@ const lines = [
   `| GET /Users first page at ${USERS.toLocaleString('en-US')} users, first call | ${ms(coldFirstMs)} | | | 1 | ${cores(treeOthers)} | right after seeding |`,
   ...tree.map(([what, s]) => row(`GET /Users ${what} in storage order, ${USERS.toLocaleString('en-US')} users`, s, treeOthers, 'ScimService.listUsers in memory: the Users row\'s count, and the pages a SCIM client gets')),
   ...displayOrderRows(order),
+  ...memberRows(members),
   ...(inVscode ? inVscodeRows(inVscode) : []),
   '',
   '| bundle | size | gzip |',
@@ -442,6 +482,16 @@ function displayOrderRows(r) {
     `| a creation during a burst of ${BURST.toLocaleString('en-US')} at ${n} users, order index kept | ${us(r.burstKeptMs * 1000)} | | | 4 | ${cores(r.others)} | ${ratio(r.burstKeptMs, r.burstNoneMs)} the time in a directory nobody views (${us(r.burstNoneMs * 1000)}), taking turns |`,
     `| order index insert / removal at ${n} items | ${us(s.indexInsertUs)} / ${us(s.indexRemoveUs)} | | | ${BURST} | ${cores(r.others)} | one sorted array (binary search, splice): ${us(s.arrayInsertUs)} / ${us(s.arrayRemoveUs)} |`,
   ];
+}
+
+function memberRows(groups) {
+  return groups.flatMap(({ size, users, others, before, page }) => {
+    const group = `Directory group of ${size.toLocaleString('en-US')} members, ${users.toLocaleString('en-US')} users: members 1–${Math.min(size, PAGE)} in display order`;
+    return [
+      row(`${group}, every member labelled and sorted (before)`, before, others, 'getGroup, orderKey per member, firstInOrder: as the Directory did, the same process'),
+      row(`${group}, ScimService.membersInDisplayOrder`, page, others, `${(before.median / page.median).toFixed(before.median / page.median < 10 ? 1 : 0)}× faster than before`),
+    ];
+  });
 }
 
 function inVscodeRows(r) {
