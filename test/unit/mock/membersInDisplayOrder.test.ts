@@ -135,6 +135,33 @@ describe('ScimService.membersInDisplayOrder', () => {
     }
   });
 
+  it('places a data file\'s user with no name at all (userName "") where the Users list does: first, not by its id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-members-'));
+    const file = join(dir, 'directory.jsonl');
+    const at = '2026-01-01T00:00:00.000Z';
+    const user = (id: string, userName: string) => ({ t: 'SU', seq: 1, at, id, created: at, groups: ['g'], data: { schemas: [URN.User], id, userName, active: true } });
+    const records = [
+      { t: 'H', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, seq: 0 },
+      user('a-user', 'ann@x.com'), user('zz-nameless', ''),
+      { t: 'SG', seq: 2, at, id: 'g', created: at, data: { schemas: [URN.Group], id: 'g', displayName: 'Both' }, members: ['a-user', 'zz-nameless'] },
+    ];
+    writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    try {
+      const svc = await ScimService.open({ dataFile: file });
+      try {
+        // The Directory keyed such a member by its id (its label is empty, the tree shows the id); a member that is a
+        // user now takes the user's key, so the group lists it where the Users list does.
+        assert.deepEqual(svc.usersInDisplayOrder(1, 10).resources.map((u) => u.id), ['zz-nameless', 'a-user']);
+        assert.deepEqual(svc.membersInDisplayOrder('g', 1, 10).members.map((m) => m.value), ['zz-nameless', 'a-user']);
+        assert.deepEqual(fullSort(svc, 'g'), ['a-user', 'zz-nameless'], 'the order before');
+      } finally {
+        await svc.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps a data file\'s members that are no user, or whose user leaves the group out, in their place as the user goes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-members-'));
     const file = join(dir, 'directory.jsonl');
