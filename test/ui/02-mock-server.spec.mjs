@@ -46,6 +46,10 @@ export default async function (ui, step) {
     await users.locator('.monaco-tl-twistie').click();
     await ui.sidebarRow('Ada Lovelace').waitFor({ state: 'visible' });
     await ui.sidebarRow('ada.lovelace@contoso.com').waitFor({ state: 'visible' });
+    // The counts follow: the one user, the one workspace.
+    const groups = ui.view('Directory').locator('.monaco-list-row', { hasText: /^Groups/ }).first();
+    await ui.until('the Users and Groups rows to count 1 each', async () =>
+      /^Users\s*1$/.test((await users.innerText()).trim()) && /^Groups\s*1$/.test((await groups.innerText()).trim()));
   });
   await step('context menu: Deactivate User (confirmation off) → the icon changes and the lost workspace shows', async () => {
     // The smoke-test workbench refuses modal dialogs ("refused to show dialog in tests"): the confirmation and its
