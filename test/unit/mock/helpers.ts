@@ -1,4 +1,5 @@
 // Shared by the mock server tests: a server on 127.0.0.1:0 and an undici client that speaks to it.
+import * as fc from 'fast-check';
 import { Agent, request } from 'undici';
 import { MockServer, type ServerOptions } from '../../../src/mock/server';
 import { ScimService, type ServiceOptions } from '../../../src/mock/service';
@@ -87,4 +88,44 @@ export function patchOp(...operations: Record<string, unknown>[]): Record<string
 /** ?filter=<text> encoded the way Entra encodes it (spaces as +). */
 export function filterQuery(filter: string): string {
   return `filter=${encodeURIComponent(filter).replace(/%20/g, '+')}`;
+}
+
+/** A change to the users that the order property tests apply in turn; indexes pick among the users there are. */
+export type UserChange =
+  | { readonly create: readonly [given: string, family: string] }
+  | { readonly rename: number; readonly given: string }
+  | { readonly userName: number }
+  | { readonly deactivate: number }
+  | { readonly remove: number };
+
+/** Weighted user changes for fc.oneof, names drawn from `name` (names that tie once folded make the order work). */
+export function userChanges(name: fc.Arbitrary<string>): fc.WeightedArbitrary<UserChange>[] {
+  return [
+    { arbitrary: fc.record({ create: fc.tuple(name, name) }), weight: 4 },
+    { arbitrary: fc.record({ rename: fc.nat(), given: name }), weight: 2 },
+    { arbitrary: fc.record({ userName: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ deactivate: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ remove: fc.nat() }), weight: 1 },
+  ];
+}
+
+export function isUserChange(o: object): o is UserChange {
+  return ['create', 'rename', 'userName', 'deactivate', 'remove'].some((k) => k in o);
+}
+
+/**
+ * Applies `change` to `svc`; `serial` numbers new userNames (u1@x.com, r2@x.com, …). Returns the id of a created
+ * user. A change that names a user when there is none does nothing.
+ */
+export async function applyUserChange(svc: ScimService, change: UserChange, serial: () => number): Promise<string | undefined> {
+  if ('create' in change) return (await svc.createUser(entraUser(`u${serial()}@x.com`, change.create[0], change.create[1]))).id as string;
+  const ids = [...svc.store.users.keys()];
+  const index = 'rename' in change ? change.rename : 'userName' in change ? change.userName : 'deactivate' in change ? change.deactivate : change.remove;
+  const id = ids.length === 0 ? undefined : ids[index % ids.length];
+  if (!id) return undefined;
+  if ('rename' in change) await svc.patchUser(id, [{ op: 'replace', path: 'name.givenName', value: change.given }]);
+  else if ('userName' in change) await svc.patchUser(id, [{ op: 'replace', path: 'userName', value: `r${serial()}@x.com` }]);
+  else if ('deactivate' in change) await svc.deactivateUser(id);
+  else await svc.deleteUser(id);
+  return undefined;
 }

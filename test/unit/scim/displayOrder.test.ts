@@ -8,7 +8,7 @@ import { ScimService } from '../../../src/mock/service';
 import { compareKeys, firstInOrder, foldForOrder, userLabel, userOrderKey } from '../../../src/scim/displayOrder';
 import { ScimError } from '../../../src/scim/errors';
 import type { Resource } from '../../../src/scim/resource';
-import { entraUser } from '../mock/helpers';
+import { applyUserChange, entraUser, isUserChange, userChanges } from '../mock/helpers';
 
 describe('display order', () => {
   it('labels a user by displayName, else given and family name, else userName, else id', () => {
@@ -83,37 +83,17 @@ describe('display order', () => {
       const names = ['Émile', 'emile', 'EMILE', 'Zoë', 'zoe', 'Ann', 'ann'];
       const name = fc.constantFrom(...names);
       const op = fc.oneof(
-        { arbitrary: fc.record({ create: fc.tuple(name, name) }), weight: 4 },
-        { arbitrary: fc.record({ rename: fc.nat(), given: name }), weight: 2 },
-        { arbitrary: fc.record({ userName: fc.nat() }), weight: 1 },
-        { arbitrary: fc.record({ deactivate: fc.nat() }), weight: 1 },
-        { arbitrary: fc.record({ remove: fc.nat() }), weight: 1 },
-        { arbitrary: fc.constant({ reset: true }), weight: 1 },
+        ...userChanges(name),
+        { arbitrary: fc.constant({ reset: true as const }), weight: 1 },
         { arbitrary: fc.record({ read: fc.integer({ min: 1, max: 7 }) }), weight: 2 },
       );
       await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 7 }), async (ops, pageSize) => {
         const service = await ScimService.open();
         let n = 0;
-        const pick = (i: number): string | undefined => {
-          const ids = [...service.store.users.keys()];
-          return ids.length === 0 ? undefined : ids[i % ids.length];
-        };
         try {
           for (const o of ops) {
-            if ('create' in o) {
-              await service.createUser(entraUser(`u${n++}@x.com`, o.create[0], o.create[1]));
-            } else if ('rename' in o) {
-              const id = pick(o.rename);
-              if (id) await service.patchUser(id, [{ op: 'replace', path: 'name.givenName', value: o.given }]);
-            } else if ('userName' in o) {
-              const id = pick(o.userName);
-              if (id) await service.patchUser(id, [{ op: 'replace', path: 'userName', value: `r${n++}@x.com` }]);
-            } else if ('deactivate' in o) {
-              const id = pick(o.deactivate);
-              if (id) await service.deactivateUser(id);
-            } else if ('remove' in o) {
-              const id = pick(o.remove);
-              if (id) await service.deleteUser(id);
+            if (isUserChange(o)) {
+              await applyUserChange(service, o, () => n++);
             } else if ('reset' in o) {
               await service.reset();
             } else {
