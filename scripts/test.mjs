@@ -30,10 +30,14 @@ async function phase(name, fn, always = false) {
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
   let ok = false;
-  try { ok = await fn(); } catch (e) { console.error(`[${name}] ${e instanceof Error ? e.message : e}`); }
+  let error = '';
+  const noted = failures.length;
+  try { ok = await fn(); } catch (e) { error = e instanceof Error ? e.message : String(e); console.error(`[${name}] ${error}`); }
   const s = ((Date.now() - t0) / 1000).toFixed(1);
   timings.push(`${ok ? 'pass' : 'FAIL'}  ${name.padEnd(28)} ${s.padStart(6)} s`);
   if (!ok) failed = true;
+  // A phase that failed without naming a test or step (typecheck, a build, the vsix, a throw) is named itself.
+  if (!ok && failures.length === noted) failures.push(`${name}${error ? `: ${error.split('\n')[0]}` : ''}`);
   return ok;
 }
 
