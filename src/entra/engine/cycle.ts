@@ -41,6 +41,8 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 10;
 export const RETRY_ATTEMPTS = 3;
+/** Why a cycle stopped when its caller cancelled it. */
+const CANCELLED = 'The cycle was cancelled; the objects not reached are processed in the next cycle.';
 /** Unchanged objects a worker looks at before it lets the event loop run (see runCycle's pass). */
 const YIELD_EVERY = 1000;
 /** The longest an escrowed failure waits for its next retry. */
@@ -298,7 +300,7 @@ class Cycle {
     return new Promise((resolve, reject) => {
       const stop = () => {
         clearTimeout(timer);
-        reject(new CycleStop('The cycle was cancelled; the objects not reached are processed in the next cycle.'));
+        reject(new CycleStop(CANCELLED));
       };
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', stop);
@@ -308,8 +310,18 @@ class Cycle {
     });
   }
 
+  /** The Retry-After of a throttled answer (429 or 503), which send() may wait for; undefined for any other. */
+  private retryWait(res: HttpResponse): number | undefined {
+    return res.status === 429 || res.status === 503 ? res.retryAfterSeconds : undefined;
+  }
+
+  /** The longest Retry-After send() waits for (CycleOptions.maxRetryAfterSeconds); 0 or less: none. */
+  private get maxRetryAfter(): number {
+    return this.o.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+  }
+
   checkSignal(): void {
-    if (this.o.signal?.aborted) throw new CycleStop('The cycle was cancelled; the objects not reached are processed in the next cycle.');
+    if (this.o.signal?.aborted) throw new CycleStop(CANCELLED);
   }
 
   // --- requests -----------------------------------------------------------------------------------------
@@ -325,8 +337,8 @@ class Cycle {
       for (let attempt = 0; ; attempt++) {
         this.stats.requests++;
         res = await run.session.send(method, path, body);
-        const wait = res.status === 429 || res.status === 503 ? res.retryAfterSeconds : undefined;
-        const max = this.o.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+        const wait = this.retryWait(res);
+        const max = this.maxRetryAfter;
         if (wait === undefined || max <= 0 || wait > max || attempt >= RETRY_ATTEMPTS) break;
         await this.pause(wait * 1000);
       }
@@ -340,7 +352,7 @@ class Cycle {
       return res;
     } catch (e) {
       if (e instanceof HttpError) {
-        if (e.kind === 'aborted') throw new CycleStop('The cycle was cancelled; the objects not reached are processed in the next cycle.');
+        if (e.kind === 'aborted') throw new CycleStop(CANCELLED);
         return { error: e };
       }
       throw e;
@@ -351,9 +363,9 @@ class Cycle {
   failure(answer: HttpResponse | { error: HttpError }, what: string): ErrorInformation {
     if ('error' in answer) return errorFor(this.app, undefined, answer.error.kind, answer.error.summary, what);
     const error = errorFor(this.app, answer.status, undefined, scimErrorInfo(answer)?.detail, what);
-    const wait = answer.status === 429 || answer.status === 503 ? answer.retryAfterSeconds : undefined;
+    const wait = this.retryWait(answer);
     if (wait === undefined) return error;
-    const max = this.o.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+    const max = this.maxRetryAfter;
     const waited = max <= 0 ? ' Waiting for a Retry-After within the cycle is off.' : wait > max
       ? ` Its Retry-After of ${wait} s is longer than the ${max} s the engine waits within a cycle.`
       : ` It was sent ${RETRY_ATTEMPTS + 1} times, each after the Retry-After of ${wait} s.`;
