@@ -46,14 +46,14 @@ const CANCELLED = 'The cycle was cancelled; the objects not reached are processe
 /** Unchanged objects a worker looks at before it lets the event loop run (see runCycle's pass). */
 const YIELD_EVERY = 1000;
 /** The longest an escrowed failure waits for its next retry. */
-export const MAX_ESCROW_DELAY_MS = 24 * 60 * 60 * 1000;
+const MAX_ESCROW_DELAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * When an object that failed `count` times in a row is retried: Entra retries escrowed failures "with gradually
  * decreasing frequency" (how-provisioning-works) without saying how; ours doubles the wait from one cycle
  * interval (the next cycle) — 40 min, 80 min, 160 min … — up to a day.
  */
-export function escrowRetryAt(failedAt: number, count: number): string {
+function escrowRetryAt(failedAt: number, count: number): string {
   return new Date(failedAt + Math.min(CYCLE_INTERVAL_MS * 2 ** Math.min(count - 1, 16), MAX_ESCROW_DELAY_MS)).toISOString();
 }
 
