@@ -28,6 +28,17 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/**
+ * The value of --`flag`: `fallback` when not given, else `text` as a whole number from `min` to `max`, or a
+ * CliError naming the flag and the range.
+ */
+export function wholeNumber<F>(flag: string, text: string | undefined, min: number, max: number, fallback: F): number | F {
+  if (text === undefined) return fallback;
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliError(`--${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
+  return n;
+}
+
 export function parseTimeout(text: string): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new CliError(`--timeout must be a number of milliseconds from 1 to 600000, not "${text}".`);

@@ -17,7 +17,7 @@ import { onDemandSubject, OnDemandError } from '../entra/engine/onDemand';
 import { httpTarget } from '../entra/engine/target';
 import { counted } from '../scim/text';
 import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
-import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, type CliCommand } from './command';
+import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, wholeNumber, type CliCommand } from './command';
 
 const HELP = `Usage: scim-workbench provision --directory <file> --url <tenant URL> [--token T] [options]
 
@@ -73,13 +73,6 @@ export failed, and Entra's escrow thresholds (from 5,000 failures: over 40 % of 
 Two lines per cycle go to stderr. Ctrl-C stops after the object in progress; the state stays consistent.
 Exit code: 0 when no object failed, 1 when one failed, a cycle stopped early or the job is quarantined, 2 for
 usage errors.`;
-
-function positive(flag: string, text: string | undefined, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new CliError(`--${flag} must be a whole number from 1 to ${max}, not "${text}".`);
-  return n;
-}
 
 async function writableDir(io: CheckIo, flag: string, file: string): Promise<string> {
   const path = resolve(io.cwd, file);
@@ -163,13 +156,13 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const connection = endpointOptions('provision', values, io.env);
       const { tenantUrl } = connection;
       const format = oneOf<LogFormat>('format', values.format as string, LOG_FORMATS);
-      const cycles = positive('cycles', values.cycles, 1, 100);
-      const memberBatchSize = positive('member-batch', values['member-batch'], DEFAULT_MEMBER_BATCH, 1000);
-      const concurrency = positive('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 256);
+      const cycles = wholeNumber('cycles', values.cycles, 1, 100, 1);
+      const memberBatchSize = wholeNumber('member-batch', values['member-batch'], 1, 1000, DEFAULT_MEMBER_BATCH);
+      const concurrency = wholeNumber('concurrency', values.concurrency, 1, 256, DEFAULT_CONCURRENCY);
       const keepExchanges = oneOf('exchanges', values.exchanges as string, ['all', 'failures', 'none'] as const);
-      const deletionThreshold = values['deletion-threshold'] !== undefined ? positive('deletion-threshold', values['deletion-threshold'], 1, 10_000_000) : undefined;
+      const deletionThreshold = wholeNumber('deletion-threshold', values['deletion-threshold'], 1, 10_000_000, undefined);
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
-      const maxRetryAfterSeconds = values['max-retry-after'] === '0' ? 0 : positive('max-retry-after', values['max-retry-after'], DEFAULT_MAX_RETRY_AFTER_SECONDS, 3600);
+      const maxRetryAfterSeconds = values['max-retry-after'] === '0' ? 0 : wholeNumber('max-retry-after', values['max-retry-after'], 1, 3600, DEFAULT_MAX_RETRY_AFTER_SECONDS);
       const dryRun = values['dry-run'] === true;
       if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
       const onDemand = values['on-demand'];

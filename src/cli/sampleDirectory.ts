@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MAX_SAMPLE_GROUPS, MAX_SAMPLE_USERS, SAMPLE_CASES, sampleDirectory } from '../entra/directory/sample';
 import { counted } from '../scim/text';
-import { CliError, parseOptions, type CliCommand } from './command';
+import { CliError, parseOptions, wholeNumber, type CliCommand } from './command';
 
 export interface SampleIo {
   readonly stdout: { write(s: string): unknown };
@@ -28,13 +28,6 @@ Options:
 
 Exit code: 0 when written, 2 for usage errors.`;
 
-function count(flag: string, text: string | undefined, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n > max) throw new CliError(`--${flag} must be a whole number from 0 to ${max}, not "${text}".`);
-  return n;
-}
-
 export function createSampleDirectoryCommand(io: SampleIo): CliCommand {
   return {
     name: 'sample-directory',
@@ -47,9 +40,9 @@ export function createSampleDirectoryCommand(io: SampleIo): CliCommand {
         seed: { type: 'string' },
         output: { type: 'string' },
       });
-      const users = count('users', values.users, 20, MAX_SAMPLE_USERS);
-      const groups = count('groups', values.groups, 3, MAX_SAMPLE_GROUPS);
-      const seed = count('seed', values.seed, 1, 0xffffffff);
+      const users = wholeNumber('users', values.users, 0, MAX_SAMPLE_USERS, 20);
+      const groups = wholeNumber('groups', values.groups, 0, MAX_SAMPLE_GROUPS, 3);
+      const seed = wholeNumber('seed', values.seed, 0, 0xffffffff, 1);
       const text = `${JSON.stringify(sampleDirectory({ users, groups, seed }), null, 2)}\n`;
       if (values.output === undefined) {
         io.stdout.write(text);

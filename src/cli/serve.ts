@@ -1,7 +1,7 @@
 // `scim-workbench serve`: the mock MURAL SCIM server in a terminal — what `npm start` runs.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CliError, parseOptions, type CliCommand } from './command';
+import { CliError, parseOptions, wholeNumber, type CliCommand } from './command';
 import { JournalError } from '../mock/journal';
 import { MOCK_OPTION_TABLE, parseOptionText, type MockOptions } from '../mock/options';
 import { DEFAULT_PORT, MockServer, tokenProblem } from '../mock/server';
@@ -66,12 +66,6 @@ Options:
 Entra compatibility and fault injection:
 ${switchHelp()}`;
 
-function parseWhole(flag: string, text: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`--${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
-  return n;
-}
-
 function readSwitches(values: Record<string, string | boolean | undefined>): Partial<MockOptions> {
   const out: Record<string, number | boolean> = {};
   for (const s of MOCK_OPTION_TABLE) {
@@ -104,14 +98,17 @@ export const serveCommand: CliCommand = {
   async run(args) {
     const { values } = parseOptions('serve', args, OPTIONS);
     const host = values.host ?? '127.0.0.1';
-    const port = values.port === undefined ? DEFAULT_PORT : parseWhole('port', values.port, 0, 65535);
-    const seed = values.seed === undefined ? 0 : parseWhole('seed', values.seed, 0, 10_000_000);
+    const port = wholeNumber('port', values.port, 0, 65535, DEFAULT_PORT);
+    const seed = wholeNumber('seed', values.seed, 0, 10_000_000, 0);
     const switches = readSwitches(values as Record<string, string | boolean | undefined>);
-    const seconds = (flag: 'headers-timeout' | 'request-timeout') => values[flag] === undefined ? undefined : parseWhole(flag, values[flag], 1, 3600) * 1000;
+    const seconds = (flag: 'headers-timeout' | 'request-timeout') => {
+      const s = wholeNumber(flag, values[flag], 1, 3600, undefined);
+      return s === undefined ? undefined : s * 1000;
+    };
     const limits = {
       headersTimeoutMs: seconds('headers-timeout'),
       requestTimeoutMs: seconds('request-timeout'),
-      maxConnections: values['max-connections'] === undefined ? undefined : parseWhole('max-connections', values['max-connections'], 1, 65_535),
+      maxConnections: wholeNumber('max-connections', values['max-connections'], 1, 65_535, undefined),
     };
     const envToken = process.env[TOKEN_ENV];
     if (values.token !== undefined && values.token.trim() === '') {
