@@ -277,10 +277,7 @@ export class HttpClient {
         }
 
         const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
-        // What a caller sees is redacted when first read: a caller that keeps only the status and the JSON
-        // (the provisioning engine without recorded exchanges) pays for no header, URL or request-body redaction.
         return answered(res, method, url.toString(), sentHeaders, body, secrets, {
-          request: undefined as unknown as SentRequest,
           status: res.statusCode,
           statusText: res.statusText || STATUS_CODES[res.statusCode] || '',
           bodyTruncated: res.truncated,
@@ -403,7 +400,7 @@ export class HttpClient {
 }
 
 /** The plain fields of a response, without those redacted on first read. */
-type PlainFields = Omit<HttpResponse, 'headers' | 'body' | 'json' | 'url'>;
+type PlainFields = Omit<HttpResponse, 'request' | 'headers' | 'body' | 'json' | 'url'>;
 
 /**
  * The response and its request as callers see them. What needs redaction (URLs, headers, bodies, and the JSON,
@@ -441,8 +438,8 @@ function answered(answer: RawAnswer, method: string, finalUrl: string, sentHeade
     });
   }
   return {
-    ...plain,
     request,
+    ...plain,
     get headers(): Record<string, string> {
       return (kept.headers ??= redactHeaders(answer.headers, secrets));
     },
