@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { CliError, parseOptions, wholeNumber, type CliCommand } from './command';
 import { JournalError } from '../mock/journal';
 import { MOCK_OPTION_TABLE, parseOptionText, type MockOptions } from '../mock/options';
-import { DEFAULT_PORT, MockServer, tokenProblem } from '../mock/server';
+import { DEFAULT_LIMITS, DEFAULT_PORT, MockServer, tokenProblem } from '../mock/server';
 import { ScimService } from '../mock/service';
 import { counted } from '../scim/text';
 
@@ -59,9 +59,9 @@ Options:
                                  without it the directory lives in memory only
   --seed N                       Add N generated users and some workspaces before serving
   -q, --quiet                    Do not print a line per request
-  --headers-timeout S            Seconds a client has to send a request's headers, then 408 (default 30)
-  --request-timeout S            Seconds a client has to send a whole request, then 408 (default 60)
-  --max-connections N            Connections open at once; more are closed as they arrive (default 512)
+  --headers-timeout S            Seconds a client has to send a request's headers, then 408 (default ${DEFAULT_LIMITS.headersTimeoutMs / 1000})
+  --request-timeout S            Seconds a client has to send a whole request, then 408 (default ${DEFAULT_LIMITS.requestTimeoutMs / 1000})
+  --max-connections N            Connections open at once; more are closed as they arrive (default ${DEFAULT_LIMITS.maxConnections})
 
 Entra compatibility and fault injection:
 ${switchHelp()}`;

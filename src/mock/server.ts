@@ -44,6 +44,9 @@ export interface ServerOptions {
   maxConnections?: number;
 }
 
+/** The connection limits a server has when its options do not set them (`scim-workbench serve --help` prints them). */
+export const DEFAULT_LIMITS = { headersTimeoutMs: 30_000, requestTimeoutMs: 60_000, maxConnections: 512 } as const;
+
 /** The 401 advice of `scim-workbench serve`, where the token is printed at start or given on the command line. */
 export const CLI_TOKEN_ADVICE = 'copy the token the server printed (or the one set with --token / SCIM_WORKBENCH_TOKEN).';
 
@@ -176,9 +179,9 @@ export class MockServer extends EventEmitter<ServerEvents> {
     this.nextId = (this.log.newest()?.id ?? 0) + 1;
     this.routes = this.buildRoutes();
     this.limits = {
-      headersTimeout: options.headersTimeoutMs ?? 30_000,
-      requestTimeout: options.requestTimeoutMs ?? 60_000,
-      maxConnections: options.maxConnections ?? 512,
+      headersTimeout: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs,
+      maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
     };
   }
 
