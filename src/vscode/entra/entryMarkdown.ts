@@ -2,7 +2,7 @@
 // Recommendations, Modified Properties, Summary (https://learn.microsoft.com/entra/identity/monitoring-health/concept-provisioning-logs)
 // — as Markdown for VS Code's preview, plus the HTTP exchanges the entry caused. Also the Provision on Demand
 // result (the same steps, for the few entries of one object). No vscode import: plain text in, text out.
-import { prettyJson } from '../../client/text';
+import { fence, prettyJson } from '../../client/text';
 import type { Exchange } from '../../client/entraCheck/types';
 import type { CycleSummary } from '../../entra/engine/cycle';
 import type { ProvisioningLogEntry, ProvisioningStep } from '../../entra/engine/log';
@@ -33,13 +33,6 @@ export function cell(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>') || ' ';
 }
 
-/** A fenced block that no backtick run in `text` can close early. */
-function fence(text: string, language = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}${language}\n${text}\n${f}`;
-}
-
 /** A body as the preview shows it: JSON pretty-printed, anything else as is; long bodies cut. */
 const BODY_SHOWN = 4000;
 function body(text: string | undefined, truncated?: boolean): string {
@@ -48,7 +41,7 @@ function body(text: string | undefined, truncated?: boolean): string {
   const json = pretty !== text || /^\s*[[{]/.test(text);
   const cut = pretty.length > BODY_SHOWN;
   const note = cut ? '\n\n_(cut here: Export Entra Provisioning Logs… has the whole body)_' : truncated ? '\n\n_(the body was longer: only its beginning was recorded)_' : '';
-  return `${fence(cut ? `${pretty.slice(0, BODY_SHOWN)}\n…` : pretty, json ? 'json' : '')}${note}`;
+  return `${fence(json ? 'json' : '', cut ? `${pretty.slice(0, BODY_SHOWN)}\n…` : pretty)}${note}`;
 }
 
 function exchangeSection(x: Exchange, i: number): string {
