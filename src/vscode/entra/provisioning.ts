@@ -17,7 +17,7 @@ import type { CycleResult } from '../../entra/engine/cycle';
 import { LogWriter } from '../../entra/engine/format';
 import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import { ON_DEMAND_GROUP_MEMBERS, onDemandSubject, OnDemandError, type OnDemandSubject } from '../../entra/engine/onDemand';
-import { counted, formatCount } from '../../scim/text';
+import { counted } from '../../scim/text';
 import type { Commands } from '../commands';
 import { provisioningDeletionThreshold, requestTimeoutMs } from '../config';
 import { ReadOnlyDocuments } from '../connections/documents';
@@ -25,7 +25,7 @@ import type { ConnectionService, Target } from '../connections/service';
 import { MOCK_CONNECTION_ID } from '../connections/store';
 import { refuseUntrusted } from '../trust';
 import { ACTION_LABEL, entryMarkdown, onDemandMarkdown, STATUS_LABEL } from './entryMarkdown';
-import { kindTally, ProvisioningJob, tallyText, type RunningCycle } from './provisioningJob';
+import { doneText, kindTally, ProvisioningJob, tallyText, type RunningCycle } from './provisioningJob';
 import { filterText, matches, NO_FILTER, ProvisioningTreeProvider, VIEW_ID, type LogFilter } from './provisioningView';
 import { newSampleDirectory } from './sampleDirectory';
 
@@ -441,9 +441,8 @@ export async function exportLog(job: ProvisioningJob, filter: LogFilter, file: s
 }
 
 function progressMessage(c: RunningCycle): string {
-  const done = c.total ? `${formatCount(Math.min(c.entries, c.total))} of ${counted(c.total, 'object')}` : counted(c.entries, 'object');
   const phase = c.progress ? ` · ${c.progress.phase}` : '';
-  return `${c.kind === 'onDemand' ? '' : `${c.kind} cycle ${c.number}: `}${done}${phase} · ${tallyText(c.tally)}`;
+  return `${c.kind === 'onDemand' ? '' : `${c.kind} cycle ${c.number}: `}${doneText(c)}${phase} · ${tallyText(c.tally)}`;
 }
 
 /** The users and groups Provision on Demand offers, as the portal's search does: no disabled or deleted users, groups of up to 5 members. */

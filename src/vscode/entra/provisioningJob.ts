@@ -24,6 +24,7 @@ import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import type { OnDemandSubject } from '../../entra/engine/onDemand';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, type EngineState } from '../../entra/engine/state';
 import { httpTarget } from '../../entra/engine/target';
+import { counted, formatCount } from '../../scim/text';
 
 /** Entries of one cycle held in memory and listed by the view; the cycle's file keeps them all. */
 export const ENTRIES_SHOWN = 500;
@@ -201,6 +202,11 @@ function count(tally: Tally, e: ProvisioningLogEntry): void {
 /** A cycle's statistics of one object type as a tally. */
 export function kindTally(s: KindStats): Tally {
   return { created: s.create, updated: s.update, disabled: s.disable, deleted: s.delete, skipped: s.skipped, failed: s.failed, staged: 0 };
+}
+
+/** How far a running cycle is: "1,200 of 2,020 objects" for an initial cycle, else "12 objects". */
+export function doneText(c: RunningCycle): string {
+  return c.total ? `${formatCount(Math.min(c.entries, c.total))} of ${counted(c.total, 'object')}` : counted(c.entries, 'object');
 }
 
 /** "3 created, 1 failed", or "no change". */

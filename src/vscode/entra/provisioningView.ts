@@ -9,7 +9,7 @@ import type { ProvisioningLogEntry } from '../../entra/engine/log';
 import { counted, formatCount, plural } from '../../scim/text';
 import type { ConnectionStore } from '../connections/store';
 import { ACTION_LABEL, STATUS_LABEL } from './entryMarkdown';
-import { kindTally, MAX_CYCLES, MAX_LOG_BYTES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
+import { doneText, kindTally, MAX_CYCLES, MAX_LOG_BYTES, tallyText, type JobStatus, type LoggedCycle, type ProvisioningJob } from './provisioningJob';
 
 export const VIEW_ID = 'scimWorkbench.provisioning';
 
@@ -74,7 +74,7 @@ export function statusText(s: JobStatus): { label: string; description: string; 
     case 'running': {
       const c = s.cycle;
       const what = c.kind === 'onDemand' ? 'Provisioning on demand' : `Running ${c.kind} cycle ${c.number}`;
-      const of = c.total ? `${formatCount(Math.min(c.entries, c.total))} of ${counted(c.total, 'object')}` : counted(c.entries, 'object');
+      const of = doneText(c);
       return { label: what, description: `${of} · ${tallyText(c.tally)}`, icon: new vscode.ThemeIcon('sync~spin'), tooltip: `${what}: ${of}; ${tallyText(c.tally)}.` };
     }
     case 'idle':
