@@ -212,6 +212,7 @@ class ProvisioningCommands {
         grace = setTimeout(() => requests.abort(), CANCEL_GRACE_MS);
       });
       let reported = 0;
+      const threshold = provisioningDeletionThreshold();
       const report = (c: RunningCycle) => {
         const pct = c.total ? Math.min(100, (c.entries / c.total) * 100) : 0;
         progress.report({ message: progressMessage(c), increment: Math.max(0, pct - reported) });
@@ -222,7 +223,7 @@ class ProvisioningCommands {
           directory: ready.directory, configuration, client, connection: ready.target.connection, timeoutMs: requestTimeoutMs(),
           signal: stop.signal, requestSignal: requests.signal, onProgress: report,
           ...(subject ? { onDemand: subject } : {}),
-          ...(provisioningDeletionThreshold() !== undefined ? { deletionThreshold: provisioningDeletionThreshold() } : {}),
+          ...(threshold !== undefined ? { deletionThreshold: threshold } : {}),
         });
       } finally {
         cancel.dispose();
