@@ -534,8 +534,7 @@ export class ProvisioningJob implements vscode.Disposable {
 
   /** Saves the state and the log's index, dropping the oldest whole cycles while the log is over its limits. */
   private async persist(state: EngineState): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await saveState(state, this.stateFile);
+    await this.writeState(state);
     const maxBytes = this.limits.bytes ?? MAX_LOG_BYTES;
     let bytes = this.logged.reduce((n, c) => n + c.bytes, 0);
     while ((this.logged.length > this.limits.cycles || bytes > maxBytes) && this.logged.length > 1) {
@@ -551,14 +550,18 @@ export class ProvisioningJob implements vscode.Disposable {
     });
   }
 
+  private async writeState(state: EngineState): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await saveState(state, this.stateFile);
+  }
+
   /** Entra's Restart provisioning: the next cycle is initial; escrows and quarantine cleared, links kept. */
   async restart(): Promise<void> {
     await this.load();
     if (this.current) throw new Error('A provisioning cycle is running: cancel it before restarting.');
     if (!this.engineState) return;
     restartState(this.engineState);
-    await mkdir(this.dir, { recursive: true });
-    await saveState(this.engineState, this.stateFile);
+    await this.writeState(this.engineState);
     this.emitter.fire();
   }
 
@@ -567,8 +570,7 @@ export class ProvisioningJob implements vscode.Disposable {
     await this.load();
     if (!this.engineState) return;
     allowStagedDeletions(this.engineState);
-    await mkdir(this.dir, { recursive: true });
-    await saveState(this.engineState, this.stateFile);
+    await this.writeState(this.engineState);
     this.emitter.fire();
   }
 
