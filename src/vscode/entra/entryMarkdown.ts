@@ -29,7 +29,7 @@ function stepTitle(step: ProvisioningStep, kind: string): string {
 }
 
 /** Text for a table cell: pipes escaped, line breaks as <br>, HTML neutralised. */
-export function cell(text: string): string {
+function cell(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>') || ' ';
 }
 
