@@ -261,7 +261,7 @@ class Cycle {
           const out = a.evaluate(source);
           if (out.flow !== 'value' || typeof out.value !== 'string' || out.value === '') continue;
           const seen = counts!.get(a)!;
-          const key = matchKey(a, out.value);
+          const key = compared(a, out.value);
           seen.set(key, (seen.get(key) ?? 0) + 1);
         }
       };
@@ -277,7 +277,7 @@ class Cycle {
         for (const g of directory.groups) if (groupScope(directory, g, mapping).inScope) count(groupSource(g));
       }
     }
-    return counts.get(m)?.get(matchKey(m, value)) ?? 0;
+    return counts.get(m)?.get(compared(m, value)) ?? 0;
   }
 
   constructor(readonly o: CycleOptions) {
@@ -459,23 +459,20 @@ function typed(a: AttributeMapping, value: string | readonly string[]): EntraVal
 export function addOnly(a: AttributeMapping, computed: EntraValue, current: readonly unknown[]): EntraValue | undefined {
   if (a.flowType === 'Always' || a.flowType === 'ObjectAddOnly' || current.length === 0) return computed;
   if (a.flowType === 'AttributeAddOnly' || !Array.isArray(computed)) return undefined;
-  const norm = (v: unknown) => (a.caseExact ? String(v) : String(v).toLowerCase());
-  const have = new Set(current.map(norm));
-  const missing = computed.filter((v) => !have.has(norm(v)));
+  const have = new Set(current.map((v) => compared(a, v)));
+  const missing = computed.filter((v) => !have.has(compared(a, v)));
   return missing.length === 0 ? undefined : [...current.map(String), ...missing];
 }
 
-/** A matching value as the target compares it: ignoring case unless the attribute is caseExact. */
-function matchKey(a: AttributeMapping, value: string): string {
-  return a.caseExact ? value : value.toLowerCase();
+/** A value as Entra compares it with the target's: as text, ignoring case unless the target attribute is caseExact. */
+function compared(a: AttributeMapping | undefined, v: unknown): string {
+  const s = typeof v === 'string' ? v : typeof v === 'boolean' || typeof v === 'number' ? String(v) : JSON.stringify(v);
+  return a?.caseExact ? s : s.toLowerCase();
 }
 
-/** Entra compares case-insensitively unless the target attribute is caseExact. */
+/** Whether the target already holds the computed value (or exactly the computed values, in any order). */
 function same(a: AttributeMapping | undefined, computed: EntraValue, current: readonly unknown[]): boolean {
-  const norm = (v: unknown) => {
-    const s = typeof v === 'string' ? v : typeof v === 'boolean' || typeof v === 'number' ? String(v) : JSON.stringify(v);
-    return a?.caseExact ? s : s.toLowerCase();
-  };
+  const norm = (v: unknown) => compared(a, v);
   if (Array.isArray(computed)) {
     const want = new Set(computed.map(norm));
     const have = new Set(current.map(norm));
