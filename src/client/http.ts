@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { rootCertificates } from 'node:tls';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
+import { whenAborted } from './abort';
 import { classifyError, HttpError } from './httpError';
 import { credentialOf, redact, redactHeaders, redactUrl, secretsOf } from './redact';
 import { isLoopbackHost, parseTenantUrl, resourceUrl, TenantUrlError, type TenantUrl } from './tenantUrl';
@@ -165,8 +166,6 @@ export class HttpClient {
   private readonly connectTimeoutMs: number;
   private lastSecrets?: { readonly key: readonly string[]; readonly secrets: string[] };
   private lastTenant?: { readonly url: string; readonly tenant: TenantUrl };
-  /** The sends in flight per caller's signal (see watch()). */
-  private readonly inFlight = new WeakMap<AbortSignal, Set<HopControl>>();
 
   /** Throws HttpError 'invalidUrl' when `network.proxy` is not a usable URL. */
   constructor(private readonly network: NetworkOptions = {}) {
@@ -222,7 +221,10 @@ export class HttpClient {
     }
     // One timer per send (redirects included); each hop is aborted through its handler.
     const control: HopControl = { timedOut: false, cancelled: false };
-    const unwatch = options.signal ? this.watch(options.signal, control) : undefined;
+    const unwatch = options.signal ? whenAborted(options.signal, () => {
+      control.cancelled = true;
+      control.abort?.();
+    }) : undefined;
     const timer = setTimeout(() => {
       control.timedOut = true;
       control.abort?.();
@@ -292,29 +294,6 @@ export class HttpClient {
       control.abort = undefined;
       unwatch?.();
     }
-  }
-
-  /**
-   * Cancels `control`'s hop when `signal` aborts. One listener per signal whatever the number of sends in
-   * flight with it: a cycle sends many requests at once under one signal, and a listener per request both
-   * costs CPU and trips Node's listener-leak warning.
-   */
-  private watch(signal: AbortSignal, control: HopControl): () => void {
-    let sends = this.inFlight.get(signal);
-    if (!sends) {
-      const set = new Set<HopControl>();
-      sends = set;
-      this.inFlight.set(signal, set);
-      signal.addEventListener('abort', () => {
-        for (const c of set) {
-          c.cancelled = true;
-          c.abort?.();
-        }
-      }, { once: true });
-    }
-    const set = sends;
-    set.add(control);
-    return () => set.delete(control);
   }
 
   /** Closes the connection pools; pending requests fail. */

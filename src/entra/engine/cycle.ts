@@ -11,6 +11,7 @@ import {
   activePatch, attributesPatch, createBody, lookupPath, membersAddPatch, membersRemovePatch, readPath, resourcePath,
   type AttributeChange, type EntraResourceKind, type EntraValue,
 } from '../../client/entraRequests';
+import { whenAborted } from '../../client/abort';
 import type { HttpResponse } from '../../client/http';
 import { HttpError } from '../../client/httpError';
 import { scimErrorInfo } from '../../client/scim';
@@ -298,15 +299,15 @@ class Cycle {
     if (ms <= 0) return Promise.resolve();
     const signal = this.o.signal;
     return new Promise((resolve, reject) => {
-      const stop = () => {
+      // Every worker may be waiting at once: one listener on the signal for all of them (src/client/abort.ts).
+      const unwatch = signal ? whenAborted(signal, () => {
         clearTimeout(timer);
         reject(new CycleStop(CANCELLED));
-      };
+      }) : undefined;
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', stop);
+        unwatch?.();
         resolve();
       }, ms);
-      signal?.addEventListener('abort', stop, { once: true });
     });
   }
 

@@ -117,6 +117,35 @@ describe('entra/engine: an endpoint that misbehaves', () => {
     assert.match(r.cycle.stopped ?? '', /cancelled/);
   });
 
+  it('many objects waiting out a Retry-After at once under one signal cause no listener-leak warning', async () => {
+    const names = Array.from({ length: 16 }, (_, i) => `u${i}`);
+    const posts = new Set<string>();
+    server = await startServer(scripted(Object.fromEntries(names.map((w) => [w, (res: import('node:http').ServerResponse) => {
+      if (!posts.has(w)) {
+        posts.add(w);
+        return res.writeHead(429, { 'retry-after': '1' }).end();
+      }
+      res.writeHead(201, { 'content-type': 'application/scim+json' }).end(JSON.stringify({ id: `t-${w}`, userName: `${w}@contoso.com` }));
+    }]))));
+    client = new HttpClient();
+    const abort = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const r = await runCycle({
+        directory: readDirectory({ scope: 'all', users: names.map((n) => ({ id: `id-${n}`, userPrincipalName: `${n}@contoso.com`, mail: `${n}@contoso.com` })) }, 'd'),
+        configuration: muralDefaultEngineConfiguration(), state: newState(`${server.origin}/scim`), concurrency: 16, signal: abort.signal,
+        target: httpTarget(client, { tenantUrl: `${server.origin}/scim`, token: 'bad-endpoint-token', authScheme: 'Bearer' }, { signal: abort.signal }),
+      });
+      assert.equal(r.cycle.stats.users.create, 16, 'each was created after its wait');
+      await new Promise((ok) => setImmediate(ok));
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('a lookup answered with something other than a ListResponse fails the object, not the cycle', async () => {
     server = await startServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(req.url.includes('ada') ? '{"users": []}' : empty);
