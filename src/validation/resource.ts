@@ -5,14 +5,14 @@ import { getNodeValue, type Node } from 'jsonc-parser';
 import { closest } from '../entra/functions';
 import type { FilterNode } from '../scim/filter';
 import type { MappingEntry } from '../scim/mapping';
-import { COMMON_ATTRIBUTES, RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
+import { RESOURCE_TYPES, resolveAttribute, schemaFor, type AttributeDef, type ResourceTypeName } from '../scim/schemas';
 import { parseDateTime } from '../scim/values';
 import {
   entries, insertElementEdit, insertPropertyEdit, jsonType, keyRange, layoutJson, nodeRange, prop, removePropertyEdits,
   replaceEdit, sameKey, skip, startRange, valueRange, type Prop, type Reporter,
 } from './json';
 import type { Fix } from './rules';
-import { extensionAttribute, findSub, topAttribute, type MappedEntry, type MappingView } from './targets';
+import { extensionAttribute, findSub, topAttribute, topLevelNames, type MappedEntry, type MappingView } from './targets';
 
 /** Where values are checked: a request a client sends (MURAL's rules apply), or a server's response. */
 export type Mode = 'request' | 'response';
@@ -255,11 +255,6 @@ function applyRules(s: Scope, loc: Loc, node: Node, value: string): void {
         `MURAL rejects digits in ${entry.target}${sourceNote(entry)}: "${value}".`);
     }
   }
-}
-
-/** The attributes allowed at the top level of a resource (common + core schema), by lower-case name. */
-function topLevelNames(rt: ResourceTypeName): string[] {
-  return [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((a) => a.name);
 }
 
 /**

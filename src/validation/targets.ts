@@ -101,6 +101,11 @@ export function extensionAttribute(extension: string, name: string): AttributeDe
   return lookup(m, name);
 }
 
+/** The names of the attributes at the top level of a resource: the common ones and its core schema's. */
+export function topLevelNames(rt: ResourceTypeName): string[] {
+  return [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((a) => a.name);
+}
+
 function subNames(def: AttributeDef): string[] {
   return (def.subAttributes ?? []).map((s) => s.name);
 }
@@ -171,8 +176,7 @@ function resolveUncached(rt: ResourceTypeName, path: PatchPath): Target | Unreso
     const foreign = a.urn !== undefined && !RESOURCE_TYPES[rt].schemaExtensions.some((e) => e.schema.toLowerCase() === a.urn?.toLowerCase())
       && a.urn.toLowerCase() !== RESOURCE_TYPES[rt].schema.toLowerCase();
     if (foreign) return { offset: a.offset, length: a.length, reason: 'unknown', message: `"${formatAttrPath(a)}" is not a ${rt} attribute: the schema ${a.urn} is not one a ${rt} has.` };
-    const names = a.urn === undefined ? [...COMMON_ATTRIBUTES, ...(schemaFor(RESOURCE_TYPES[rt].schema)?.attributes ?? [])].map((d) => d.name)
-      : (schemaFor(a.urn)?.attributes ?? []).map((d) => d.name);
+    const names = a.urn === undefined ? topLevelNames(rt) : (schemaFor(a.urn)?.attributes ?? []).map((d) => d.name);
     return unknownName(a, a.name, a.offset + (a.urn === undefined ? 0 : a.urn.length + 1), names, `"${formatAttrPath(a)}" is not a ${rt} attribute`, `no ${rt} attribute is called "${a.name}".`);
   }
   const attr = head.def;
