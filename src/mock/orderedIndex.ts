@@ -46,9 +46,9 @@ export class OrderedIndex<T> {
       return;
     }
     // A key above every chunk's last goes to the end of the last chunk.
-    const c = Math.min(lowerBound(this.lasts, key), this.chunks.length - 1);
+    const c = Math.min(lowerBound(this.lasts, key, itself), this.chunks.length - 1);
     const chunk = this.chunks[c] as T[];
-    const i = this.place(chunk, key);
+    const i = lowerBound(chunk, key, this.keyOf);
     chunk.splice(i, 0, item);
     if (i === chunk.length - 1) this.lasts[c] = key;
     this.splitIfLong(c);
@@ -57,10 +57,10 @@ export class OrderedIndex<T> {
   /** Removes `item`, found by its key (the one it was inserted with); false when it is not in the index. */
   remove(item: T): boolean {
     const key = this.keyOf(item);
-    const c = lowerBound(this.lasts, key);
+    const c = lowerBound(this.lasts, key, itself);
     const chunk = this.chunks[c];
     if (chunk === undefined) return false;
-    const i = this.place(chunk, key);
+    const i = lowerBound(chunk, key, this.keyOf);
     if (chunk[i] !== item) return false;
     chunk.splice(i, 1);
     this.count--;
@@ -92,18 +92,6 @@ export class OrderedIndex<T> {
     for (const chunk of this.chunks) yield* chunk;
   }
 
-  /** The position in `chunk` of the first item whose key is not below `key`. */
-  private place(chunk: readonly T[], key: string): number {
-    let lo = 0;
-    let hi = chunk.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keyOf(chunk[mid] as T) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Chunk c takes in chunk c + 1 (and splits again when that makes it too long). */
   private mergeWithNext(c: number): void {
     const chunk = this.chunks[c] as T[];
@@ -122,13 +110,15 @@ export class OrderedIndex<T> {
   }
 }
 
-/** The first position in sorted `keys` whose key is not below `key` (keys.length when all are). */
-function lowerBound(keys: readonly string[], key: string): number {
+const itself = (key: string): string => key;
+
+/** The first position in `items`, sorted by `keyOf`, whose key is not below `key` (items.length when all are). */
+function lowerBound<T>(items: readonly T[], key: string, keyOf: (item: T) => string): number {
   let lo = 0;
-  let hi = keys.length;
+  let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as string) < key) lo = mid + 1;
+    if (keyOf(items[mid] as T) < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
