@@ -103,7 +103,7 @@ const BOTH: readonly CollectionKind[] = ['Users', 'Groups'];
  * change groups' members (names, admins, a deactivation's lost workspaces) and of a group its users' workspaces;
  * a reset, a seed or a reload, everything (undefined).
  */
-export function changedCollections(e: ChangeEvent): readonly CollectionKind[] | undefined {
+function changedCollections(e: ChangeEvent): readonly CollectionKind[] | undefined {
   if (e.type === 'reset' || e.type === 'reloaded' || e.type === 'seeded') return undefined;
   if (e.type === 'created') return e.resourceType === 'User' ? USERS : GROUPS;
   return BOTH;

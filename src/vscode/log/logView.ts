@@ -18,7 +18,7 @@ import { RepaintPacer } from './pacer';
 
 export const LOG_SCHEME = 'scim-log';
 /** The language of an entry's document: the request file grammar, with long lines wrapped. */
-export const EXCHANGE_LANGUAGE = 'scim-exchange';
+const EXCHANGE_LANGUAGE = 'scim-exchange';
 /**
  * While following, the list shows the newest this many requests, so that each repaint during a burst sends
  * the workbench a hundred rows rather than the whole log; paused, it shows every request kept.
