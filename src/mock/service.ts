@@ -830,8 +830,10 @@ export class ScimService extends EventEmitter<ServiceEvents> {
   usersInDisplayOrder(startIndex: number, count: number, filter?: string): { totalResults: number; resources: Resource[] } {
     const [users] = this.filterSources('User', filter === undefined ? {} : { filter });
     const { candidates, test, size } = users as { candidates: Iterable<Entry>; test: (e: Entry) => boolean; size?: number };
-    const order = this.store.userOrder();
     const from = Math.max(0, startIndex - 1);
+    // Unfiltered, how many match is the directory's size: a count alone (a collapsed Users node) needs no order.
+    if (size !== undefined && count <= 0) return { totalResults: size, resources: [] };
+    const order = this.store.userOrder();
     if (size !== undefined) return { totalResults: size, resources: this.userResources(order.slice(from, count)) };
     const memo = this.matchesInOrder;
     let matches: readonly Entry[];

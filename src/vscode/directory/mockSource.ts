@@ -59,8 +59,8 @@ export class MockDirectorySource implements DirectorySource, vscode.Disposable {
     // Users in the Directory's order (src/scim/displayOrder.ts): each page, the first or a "Load more", is read
     // from the store's order index without ordering the directory again. Filtered, the count (count 0) comes from
     // the same list of matches as the pages, so a repaint tests every user once, not twice; unfiltered, it is the
-    // directory's size, and a collapsed Users node needs no order.
-    if (kind === 'Users') return q.count === 0 && !q.filter ? svc.listUsers(q) : svc.usersInDisplayOrder(q.startIndex, q.count, q.filter);
+    // directory's size, and a collapsed Users node needs no order (ScimService.usersInDisplayOrder).
+    if (kind === 'Users') return svc.usersInDisplayOrder(q.startIndex, q.count, q.filter);
     const page = svc.listGroups({ ...q, excludedAttributes: ['members'] });
     const memberCounts = new Map<string, number>();
     for (const g of page.resources) memberCounts.set(g.id as string, svc.store.groups.get(g.id as string)?.members.size ?? 0);

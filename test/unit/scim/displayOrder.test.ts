@@ -77,6 +77,18 @@ describe('display order', () => {
       assert.deepEqual(svc.usersInDisplayOrder(1, 10, 'name.givenName sw "B"').resources.map((u) => u.userName), ['bob1@x.com', 'bob2@x.com']);
     });
 
+    it('counts an unfiltered directory (count 0: a collapsed Users node) without ordering it', async () => {
+      for (const mail of ['b@x.com', 'a@x.com']) await svc.createUser(entraUser(mail, 'Some', 'One'));
+      const store = svc.store;
+      const userOrder = store.userOrder.bind(store);
+      let asked = 0;
+      store.userOrder = () => { asked++; return userOrder(); };
+      assert.deepEqual(svc.usersInDisplayOrder(1, 0), { totalResults: 2, resources: [] });
+      assert.equal(asked, 0, 'no order index for a count');
+      assert.deepEqual(svc.usersInDisplayOrder(1, 5).resources.map((u) => u.userName), ['a@x.com', 'b@x.com']);
+      assert.equal(asked, 1);
+    });
+
     it('pages through every change — creations, renames, deactivations, deletions, resets — as a full sort would order them', async () => {
       // Names that tie once folded (case, accents; MURAL refuses digits in names), so the userName (whose
       // numbers compare by value) and the id decide.
