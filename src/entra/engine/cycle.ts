@@ -255,7 +255,7 @@ class Cycle {
       this.matchValues.set(kind, counts);
       const { directory, configuration } = this.o;
       const mapping = kind === 'User' ? configuration.users : configuration.groups;
-      const matchers = mapping.attributes.filter((a) => (a.matchingPriority ?? 0) > 0);
+      const matchers = matchingAttributes(mapping);
       for (const a of matchers) counts.set(a, new Map());
       const count = (source: Readonly<Record<string, unknown>>) => {
         for (const a of matchers) {
@@ -541,7 +541,7 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
       }
       run.step('EntryImport', 'matching', 'success', `Retrieved '${name}' from ${c.app}`, flatDetails(target));
     } else {
-      const matchers = mapping.attributes.filter((a) => (a.matchingPriority ?? 0) > 0).sort((a, b) => (a.matchingPriority ?? 0) - (b.matchingPriority ?? 0));
+      const matchers = matchingAttributes(mapping);
       let tried = 0;
       for (const m of matchers) {
         const out = m.evaluate(source);
@@ -598,6 +598,18 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
   } finally {
     c.finish(run, link);
   }
+}
+
+const matchingByMapping = new WeakMap<ObjectMapping, readonly AttributeMapping[]>();
+
+/** A mapping's matching attributes, lowest matchingPriority (tried first) first; found once per mapping. */
+function matchingAttributes(mapping: ObjectMapping): readonly AttributeMapping[] {
+  let list = matchingByMapping.get(mapping);
+  if (!list) {
+    list = mapping.attributes.filter((a) => (a.matchingPriority ?? 0) > 0).sort((a, b) => (a.matchingPriority ?? 0) - (b.matchingPriority ?? 0));
+    matchingByMapping.set(mapping, list);
+  }
+  return list;
 }
 
 const readAttributes = new WeakMap<AttributeMapping, readonly string[]>();
