@@ -551,10 +551,10 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
         if (twins > 1) {
           run.fail({
             errorCode: 'DuplicateSourceEntries',
-            reason: `${twins} ${noun}s in scope in ${SOURCE_SYSTEM} have ${m.target} "${out.value}" (from ${m.source}): Entra cannot tell which of them ${c.app}'s object is.`,
+            reason: `${counted(twins, noun)} in scope in ${SOURCE_SYSTEM} have ${m.target} "${out.value}" (from ${m.source}): Entra cannot tell which of them ${c.app}'s object is.`,
             errorCategory: 'failure',
             recommendedAction: `Give each ${noun} its own ${m.source}, or change the matching attribute.`,
-          }, { name: 'EntryImport', type: 'matching', description: `Found ${twins} ${noun}s in ${SOURCE_SYSTEM} matching '${name}'` });
+          }, { name: 'EntryImport', type: 'matching', description: `Found ${counted(twins, noun)} in ${SOURCE_SYSTEM} matching '${name}'` });
           return;
         }
         const answer = await c.send(run, 'GET', lookupPath(tk, m.target, out.value));
@@ -574,7 +574,7 @@ async function provisionObject(c: Cycle, kind: SourceObjectKind, id: string, nam
             reason: `More than one ${noun} in ${c.app} matches ${m.target} eq "${out.value}" (${found.length} found): Entra cannot tell which one to manage.`,
             errorCategory: 'failure',
             recommendedAction: `Remove the duplicates from ${c.app}, or change the matching attribute.`,
-          }, { name: 'EntryImport', type: 'matching', description: `Found ${found.length} ${noun}s matching '${name}' in ${c.app}` });
+          }, { name: 'EntryImport', type: 'matching', description: `Found ${counted(found.length, noun)} matching '${name}' in ${c.app}` });
           return;
         }
         if (found.length === 1) {
