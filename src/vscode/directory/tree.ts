@@ -51,8 +51,8 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   private readonly limits = new Map<string, number>();
   private filterText: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Collection keys to repaint at the next refresh, or the whole tree. */
-  private stale: Set<string> | 'all' = new Set();
+  /** Collection keys to repaint at the next refresh, each with its source's key, or the whole tree. */
+  private stale: Map<string, string> | 'all' = new Map();
   private readonly refreshedEmitter = new vscode.EventEmitter<void>();
   /** Fires after a (debounced) refresh was handed to VS Code; tests wait on it. */
   readonly onDidRefresh = this.refreshedEmitter.event;
@@ -95,14 +95,17 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
    */
   scheduleRefresh(changed?: { readonly source: DirectorySource; readonly kinds: readonly CollectionKind[] }): void {
     if (!changed) this.stale = 'all';
-    else if (this.stale !== 'all') for (const kind of changed.kinds) this.stale.add(`${changed.source.id}/${kind}`);
+    else if (this.stale !== 'all') {
+      const { source } = changed;
+      for (const kind of changed.kinds) this.stale.set(keyOf({ type: 'collection', source, kind }), keyOf({ type: 'source', source }));
+    }
     if (this.timer) return;
     this.timer = setTimeout(() => { this.timer = undefined; this.refreshStale(); }, REFRESH_DEBOUNCE_MS);
   }
 
   refreshNow(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-    this.stale = new Set();
+    this.stale = new Map();
     this.cache.clear();
     this.totals.clear();
     this.emitter.fire(undefined);
@@ -112,11 +115,11 @@ export class DirectoryTreeProvider implements vscode.TreeDataProvider<DirectoryN
   private refreshStale(): void {
     const stale = this.stale;
     if (stale === 'all') { this.refreshNow(); return; }
-    this.stale = new Set();
+    this.stale = new Map();
     const rows: DirectoryNode[] = [];
-    for (const key of stale) {
+    for (const [key, sourceKey] of stale) {
       // The row VS Code shows is the node it was given: the one cached under its source.
-      const row = this.cache.get(key.slice(0, key.indexOf('/')))?.find((n) => n.type === 'collection' && keyOf(n) === key);
+      const row = this.cache.get(sourceKey)?.find((n) => n.type === 'collection' && keyOf(n) === key);
       if (!row) continue;
       this.totals.delete(key);
       for (const cached of [...this.cache.keys()]) if (cached === key || cached.startsWith(`${key}/`)) this.cache.delete(cached);
