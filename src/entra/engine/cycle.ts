@@ -375,7 +375,10 @@ class Cycle {
 
   // --- mapped values ------------------------------------------------------------------------------------
 
-  /** The values a create (every mapping, defaults applied) or an update (Always mappings only) sends. */
+  /**
+   * The values a create (every mapping, defaults applied) or an update (every mapping but ObjectAddOnly; update()
+   * narrows the add-only flows with addOnly()) computes.
+   */
   values(mapping: ObjectMapping, source: Readonly<Record<string, unknown>>, create: boolean): { values: Map<string, EntraValue>; errors: string[]; ignoreObject: boolean } {
     const values = new Map<string, EntraValue>();
     const errors: string[] = [];
