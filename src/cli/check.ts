@@ -15,7 +15,8 @@ export const TOKEN_ENV = 'SCIM_WORKBENCH_TOKEN';
 
 export interface CheckIo {
   readonly stdout: { write(s: string): unknown };
-  readonly stderr: { write(s: string): unknown };
+  /** isTTY: a terminal, where a long command may rewrite a progress line in place. */
+  readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   /** Calls `cancel` on Ctrl-C (or SIGTERM) until the returned function is called. */

@@ -9,13 +9,13 @@ import { HttpClient } from '../client/http';
 import { MURAL_TENANT_URL } from '../client/tenantUrl';
 import { DirectoryFileError, loadDirectory } from '../entra/directory/load';
 import { ConfigurationError, configurationFromText, muralDefaultEngineConfiguration, type ProvisioningConfiguration } from '../entra/engine/config';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_SECONDS, DEFAULT_MEMBER_BATCH, RETRY_ATTEMPTS, runCycle, type CycleSummary } from '../entra/engine/cycle';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRY_AFTER_SECONDS, DEFAULT_MEMBER_BATCH, RETRY_ATTEMPTS, runCycle, type CycleProgress, type CycleSummary } from '../entra/engine/cycle';
 import { cycleLine, formatJson, LOG_FORMATS, LogWriter, nextLine, runFailed, type LogFormat } from '../entra/engine/format';
 import type { ProvisioningLogEntry } from '../entra/engine/log';
 import { allowStagedDeletions, newState, parseState, restartState, saveState, StateFileError, type EngineState } from '../entra/engine/state';
 import { onDemandSubject, OnDemandError } from '../entra/engine/onDemand';
 import { httpTarget } from '../entra/engine/target';
-import { counted } from '../scim/text';
+import { counted, formatCount } from '../scim/text';
 import { endpointOptions, TOKEN_ENV, type CheckIo } from './check';
 import { CliError, interruptHandler, oneOf, parseOptions, parseTimeout, wholeNumber, type CliCommand } from './command';
 
@@ -70,7 +70,8 @@ Options:
 Cycles run back to back on a simulated clock: 40 minutes apart, or at the quarantine's backoff (6 h, 12 h, 24 h,
 then daily; disabled after 28 days). Refused credentials quarantine at once; so do 2 cycles in a row in which every
 export failed, and Entra's escrow thresholds (from 5,000 failures: over 40 % of events, or over 40,000).
-Two lines per cycle go to stderr. Ctrl-C stops after the object in progress; the state stays consistent.
+Two lines per cycle go to stderr; on a terminal, with --output or --format json, a progress line too.
+Ctrl-C stops after the object in progress; the state stays consistent.
 Exit code: 0 when no object failed, 1 when one failed, a cycle stopped early or the job is quarantined, 2 for
 usage errors.`;
 
@@ -175,8 +176,21 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       if (values['allow-deletes']) allowStagedDeletions(state);
       const configuration = values.config !== undefined ? await readConfiguration(resolve(io.cwd, values.config)) : muralDefaultEngineConfiguration();
 
+      // A large cycle runs for minutes: on a terminal, when the log does not scroll by on it, a line that says how far
+      // it is, rewritten in place and cleared before anything else goes to stderr.
+      let progressShown = false;
+      const showProgress = io.stderr.isTTY === true && (outFile !== undefined || format === 'json');
+      const onProgress = (p: CycleProgress) => {
+        io.stderr.write(`\r${p.phase[0].toUpperCase()}${p.phase.slice(1)}: ${formatCount(p.done)} of ${formatCount(p.total)}\x1b[K`);
+        progressShown = true;
+      };
+      const endProgress = () => {
+        if (progressShown) io.stderr.write('\r\x1b[K');
+        progressShown = false;
+      };
       const abort = new AbortController();
       const release = io.onInterrupt?.(() => {
+        endProgress();
         io.stderr.write('Interrupted: stopping after the object in progress…\n');
         abort.abort();
       });
@@ -229,7 +243,9 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
               writer?.entry(e);
             },
             ...(deletionThreshold !== undefined ? { deletionThreshold } : {}),
+            ...(showProgress ? { onProgress } : {}),
           });
+          endProgress();
           summaries.push(result.cycle);
           entries.push(...result.entries);
           writer?.cycle(result.cycle);
@@ -239,6 +255,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
           if (result.cycle.stopped || state.disabled) break;
         }
       } finally {
+        endProgress();
         release?.();
         await client.close();
         flush();

@@ -63,6 +63,22 @@ describe('cli/provision', () => {
     assert.ok(Date.parse(second.cycles[0].started) - Date.parse(first.cycles[0].started) >= 40 * 60 * 1000, 'the next cycle is 40 simulated minutes later');
   });
 
+  it('on a terminal, with the log going to --output, shows how far the cycle is on stderr and clears it before the cycle lines', async () => {
+    const c = capture(dir);
+    const tty: CheckIo = { ...c.io, stderr: { write: c.io.stderr.write, isTTY: true } };
+    await createProvisionCommand(tty).run(['--directory', 'd.entra-directory.json', '--url', h.url, '--output', 'log.csv', '--format', 'csv']);
+    assert.match(c.err(), /^\rUsers: \d+ of 10\x1b\[K/);
+    assert.match(c.err(), /\rGroups: \d+ of \d+\x1b\[K/);
+    assert.match(c.err(), /\r\x1b\[KInitial cycle .*\n/, 'the progress line is cleared before the cycle line');
+
+    const piped = capture(dir);
+    await createProvisionCommand(piped.io).run(['--directory', 'd.entra-directory.json', '--url', h.url, '--output', 'log2.csv', '--format', 'csv']);
+    assert.doesNotMatch(piped.err(), /\r/, 'no progress line where stderr is not a terminal (a CI log)');
+    const text = capture(dir);
+    await createProvisionCommand({ ...text.io, stderr: { write: text.io.stderr.write, isTTY: true } }).run(['--directory', 'd.entra-directory.json', '--url', h.url]);
+    assert.doesNotMatch(text.err(), /\r/, 'none when the log itself goes to the terminal');
+  });
+
   it('exits 0 when nothing failed; text on stdout, or CSV to --output with one line on stdout', async () => {
     const c = capture(dir);
     assert.equal(await createProvisionCommand(c.io).run(['--directory', 'clean.entra-directory.json', '--url', h.url]), 0);
