@@ -163,7 +163,7 @@ export function createProvisionCommand(io: CheckIo): CliCommand {
       const keepExchanges = oneOf('exchanges', values.exchanges as string, ['all', 'failures', 'none'] as const);
       const deletionThreshold = wholeNumber('deletion-threshold', values['deletion-threshold'], 1, 10_000_000, undefined);
       const timeoutMs = values.timeout !== undefined ? parseTimeout(values.timeout) : undefined;
-      const maxRetryAfterSeconds = values['max-retry-after'] === '0' ? 0 : wholeNumber('max-retry-after', values['max-retry-after'], 1, 3600, DEFAULT_MAX_RETRY_AFTER_SECONDS);
+      const maxRetryAfterSeconds = wholeNumber('max-retry-after', values['max-retry-after'], 0, 3600, DEFAULT_MAX_RETRY_AFTER_SECONDS);
       const dryRun = values['dry-run'] === true;
       if (dryRun && cycles > 1) throw new CliError('--dry-run runs one cycle: later cycles would build on writes that were not sent.');
       const onDemand = values['on-demand'];

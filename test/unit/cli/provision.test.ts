@@ -182,7 +182,7 @@ describe('cli/provision', () => {
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'ghost'], /--on-demand: No user or group of the directory file/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--on-demand', 'x', '--cycles', '2'], /--on-demand provisions one object once/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--concurrency', '999'], /--concurrency must be a whole number from 1 to 256/],
-      [['--directory', 'd.entra-directory.json', '--url', h.url, '--max-retry-after', 'soon'], /--max-retry-after must be a whole number from 1 to 3600/],
+      [['--directory', 'd.entra-directory.json', '--url', h.url, '--max-retry-after', 'soon'], /--max-retry-after must be a whole number from 0 to 3600/],
       [['--directory', 'd.entra-directory.json', '--url', h.url, '--dry-run', '--cycles', '2'], /--dry-run runs one cycle/],
       [['--directory', 'bad.json', '--url', h.url], /bad\.json: users\[0\]\.userPrincipalName: missing/],
       [['--directory', 'missing.json', '--url', h.url], /missing\.json: no such file/],
