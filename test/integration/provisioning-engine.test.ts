@@ -442,7 +442,7 @@ describe('Entra Provisioning view', function () {
       } as unknown as vscode.ExtensionContext;
     };
     const context = contextFor(folderOfJob);
-    const limits = { entries: 10, cycles: 3 };
+    const limits = { entries: 10, cycles: 3, cyclesInMemory: 1 };
     const job = new ProvisioningJob(context, limits);
     const trees: ProvisioningTreeProvider[] = [];
     try {
@@ -495,6 +495,13 @@ describe('Entra Provisioning view', function () {
       assert.deepEqual(reloaded.cycles().map((c) => [c.id, c.number, c.entries.length, c.total, c.summary?.kind]), job.cycles().map((c) => [c.id, c.number, c.entries.length, c.total, c.summary?.kind]));
       await check(reloaded, initial.id, initial.total);
       reloaded.dispose();
+      // Only the newest cycles hold entries in memory: a cycle that holds none is listed, filtered and exported
+      // from its file alike.
+      const lean = new ProvisioningJob(context, { ...limits, cyclesInMemory: 0 });
+      await lean.load();
+      assert.deepEqual(lean.cycles().map((c) => [c.id, c.entries.length, c.total]), [[initial.id, 0, initial.total]]);
+      await check(lean, initial.id, initial.total);
+      lean.dispose();
       // An earlier version's single log.jsonl (entry lines, then the cycle's summary with the entries it did not
       // keep) is migrated on load: every line it kept is still listed, filtered and exported.
       const dump = JSON.parse(fs.readFileSync(path.join(folderOfJob, 'export-1.json'), 'utf8'));
@@ -510,12 +517,16 @@ describe('Entra Provisioning view', function () {
       for (let i = 0; i < 4; i++) await run();
       const kept = job.cycles();
       assert.equal(kept.length, limits.cycles);
+      // The newest cycle holds its first entries; the older ones' (a retry of the refused user among them) are in their files only.
+      assert.deepEqual(kept.map((c) => c.entries.length), [Math.min(kept[0]!.total, 10), 0, 0]);
+      assert.ok(kept.slice(1).some((c) => c.total > 0), JSON.stringify(kept.map((c) => c.total)));
       assert.ok(!kept.some((c) => c.id === initial.id), 'the oldest cycle went first');
       assert.equal(job.dropped, 2);
       const again = new ProvisioningJob(context, limits);
       await again.load();
       assert.deepEqual(again.cycles().map((c) => [c.id, c.number, c.total, c.summary?.kind]), kept.map((c) => [c.id, c.number, c.total, c.summary?.kind]));
       assert.equal(again.dropped, 2);
+      assert.deepEqual(again.cycles().map((c) => c.entries.length), kept.map((c) => c.entries.length), 'a reload holds the same entries in memory');
       assert.equal(again.state?.cycles, 5);
       // A cycle without entries (nothing changed) has no file.
       assert.deepEqual(fs.readdirSync(path.join(folderOfJob, 'entra-provisioning', 'log')).filter((f) => f.endsWith('.jsonl')).sort(), kept.filter((c) => c.total).map((c) => `${c.id}.jsonl`).sort(), 'the dropped cycles\' files are gone');

@@ -29,6 +29,11 @@ import { counted, formatCount } from '../../scim/text';
 /** Entries of one cycle held in memory and listed by the view; the cycle's file keeps them all. */
 export const ENTRIES_SHOWN = 500;
 /**
+ * The newest cycles whose first entries stay in memory; older ones are read from their files when the view opens
+ * them. All MAX_CYCLES cycles' first ENTRIES_SHOWN entries measured 1.6 s to read and ~265 MB of heap.
+ */
+export const CYCLES_IN_MEMORY = 10;
+/**
  * Cycles the log keeps, as Entra's portal keeps 30 days of logs: at one cycle per 40 minutes about 5 days, and
  * every change of a longer run of manual cycles.
  */
@@ -60,8 +65,8 @@ export interface LoggedCycle {
   summary?: CycleSummary;
   /** 1-based cycle number of the job; undefined for provision on demand. */
   readonly number?: number;
-  /** The cycle's first entries, up to the display bound; its file holds all `total`. */
-  readonly entries: ProvisioningLogEntry[];
+  /** The cycle's first entries, up to the display bound, for the newest cycles (none for older); its file holds all `total`. */
+  entries: ProvisioningLogEntry[];
   /** Entries in the cycle's file. */
   total: number;
   /** Bytes of the cycle's file. */
@@ -82,6 +87,8 @@ export interface LogLimits {
   readonly entries: number;
   readonly cycles: number;
   readonly bytes?: number;
+  /** The newest cycles that hold their entries in memory (CYCLES_IN_MEMORY by default). */
+  readonly cyclesInMemory?: number;
 }
 
 /** Reads a JSON-lines file line by line; a line cut by a crash is skipped. */
@@ -274,6 +281,15 @@ export class ProvisioningJob implements vscode.Disposable {
     return this.limits.entries;
   }
 
+  private get cyclesInMemory(): number {
+    return this.limits.cyclesInMemory ?? CYCLES_IN_MEMORY;
+  }
+
+  /** Lets go of the entries of cycles older than the newest cyclesInMemory: the view reads those from their files. */
+  private releaseOlderEntries(): void {
+    for (let i = 0; i < this.logged.length - this.cyclesInMemory; i++) (this.logged[i] as LoggedCycle).entries = [];
+  }
+
   /** Older cycles dropped to keep the log within its limits. */
   get dropped(): number {
     return this.droppedCycles;
@@ -306,15 +322,18 @@ export class ProvisioningJob implements vscode.Disposable {
       }
     }
     this.droppedCycles = index.dropped;
-    for (const { number, total, bytes, notKept, ...summary } of index.cycles) {
+    const firstInMemory = index.cycles.length - this.cyclesInMemory;
+    for (const [i, { number, total, bytes, notKept, ...summary }] of index.cycles.entries()) {
       const entries: ProvisioningLogEntry[] = [];
       let gone = 0;
       try {
-        if (total) {
+        if (total && i >= firstInMemory) {
           for await (const e of jsonLines<ProvisioningLogEntry>(this.cycleFile(summary.id))) {
             if (entries.length >= this.limits.entries) break;
             entries.push(e);
           }
+        } else if (total) {
+          await stat(this.cycleFile(summary.id));
         }
       } catch {
         // The cycle's file is gone (removed by hand): its entries are counted as not kept, never listed.
@@ -513,6 +532,7 @@ export class ProvisioningJob implements vscode.Disposable {
       await writer?.close();
       cycle.bytes = writer?.bytes ?? 0;
       cycle.summary = result.cycle;
+      this.releaseOlderEntries();
       this.engineState = state;
       await this.persist(state);
       return { cycle: result.cycle, entries };

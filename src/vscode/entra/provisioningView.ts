@@ -175,7 +175,8 @@ export class ProvisioningTreeProvider implements vscode.TreeDataProvider<Provisi
     let listed: ProvisioningLogEntry[];
     let hidden: number | undefined;
     if (this.current === NO_FILTER) {
-      listed = c.entries.slice(0, bound);
+      // An older cycle holds no entries in memory: its first ones come from its file.
+      listed = c.entries.length >= Math.min(c.total, bound) ? c.entries.slice(0, bound) : (await this.job.matching(c, () => true, bound)).entries;
       hidden = c.total - listed.length;
     } else {
       const found = await this.job.matching(c, (e) => matches(e, this.current), bound);
